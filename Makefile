@@ -1,0 +1,35 @@
+# Two commands set everything up: `make demo` and `make test` (see README.md).
+# The virtual environment is rebuilt only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench install clean help
+
+help:
+	@echo "make demo   set up .venv, then write the demo corpus's briefs to reports/demo/"
+	@echo "make test   set up .venv, then run the whole test suite"
+	@echo "make bench  set up .venv, then run the benchmarks (writes docs/benchmarks.md)"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Research Kit needs Python 3.11 or newer: run make PYTHON=python3.11 (or newer).")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/research-kit summary corpora/demo --out reports/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) reports/demo .pytest_cache

@@ -1,0 +1,105 @@
+"""Speaker labels and timestamps as transcripts write them.
+
+Shared by the text, DOCX, VTT and SRT readers so that one line such as
+``[00:12:03] Marie-Ève T. : bon, ben…`` is understood the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+# 12:03, 1:12:03, 00:12:03.250, 00:12:03,250
+_TIME = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
+TIME_RE = re.compile(rf"^{_TIME}$")
+
+# A name word: capitalised or upper-case word (letters, hyphens, apostrophes, dots),
+# or a number ("Participant 3"), or a lower-case particle inside a name ("de", "van").
+_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.·\-]*|\d+[\w.]*)"
+_PARTICLE = r"(?:de|du|des|la|le|van|von|der|den|da|di|ben|bin|el|al)"
+_NAME = rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:[dl]['’])?{_WORD}){{0,3}}"
+
+_STAMP = rf"(?:\[(?P<t1>{_TIME})\]|\((?P<t2>{_TIME})\)|(?P<t3>{_TIME}))"
+
+# [00:12:03] NAME: text   |  (00:12:03) NAME: text  |  00:12:03 NAME: text
+# NAME (00:12): text      |  NAME [00:12:03]: text  |  NAME: text  |  **NAME:** text  |  **NAME** : text
+LABEL_RE = re.compile(
+    rf"""^\s*
+    (?:{_STAMP}\s*[-–—]?\s*)?
+    (?P<name>{_NAME})
+    (?:\s*(?:\[(?P<t4>{_TIME})\]|\((?P<t5>{_TIME})\)))?
+    \s*[:：]
+    (?P<rest>.*)$""",
+    re.VERBOSE | re.DOTALL,
+)
+
+_BOLD_RE = re.compile(r"^(?P<pre>\s*(?:[\[(][\d:.,]+[\])]\s*)?)(?P<b>\*\*|__)(?P<inner>[^*_]+?)(?P=b)")
+
+# Otter / Teams "header" line: NAME  0:03  (text follows on the next lines)
+HEADER_RE = re.compile(rf"^\s*(?P<name>{_NAME})\s+(?:\[|\()?(?P<t>{_TIME})(?:\]|\))?\s*$")
+
+# A bare timestamp before text without a name: [00:12:03] text
+STAMP_ONLY_RE = re.compile(rf"^\s*{_STAMP}\s+(?P<rest>\S.*)$", re.DOTALL)
+
+# Capitalised words that open header lines of transcripts ("Date : 12 mars",
+# "Transcription : L. G.") rather than turns. Lower-case openings ("il faut dire: …")
+# never match the label pattern in the first place.
+_NOT_NAMES = {
+    "http", "https", "www", "mailto", "date", "lieu", "heure", "heures", "durée", "duree", "transcription",
+    "transcripteur", "transcriptrice", "transcrit par", "présents", "présentes", "présent·es", "absents", "objet",
+    "sujet", "titre", "ordre du jour", "résumé", "mots-clés", "légende", "enregistrement", "fichier", "source",
+    "time", "location", "duration", "transcriber", "transcribed by", "present", "attendees", "subject", "title",
+    "agenda", "summary", "keywords", "recording", "file", "notes", "note", "remarque", "nb", "n.b", "ps",
+}
+
+
+def parse_time(value: str) -> float:
+    """Seconds from ``MM:SS``, ``H:MM:SS`` with an optional ``.mmm`` or ``,mmm``.
+
+    >>> parse_time("01:02:03.5")
+    3723.5
+    """
+    value = value.strip().replace(",", ".")
+    parts = value.split(":")
+    seconds = float(parts[-1])
+    minutes = int(parts[-2]) if len(parts) >= 2 else 0
+    hours = int(parts[-3]) if len(parts) >= 3 else 0
+    if len(parts) > 3 or seconds >= 60 or minutes >= 60 or seconds < 0:
+        raise ValueError(f"not a timestamp: {value!r}")
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def split_label(line: str) -> tuple[str, float | None, str] | None:
+    """Split ``line`` into (speaker, start seconds or None, rest) when it opens a turn.
+
+    Returns ``None`` when the line does not start with a speaker label.
+
+    >>> split_label("[00:12:03] Marie-Ève : bon, ben")
+    ('Marie-Ève', 723.0, 'bon, ben')
+    >>> split_label("il faut dire: non") is None
+    True
+    """
+    # Markdown bold around the name, with the colon inside or outside: **NAME:** / **NAME** :
+    line = _BOLD_RE.sub(r"\g<pre>\g<inner>", line, count=1)
+    m = LABEL_RE.match(line)
+    if not m:
+        return None
+    name = m.group("name").strip().rstrip(".")
+    if name.lower() in _NOT_NAMES or len(name) > 60:
+        return None
+    stamp = next((m.group(g) for g in ("t1", "t2", "t3", "t4", "t5") if m.group(g)), None)
+    try:
+        start = parse_time(stamp) if stamp else None
+    except ValueError:
+        return None
+    return name, start, m.group("rest").strip()
+
+
+def split_header(line: str) -> tuple[str, float] | None:
+    """(speaker, seconds) for an Otter/Teams header line ``NAME  0:03``, else None."""
+    m = HEADER_RE.match(line)
+    if not m:
+        return None
+    try:
+        return m.group("name").strip(), parse_time(m.group("t"))
+    except ValueError:
+        return None

@@ -1,0 +1,222 @@
+"""Every frame's columns, declared once.
+
+Frames are plain pandas DataFrames. Shared column names join them: ``doc_id``,
+``turn``, ``speaker``, ``role``, ``start_s``, ``end_s``, ``start_char``,
+``end_char``, ``code``, ``coder``. ``docs/frames.md`` is generated from this module
+(``python -m research_kit.schemas > docs/frames.md``), so the two never disagree.
+
+Character offsets
+-----------------
+A document's *text* is its turns' texts joined by :data:`TURN_SEPARATOR`, in turn
+order. Every ``start_char``/``end_char`` in every frame counts Unicode code points
+from 0 in that text, end exclusive, as Python slices do:
+``corpus.text(doc_id)[start_char:end_char]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import SchemaError
+
+__all__ = [
+    "TURN_SEPARATOR",
+    "UNKNOWN_SPEAKER",
+    "Column",
+    "Schema",
+    "DOCUMENTS",
+    "TURNS",
+    "PROBLEMS",
+    "TOKENS",
+    "CODES",
+    "CODINGS",
+    "SCHEMAS",
+    "validate_frame",
+    "empty_frame",
+]
+
+#: What joins two turns in a document's text.
+TURN_SEPARATOR = "\n\n"
+
+#: The speaker of a turn whose speaker the transcript does not name.
+UNKNOWN_SPEAKER = "?"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The declared columns of one kind of frame, in order."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    extra_columns: str = ""  # what further columns mean, if the frame allows them
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        return {c.name: c.dtype for c in self.columns}
+
+
+DOCUMENTS = Schema(
+    "documents",
+    "One row per transcript (a multi-text file such as an IRaMuTeQ corpus gives several).",
+    (
+        Column("doc_id", "string", "Identifier, unique in the corpus: the manifest's `id`, else the file stem (the relative path when stems clash), with `-NNN` per text of a multi-text file."),
+        Column("title", "string", "Title from the manifest, front matter or Markdown heading, else the doc_id."),
+        Column("path", "string", "File path relative to the corpus folder, with `/` separators."),
+        Column("format", "string", "Reader used: txt, md, vtt, srt, docx, csv, iramuteq, qdpx."),
+        Column("language", "string", "ISO 639-1 code: manifest or front matter, else the corpus default, else detected."),
+        Column("date", "datetime64[ns]", "Session date, NaT when unknown."),
+        Column("n_turns", "int64", "Number of turns."),
+        Column("n_speakers", "int64", "Number of distinct speakers, `?` included."),
+        Column("n_words", "int64", "Number of words (see `research_kit.corpus.count_words`)."),
+        Column("n_chars", "int64", "Length of the document text in code points."),
+        Column("duration_s", "float64", "Last turn's end minus first turn's start, NaN without timestamps."),
+    ),
+    extra_columns="One column per document variable (project, site, session_type, group…), "
+    "named as in the manifest, string or NA; `Corpus.variables` lists them.",
+)
+
+TURNS = Schema(
+    "turns",
+    "One row per speaker turn, in document order.",
+    (
+        Column("doc_id", "string", "Document."),
+        Column("turn", "int64", "Index of the turn in its document, from 0."),
+        Column("speaker", "string", f"Speaker as the transcript names them; `{UNKNOWN_SPEAKER}` when it does not."),
+        Column("role", "string", "Role from the manifest (per document, else corpus-wide), NA when none is given."),
+        Column("start_s", "float64", "Start time in seconds, NaN when unknown."),
+        Column("end_s", "float64", "End time in seconds, NaN when unknown."),
+        Column("text", "string", "What was said, Unicode NFC, paragraphs joined by a newline."),
+        Column("start_char", "int64", "Offset of the turn's first character in the document text."),
+        Column("end_char", "int64", "Offset just past the turn's last character."),
+        Column("n_words", "int64", "Number of words in the turn."),
+    ),
+)
+
+PROBLEMS = Schema(
+    "problems",
+    "What `read_corpus(..., errors=\"collect\")` could not read; one row per problem.",
+    (
+        Column("path", "string", "File concerned, relative to the corpus folder when inside it."),
+        Column("line", "Int64", "Line number in that file, NA when the problem is the whole file."),
+        Column("code", "string", "Error code, e.g. `RK-R03`; see docs/errors.md."),
+        Column("message", "string", "What is wrong and what to do."),
+    ),
+)
+
+TOKENS = Schema(
+    "tokens",
+    "One row per token, from `annotate(corpus)`.",
+    (
+        Column("doc_id", "string", "Document."),
+        Column("turn", "int64", "Turn index in the document."),
+        Column("sentence", "int64", "Sentence index in the document, from 0."),
+        Column("token", "int64", "Token index in the document, from 0."),
+        Column("text", "string", "Token as written."),
+        Column("lemma", "string", "Lemma, lower-cased."),
+        Column("pos", "string", "Coarse universal part of speech (NOUN, VERB, …); `X` when unknown."),
+        Column("is_stop", "bool", "Stop word, oral filler or discourse marker."),
+        Column("is_punct", "bool", "Punctuation."),
+        Column("is_space", "bool", "White space (kept so offsets stay contiguous)."),
+        Column("ent_type", "string", "Named-entity type (PER, LOC, ORG, MISC / PERSON, GPE, …), empty when none."),
+        Column("start_char", "int64", "Offset of the token in the document text."),
+        Column("end_char", "int64", "Offset just past the token."),
+        Column("language", "string", "Language of the pipeline that annotated the token."),
+    ),
+)
+
+CODES = Schema(
+    "codes",
+    "One row per code of a codebook, parents before children.",
+    (
+        Column("code", "string", "Code identifier, unique in the codebook."),
+        Column("parent", "string", "Parent code identifier, NA for a top-level code."),
+        Column("label_fr", "string", "Label in French."),
+        Column("label_en", "string", "Label in English."),
+        Column("definition_fr", "string", "Definition in French."),
+        Column("definition_en", "string", "Definition in English."),
+        Column("color", "string", "Colour as #RRGGBB, NA when unset."),
+        Column("codable", "bool", "False for a folder that only groups codes."),
+    ),
+    extra_columns="Codebook files carry more per code (when to use, examples, rules); "
+    "`Codebook` keeps them, this frame shows what analyses need.",
+)
+
+CODINGS = Schema(
+    "codings",
+    "One row per coded segment.",
+    (
+        Column("doc_id", "string", "Document."),
+        Column("start_char", "int64", "Offset of the segment's first character in the document text."),
+        Column("end_char", "int64", "Offset just past the segment."),
+        Column("code", "string", "Code identifier."),
+        Column("coder", "string", "Who coded: a person's name or initials, or `rules`."),
+        Column("memo", "string", "Optional note, NA when none."),
+        Column("coded_at", "datetime64[ns, UTC]", "When the segment was coded, NaT when unknown."),
+    ),
+)
+
+SCHEMAS: dict[str, Schema] = {s.name: s for s in (DOCUMENTS, TURNS, PROBLEMS, TOKENS, CODES, CODINGS)}
+
+
+def empty_frame(schema: Schema) -> pd.DataFrame:
+    """An empty frame with the schema's columns and dtypes."""
+    return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in schema.columns})
+
+
+def validate_frame(frame: pd.DataFrame, schema: Schema, *, argument: str = "frame") -> pd.DataFrame:
+    """Check that ``frame`` has the schema's columns; return it unchanged.
+
+    Raises
+    ------
+    SchemaError
+        ``RK-S01`` naming the missing columns and the function argument.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(
+            "RK-S02",
+            f"{argument} must be a pandas DataFrame of {schema.name}; got {type(frame).__name__}.",
+        )
+    missing = [c for c in schema.names if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            "RK-S01",
+            f"{argument} is not a {schema.name} frame: it lacks the column(s) {', '.join(missing)}.",
+            hint=f"A {schema.name} frame has the columns {', '.join(schema.names)} (see docs/frames.md).",
+        )
+    return frame
+
+
+def _markdown() -> str:
+    out = [
+        "# Frames",
+        "",
+        "Generated from `research_kit/schemas.py` by `python -m research_kit.schemas`; edit that file, not this one.",
+        "",
+        __doc__.split("Character offsets", 1)[1].strip("-\n ").replace("\n", " ").join(["Character offsets: ", ""]),
+        "",
+    ]
+    for schema in SCHEMAS.values():
+        out += [f"## {schema.name}", "", schema.description, "", "| column | dtype | meaning |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {c.dtype} | {c.description} |" for c in schema.columns]
+        if schema.extra_columns:
+            out += ["", schema.extra_columns]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(_markdown())

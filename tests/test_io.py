@@ -1,0 +1,52 @@
+import os
+import stat
+
+import pytest
+
+from research_kit._io import atomic_write, atomic_write_text, decode, read_text
+from research_kit.errors import InputFileError
+from tests.conftest import DATA
+
+EXPECTED = "Médiatrice : Ça va? L’équipe est épuisée… «Faque» on arrête.\nRésident : Oui, c’est ça.\n"
+
+
+@pytest.mark.parametrize("name, encoding", [
+    ("utf8", "utf-8"), ("utf8-bom", "utf-8-sig"), ("utf16le-bom", "utf-16-le"),
+    ("utf16le-nobom", "utf-16"), ("cp1252", "cp1252"), ("nfd", "utf-8"),
+])
+def test_every_encoding_reads_to_the_same_nfc_text(name, encoding):
+    text, found = read_text(DATA / "encodings" / f"{name}.txt")
+    assert text == EXPECTED  # CRLF folded, BOM removed, NFD composed
+    assert found == encoding
+
+
+def test_cp1252_oe_ligature_is_not_read_as_central_european():
+    assert decode("Le cœur de l’équipe".encode("cp1252"))[0] == "Le cœur de l’équipe"
+
+
+@pytest.mark.parametrize("name, code", [("empty.txt", "RK-R02"), ("blank.txt", "RK-R02"), ("binary.txt", "RK-R04")])
+def test_bad_files(name, code):
+    with pytest.raises(InputFileError, match=code) as err:
+        read_text(DATA / "bad" / name)
+    assert name in str(err.value)
+
+
+def test_user_encoding_that_does_not_fit():
+    with pytest.raises(InputFileError, match="RK-R05"):
+        decode("é".encode("utf-16"), encoding="ascii")
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path):
+    target = tmp_path / "brief.md"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_write(target) as fh:
+            fh.write("half")
+            raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["brief.md"]  # no temporary file left behind
+
+
+def test_atomic_write_permissions(tmp_path):
+    path = atomic_write_text(tmp_path / "key.json", "{}", permissions=0o600)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
