@@ -12,6 +12,7 @@ Every key is optional::
     title: Médiation et participation (corpus fictif)
     language: fr                 # default language of the documents
     identities: true             # the transcripts name real people: pseudonymise before briefs
+    facilitator_roles: [animatrice]   # roles that hold the floor by office (participation figures)
     variables:                   # document variables (name: description, or a list of names)
       project: Projet ou processus
       site: Ville
@@ -82,7 +83,8 @@ _CONVERT_FIRST = {
 _IGNORED = ["corpus.yml", "corpus.yaml", "codebook.*", "codings/**", "codings*.csv", "README*", "LICENSE*",
             "NOTICE*", "*.parquet", "*.qdpx", "*.qdc", "Thumbs.db", "desktop.ini"]
 _TOP_KEYS = {"title", "description", "language", "identities", "pseudonymised", "fiction", "variables", "roles",
-             "include", "exclude", "documents", "codebook", "codings", "columns", "encoding", "notice"}
+             "include", "exclude", "documents", "codebook", "codings", "columns", "encoding", "notice",
+             "facilitator_roles"}
 _DOC_KEYS = {"id", "title", "date", "language", "format", "encoding", "columns", "roles", "speaker"}
 _FRONT_KEYS = {"title", "date", "language", "speaker", "id", "roles"}
 _WORD_RE = re.compile(r"\w+(?:[-‑]\w+)*")

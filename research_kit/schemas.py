@@ -77,7 +77,7 @@ DOCUMENTS = Schema(
         Column("title", "string", "Title from the manifest, front matter or Markdown heading, else the doc_id."),
         Column("path", "string", "File path relative to the corpus folder, with `/` separators."),
         Column("format", "string", "Reader used: txt, md, vtt, srt, docx, csv, iramuteq, qdpx."),
-        Column("language", "string", "ISO 639-1 code: manifest or front matter, else the corpus default, else detected."),
+        Column("language", "string", "ISO 639-1 code: manifest or front matter, else detected from the text, else the corpus default."),
         Column("date", "datetime64[ns]", "Session date, NaT when unknown."),
         Column("n_turns", "int64", "Number of turns."),
         Column("n_speakers", "int64", "Number of distinct speakers, `?` included."),
@@ -200,13 +200,21 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, *, argument: str = "fram
     return frame
 
 
+def markdown() -> str:
+    """``docs/frames.md``: every schema as a Markdown table."""
+    return _markdown()
+
+
 def _markdown() -> str:
     out = [
         "# Frames",
         "",
-        "Generated from `research_kit/schemas.py` by `python -m research_kit.schemas`; edit that file, not this one.",
+        "Generated from `research_kit/schemas.py` (`research_kit.schemas.markdown()`); edit that file, not this one. A test checks that the two agree.",
         "",
-        __doc__.split("Character offsets", 1)[1].strip("-\n ").replace("\n", " ").join(["Character offsets: ", ""]),
+        "**Character offsets.** A document's text is its turns' texts joined by a blank line "
+        f"({TURN_SEPARATOR!r}), in turn order. Every `start_char`/`end_char` in every frame counts Unicode "
+        "code points from 0 in that text, end exclusive, as Python slices do: "
+        "`corpus.text(doc_id)[start_char:end_char]`.",
         "",
     ]
     for schema in SCHEMAS.values():
