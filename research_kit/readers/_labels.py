@@ -52,6 +52,24 @@ _NOT_NAMES = {
 }
 
 
+# First words that open a sentence, not a name: "Donc : on vote", "THE AGENDA: ITEM ONE".
+_NOT_FIRST_WORDS = {
+    "donc", "alors", "bon", "ben", "voilà", "voila", "ensuite", "puis", "pis", "mais", "et", "ou", "car", "enfin",
+    "le", "la", "les", "l'", "un", "une", "des", "du", "ce", "cette", "ces", "ça", "il", "elle", "on", "nous", "vous",
+    "ils", "elles", "je", "j'", "tu", "c'est", "oui", "non", "merci", "bref", "finalement", "aussi", "parce",
+    "so", "well", "then", "and", "but", "or", "the", "a", "an", "this", "that", "these", "those", "it", "we", "you",
+    "they", "he", "she", "my", "our", "yes", "no", "okay", "ok", "thanks", "also", "because", "item", "motion",
+}
+
+
+# …but an article before a role is a label: "THE CHAIR:", "La présidente :".
+_ROLE_NOUNS = {
+    "chair", "chairman", "chairwoman", "clerk", "mayor", "president", "secretary", "moderator", "facilitator",
+    "interpreter", "président", "présidente", "maire", "mairesse", "secrétaire", "greffier", "greffière",
+    "modérateur", "modératrice", "animateur", "animatrice", "interprète", "bourgmestre", "échevin", "échevine",
+}
+
+
 def parse_time(value: str) -> float:
     """Seconds from ``MM:SS``, ``H:MM:SS`` with an optional ``.mmm`` or ``,mmm``.
 
@@ -84,6 +102,10 @@ def split_label(line: str) -> tuple[str, float | None, str] | None:
     if not m:
         return None
     name = m.group("name").strip().rstrip(".")
+    first = re.split(r"[\s'’]", name.lower(), maxsplit=1)[0]
+    words = name.lower().split()
+    if first in _NOT_FIRST_WORDS and not (first in ("the", "le", "la", "l'") and words[-1] in _ROLE_NOUNS):
+        return None
     if name.lower() in _NOT_NAMES or len(name) > 60:
         return None
     stamp = next((m.group(g) for g in ("t1", "t2", "t3", "t4", "t5") if m.group(g)), None)

@@ -85,3 +85,12 @@ def test_front_matter_yaml_error_names_line():
     with pytest.raises(InputFileError, match="RK-C01") as err:
         parse_text("---\ntitle: x\ndate: [2025\n---\nMarie: bonjour\n", path="bad.txt")
     assert err.value.line in (3, 4)
+
+
+@pytest.mark.parametrize("line, speaker", [
+    ("Donc : on vote", None), ("THE AGENDA: ITEM ONE", None), ("Date : 12 mars", None),
+    ("THE CHAIR: ITEM ONE", "THE CHAIR"), ("La Présidente : oui", "La Présidente"),
+])
+def test_sentence_openers_and_header_words_are_not_speakers(line, speaker):
+    found = split_label(line)
+    assert (found[0] if found else None) == speaker
