@@ -1,0 +1,190 @@
+"""Agreement between coders, on declared units, from codings frames.
+
+For every code, each coder's decision on each unit is *present* (1: one of their
+segments of that code overlaps the unit) or *absent* (0). Every unit of every
+document the coders coded counts, including the units that nobody coded: chance
+agreement is computed over all of them, as the textbook coefficients define it.
+(Counting only the units somebody coded inflates disagreement and makes kappa
+mislead; see docs/agreement.md.) A coder who coded nothing in a document is taken
+as not having coded that document: their values there are missing, which
+Krippendorff's alpha handles and the kappas skip (see ``documents=``).
+
+The coefficients are the pure functions of :mod:`research_kit.measures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import measures
+from .corpus import Corpus
+from .errors import ParameterError, check_option
+from .schemas import CODINGS, validate_frame
+from .segments import snap, units
+
+__all__ = ["agreement", "disagreements", "presence"]
+
+Unit = Literal["turn", "sentence", "window", "character"]
+
+
+def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", coders: Iterable[str] | None = None,
+             codes: Iterable[str] | None = None, documents: Iterable[str] | None = None,
+             tokens: pd.DataFrame | None = None, size: int = 50) -> tuple[pd.DataFrame, dict[str, np.ndarray], list[str]]:
+    """The units and, per code, the coders × units table of 1 (coded), 0 (not) and NaN (missing).
+
+    Returns
+    -------
+    (units frame, {code: array of shape (n_coders, n_units)}, coders)
+    """
+    validate_frame(codings, CODINGS, argument="codings")
+    check_option("unit", unit, ("turn", "sentence", "window", "character"), function="agreement")
+    coders = sorted(codings["coder"].dropna().unique()) if coders is None else list(coders)
+    if len(coders) < 2:
+        raise ParameterError("RK-P45", f"agreement needs the codings of at least two coders; got {coders or 'none'}.",
+                             hint="Merge the coders' codings first (merge_codings), or name them with coders=[…].")
+    codings = codings[codings["coder"].isin(coders)]
+    codes = sorted(codings["code"].dropna().unique()) if codes is None else list(codes)
+    if documents is None:
+        docs = sorted(codings["doc_id"].unique())
+        coded_by = {c: set(codings.loc[codings["coder"] == c, "doc_id"]) for c in coders}
+    else:
+        docs = list(documents)
+        coded_by = {c: set(docs) for c in coders}
+    unit_frame = units(corpus.subset([d for d in docs if d in set(corpus.doc_ids)]) if docs else corpus.subset([]),
+                       unit=unit, tokens=tokens, size=size)
+    unit_frame = unit_frame.reset_index(drop=True)
+    n = len(unit_frame)
+    doc_of_unit = unit_frame["doc_id"].to_numpy()
+    base = np.zeros((len(coders), n))
+    for i, c in enumerate(coders):
+        base[i, ~np.isin(doc_of_unit, list(coded_by[c]))] = np.nan
+    index = pd.Series(np.arange(n), index=pd.MultiIndex.from_arrays([unit_frame["doc_id"], unit_frame["unit"]]))
+    hits = snap(codings[codings["code"].isin(codes)][["doc_id", "start_char", "end_char", "code", "coder"]],
+                unit_frame)
+    tables: dict[str, np.ndarray] = {}
+    coder_pos = {c: i for i, c in enumerate(coders)}
+    if len(hits):
+        pos = index.reindex(pd.MultiIndex.from_arrays([hits["doc_id"], hits["unit"]])).to_numpy()
+        hits = hits.assign(_pos=pos, _coder=hits["coder"].map(coder_pos))
+    for code in codes:
+        table = base.copy()
+        if len(hits):
+            h = hits[hits["code"] == code]
+            table[h["_coder"].to_numpy(dtype=int), h["_pos"].to_numpy(dtype=int)] = 1.0
+        tables[code] = table
+    return unit_frame, tables, coders
+
+
+def _scores(table: np.ndarray) -> dict[str, float]:
+    both = ~np.isnan(table).any(axis=0)
+    full = table[:, both]
+    out = {
+        "units": int(table.shape[1]),
+        "units_all_coders": int(both.sum()),
+        "coded_units": int((np.nan_to_num(table) > 0).any(axis=0).sum()),
+    }
+    if full.shape[1] == 0:
+        return {**out, "percent_agreement": np.nan, "cohen_kappa": np.nan, "fleiss_kappa": np.nan,
+                "krippendorff_alpha": np.nan}
+    out["percent_agreement"] = float(measures.percent_agreement(full))
+    out["cohen_kappa"] = float(measures.cohen_kappa(full[0], full[1])) if table.shape[0] == 2 else np.nan
+    out["fleiss_kappa"] = float(measures.fleiss_kappa(full))
+    out["krippendorff_alpha"] = float(measures.krippendorff_alpha(table, level="nominal"))
+    return out
+
+
+def agreement(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", coders: Iterable[str] | None = None,
+              codes: Iterable[str] | None = None, documents: Iterable[str] | None = None,
+              tokens: pd.DataFrame | None = None, size: int = 50) -> pd.DataFrame:
+    """Agreement between coders, per code and overall, at the declared unit.
+
+    Parameters
+    ----------
+    codings
+        The codings of two or more coders (see :func:`~research_kit.coding.merge_codings`).
+    corpus
+        The corpus the offsets refer to.
+    unit
+        ``"turn"``, ``"sentence"`` (needs ``tokens``), ``"window"`` (``size`` words),
+        or ``"character"`` (every character, as NVivo's coding comparison computes it).
+    coders, codes
+        Restrict to these (default: all in ``codings``).
+    documents
+        The documents every coder coded. By default a coder counts as having coded the
+        documents where they applied at least one code; elsewhere their values are missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per code plus a last row ``code="(all)"`` pooling every (code, unit)
+        decision: ``code, unit, coders, units, units_all_coders, coded_units,
+        percent_agreement, cohen_kappa`` (two coders only, else NaN), ``fleiss_kappa``,
+        ``krippendorff_alpha`` (nominal). The kappas and percent agreement use the units
+        that all coders coded; alpha uses every unit with at least two values.
+
+    References
+    ----------
+    Cohen (1960); Fleiss (1971); Krippendorff (2011), "Computing Krippendorff's
+    Alpha-Reliability".
+    """
+    unit_frame, tables, coder_list = presence(codings, corpus, unit=unit, coders=coders, codes=codes,
+                                              documents=documents, tokens=tokens, size=size)
+    rows = [{"code": code, **_scores(t)} for code, t in tables.items()]
+    if tables:
+        rows.append({"code": "(all)", **_scores(np.concatenate(list(tables.values()), axis=1))})
+    out = pd.DataFrame(rows, columns=["code", "units", "units_all_coders", "coded_units", "percent_agreement",
+                                      "cohen_kappa", "fleiss_kappa", "krippendorff_alpha"])
+    out.insert(1, "unit", unit)
+    out.insert(2, "coders", ", ".join(coder_list))
+    return out
+
+
+def disagreements(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", coders: Iterable[str] | None = None,
+                  codes: Iterable[str] | None = None, documents: Iterable[str] | None = None,
+                  tokens: pd.DataFrame | None = None, size: int = 50, max_chars: int = 300) -> pd.DataFrame:
+    """The units on which coders disagree, for the reconciliation meeting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id, unit, turn, start_char, end_char, speaker, code, text``, then one
+        boolean column per coder (did they apply the code to this unit?), one row per
+        (unit, code) where the coders present did not all decide the same; ``text`` is
+        the unit's text, cut at ``max_chars``.
+    """
+    if unit == "character":
+        raise ParameterError("RK-P46", "a disagreement table per character would be unreadable.",
+                             hint="Use unit='turn', 'sentence' or 'window'.")
+    unit_frame, tables, coder_list = presence(codings, corpus, unit=unit, coders=coders, codes=codes,
+                                              documents=documents, tokens=tokens, size=size)
+    parts = []
+    for code, table in tables.items():
+        present = ~np.isnan(table)
+        values = np.nan_to_num(table)
+        differ = (present.sum(axis=0) >= 2) & (
+            np.nanmax(np.where(present, values, -np.inf), axis=0) != np.nanmin(np.where(present, values, np.inf), axis=0))
+        if not differ.any():
+            continue
+        part = unit_frame.loc[differ].copy()
+        part["code"] = code
+        for i, c in enumerate(coder_list):
+            col = pd.Series(values[i, differ] > 0, index=part.index).astype("boolean")
+            col[~present[i, differ]] = pd.NA
+            part[c] = col
+        parts.append(part)
+    cols = ["doc_id", "unit", "turn", "start_char", "end_char", "speaker", "code", "text", *coder_list]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
+    out = out.merge(corpus.turns[["doc_id", "turn", "speaker"]], on=["doc_id", "turn"], how="left")
+    out["text"] = [_cut(corpus.text(d)[s:e], max_chars) for d, s, e in zip(out["doc_id"], out["start_char"],
+                                                                              out["end_char"])]
+    return out[cols].sort_values(["doc_id", "start_char", "code"]).reset_index(drop=True)
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
