@@ -94,6 +94,8 @@ def _syntax_error(e: yaml.MarkedYAMLError, *, path: str | Path | None, code: str
     elif "mapping values are not allowed" in what:
         hint = ('A value that contains ": " must be quoted, e.g. phrases: ["il faut: agir"]; '
                 "or check the indentation of that line.")
+    elif "could not determine a constructor" in what:
+        hint = "Remove the `!` tag from that line: Research Kit reads plain YAML only."
     elif "expected a single document" in what:
         hint = "Keep one document per file: remove the extra `---` line."
     else:
@@ -155,7 +157,7 @@ def line_of(lines: Mapping[KeyPath, int] | None, at: KeyPath) -> int | None:
 # --------------------------------------------------------------------------- dumping
 
 _SCALARS = (str, int, float, bool, type(None))
-_FLOW_WIDTH = 76  # a flow collection longer than this goes to block style
+_FLOW_WIDTH = 80  # a flow collection longer than this goes to block style
 
 
 class _FlowList(list):
@@ -221,21 +223,24 @@ def _is_flat(value: Any) -> bool:
     )
 
 
-def _prepare(value: Any, *, in_sequence: bool = False) -> Any:
+def _prepare(value: Any, lists: int = 0) -> Any:
     """Mark what goes on one line; everything else stays in block style.
 
-    One line: a short list of one-line scalars, and a short list of one-line
-    mappings that is itself an item of a list (a spaCy token pattern).
+    ``lists`` counts the lists directly around ``value``. On one line: a short list
+    of one-line scalars; a short list of one-line mappings inside a list (a spaCy
+    token pattern) and, when that list is too long, each of its mappings.
     """
     if isinstance(value, Mapping):
+        if lists >= 2 and value and _is_flat(value) and _flow_length(value) <= _FLOW_WIDTH:
+            return _FlowDict(value)
         return {k: _prepare(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         if value and _is_flat(value) and _flow_length(value) <= _FLOW_WIDTH:
             if all(isinstance(v, _SCALARS) for v in value):
                 return _FlowList(value)
-            if in_sequence and all(isinstance(v, Mapping) for v in value):
+            if lists >= 1 and all(isinstance(v, Mapping) for v in value):
                 return _FlowList(_FlowDict(v) for v in value)
-        return [_prepare(v, in_sequence=True) for v in value]
+        return [_prepare(v, lists + 1) for v in value]
     return value
 
 

@@ -279,7 +279,7 @@ def coded_segments(codings: pd.DataFrame, corpus: Corpus, *, code: str | Iterabl
         (``site``, ``session_type``…), e.g. ``{"role": ["habitant·e"], "site": "Bruxelles"}``;
         a segment is kept when the turn where it starts passes.
     context
-        Characters of context on each side, cut at word boundaries, within the document.
+        Characters of context on each side, cut at word boundaries, within the turn.
     coder
         Keep only these coders' segments.
 
@@ -308,8 +308,10 @@ def coded_segments(codings: pd.DataFrame, corpus: Corpus, *, code: str | Iterabl
     for r in located.itertuples(index=False):
         text = corpus.text(r.doc_id)
         s, e = int(r.segment_start), int(r.segment_end)
+        turn_text = text[:int(r.end_char)]  # context stays inside the turn: no other speaker's words
         rows.append((r.doc_id, r.code, r.coder, s, e, int(r.turn), r.speaker, r.role, text[s:e],
-                     _before(text, s, context), _after(text, e, context), r.memo))
+                     _before(turn_text[int(r.start_char):], s - int(r.start_char), context),
+                     _after(turn_text, e, context), r.memo))
     out = pd.DataFrame(rows, columns=["doc_id", "code", "coder", "start_char", "end_char", "turn", "speaker", "role",
                                       "text", "before", "after", "memo"])
     docs = corpus.documents[["doc_id", "title", "date"]]
