@@ -62,7 +62,7 @@ from .errors import InputFileError, ManifestError, ResearchKitError, check_optio
 from .language import detect_language
 from .readers import ParsedDocument
 
-__all__ = ["Corpus", "read_corpus", "count_words", "build_corpus", "READERS", "MANIFEST_NAME"]
+__all__ = ["Corpus", "read_corpus", "write_corpus", "count_words", "build_corpus", "READERS", "MANIFEST_NAME"]
 
 MANIFEST_NAME = "corpus.yml"
 
@@ -555,3 +555,70 @@ def _date(value: Any, *, path: str, line: int | None) -> pd.Timestamp | None:
     except (ValueError, TypeError):
         raise ManifestError("RK-C08", f'date "{value}" is not a date.', path=path, line=line,
                             hint="Write dates as YYYY-MM-DD.") from None
+
+
+# ---------------------------------------------------------------------------
+# writing
+
+
+def write_corpus(corpus: Corpus, folder: str | Path, *, overwrite: bool = False,
+                 manifest_extra: Mapping[str, Any] | None = None) -> Path:
+    """Write ``corpus`` as a corpus folder that :func:`read_corpus` reads back identically.
+
+    Each document becomes ``transcripts/<doc_id>.csv`` (speaker, start, end, text: the
+    one format that keeps every turn's text exactly), and ``corpus.yml`` carries titles,
+    dates, languages, roles and document variables. Used by pseudonymisation and QDA
+    import; files are written atomically.
+
+    Parameters
+    ----------
+    overwrite
+        Allow writing into a folder that already holds files (only the files this
+        function writes are replaced).
+    manifest_extra
+        Top-level manifest keys to add (e.g. ``{"pseudonymised": True}``).
+
+    Raises
+    ------
+    InputFileError
+        ``RK-C09`` when ``folder`` holds files and ``overwrite`` is False.
+    """
+    from ._io import atomic_write
+    from ._yaml import dump_yaml
+
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()) and not overwrite:
+        raise InputFileError("RK-C09", "the folder is not empty; refusing to write a corpus over its files.",
+                             path=folder, hint="Choose a new folder, or pass overwrite=True (--overwrite).")
+    manifest: dict[str, Any] = {k: v for k, v in corpus.manifest.items()
+                                if k in ("title", "description", "language", "identities", "pseudonymised", "fiction",
+                                         "facilitator_roles", "notice")}
+    if corpus.variables:
+        declared = corpus.manifest.get("variables")
+        manifest["variables"] = {v: (declared.get(v, v) if isinstance(declared, dict) else v) for v in corpus.variables}
+    manifest.update(manifest_extra or {})
+    manifest["include"] = ["transcripts/**"]
+    documents: dict[str, Any] = {}
+    for doc in corpus.documents.itertuples(index=False):
+        d = doc._asdict()
+        name = "transcripts/" + re.sub(r"[^\w.\-]+", "_", str(d["doc_id"])) + ".csv"
+        turns = corpus.turns[corpus.turns["doc_id"] == d["doc_id"]]
+        roles = {str(s): str(r) for s, r in zip(turns["speaker"], turns["role"]) if not pd.isna(r)}
+        entry: dict[str, Any] = {"id": str(d["doc_id"]), "title": str(d["title"])}
+        if not pd.isna(d["date"]):
+            entry["date"] = pd.Timestamp(d["date"]).strftime("%Y-%m-%d")
+        if not pd.isna(d["language"]):
+            entry["language"] = str(d["language"])
+        for v in corpus.variables:
+            if not pd.isna(d[v]):
+                entry[v] = str(d[v])
+        if roles:
+            entry["roles"] = roles
+        entry["columns"] = {"speaker": "speaker", "start": "start_s", "end": "end_s", "text": "text"}
+        documents[name] = entry
+        with atomic_write(folder / name) as fh:
+            turns[["speaker", "start_s", "end_s", "text"]].to_csv(fh, index=False)
+    manifest["documents"] = documents
+    with atomic_write(folder / MANIFEST_NAME) as fh:
+        fh.write(dump_yaml(manifest))
+    return folder

@@ -194,3 +194,18 @@ def test_build_corpus_recomputes_offsets():
     assert c.text("d") == "un deux" + TURN_SEPARATOR + "trois"  # the blank turn is dropped
     assert c.turns["start_char"].tolist() == [0, 9] and c.turns["turn"].tolist() == [0, 1]
     assert c.documents.loc[0, "n_words"] == 3
+
+
+def test_write_corpus_reads_back_identically(tmp_path, small):
+    from research_kit.corpus import write_corpus
+
+    out = write_corpus(small, tmp_path / "copy", manifest_extra={"pseudonymised": True})
+    again = read_corpus(out)
+    pd.testing.assert_frame_equal(again.turns, small.turns)
+    cols = ["doc_id", "title", "date", "language", "n_turns", "n_words", "n_chars", "site", "session_type"]
+    pd.testing.assert_frame_equal(again.documents[cols], small.documents[cols])
+    assert again.manifest["pseudonymised"] is True
+    for d in small.doc_ids:
+        assert again.text(d) == small.text(d)
+    with pytest.raises(InputFileError, match="RK-C09"):
+        write_corpus(small, out)
