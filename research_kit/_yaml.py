@@ -76,7 +76,7 @@ def load_yaml_with_lines(
         _walk(loader, node, (), lines, set(), path=path, code=code)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as e:
-        raise _syntax_error(e, path=path, code=code) from e
+        raise _syntax_error(e, text, path=path, code=code) from e
     except yaml.YAMLError as e:  # ReaderError: a character YAML does not allow
         raise InputFileError(code, f"is not valid YAML ({e}).", path=path,
                              hint="Remove control characters from the file.") from e
@@ -85,10 +85,25 @@ def load_yaml_with_lines(
     return data, lines
 
 
-def _syntax_error(e: yaml.MarkedYAMLError, *, path: str | Path | None, code: str) -> InputFileError:
-    mark = e.problem_mark or e.context_mark
-    line = None if mark is None else mark.line + 1
+def _syntax_error(e: yaml.MarkedYAMLError, text: str, *, path: str | Path | None, code: str) -> InputFileError:
+    end = len(text.rstrip())
+    last_line = text[:end].count("\n") + 1
+
+    def line_at(mark: Any) -> int | None:
+        if mark is None:
+            return None
+        return last_line if mark.index >= end else mark.line + 1
+
+    problem, context = line_at(e.problem_mark), line_at(e.context_mark)
+    line, other = problem, context
+    # An unclosed quote, [ or { is reported where the parser gave up (often the end
+    # of the file); the line where it was opened is the one to fix.
+    at_end = e.problem_mark is not None and e.problem_mark.index >= end
+    if context is not None and (problem is None or at_end or "flow" in (e.context or "")):
+        line, other = context, problem
     what = " ".join(s for s in (e.context, e.problem) if s) or "syntax error"
+    if other is not None and other != line:
+        what += f" (see also line {other})"
     if "\t" in what or "'\\t'" in what:
         hint = "YAML indents with spaces, never tabs: replace the tabs on that line."
     elif "mapping values are not allowed" in what:
@@ -100,7 +115,7 @@ def _syntax_error(e: yaml.MarkedYAMLError, *, path: str | Path | None, code: str
         hint = "Keep one document per file: remove the extra `---` line."
     else:
         hint = ("Check the indentation and the quotes on that line and the one before; "
-                "values starting with [ { * & ! % @ ` # or containing ': ' need quotes.")
+                "values starting with [ { * & ! ? % @ ` # or containing ': ' need quotes.")
     return InputFileError(code, f"is not valid YAML: {what}.", path=path, line=line, hint=hint)
 
 

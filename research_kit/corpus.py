@@ -504,7 +504,7 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
     text_sample = " ".join(t.text for t in doc.turns[:200])
     language = settings.get("language") or detect_language(text_sample, languages=languages) or manifest.get("language")
     roles = {**(manifest.get("roles") or {}), **(settings.get("roles") or {})}
-    roles = {str(k): (None if v is None else str(v)) for k, v in roles.items()}
+    roles = {_speaker_key(k): (None if v is None else str(v)) for k, v in roles.items()}
     unnamed = settings.get("speaker")
     turns = pd.DataFrame({
         "doc_id": doc_id,
@@ -518,7 +518,7 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
     # A turn without an end time ends when the next one starts.
     nxt = turns["start_s"].shift(-1)
     turns["end_s"] = turns["end_s"].fillna(nxt.where(nxt >= turns["start_s"]))
-    turns["role"] = turns["speaker"].map(lambda s: roles.get(s) if s is not None else None)
+    turns["role"] = turns["speaker"].map(lambda s: roles.get(_speaker_key(s)) if s is not None else None)
     reserved = _FRONT_KEYS | _DOC_KEYS
     variables = {k: _scalar(v) for k, v in settings.items() if k not in reserved}
     row = {
@@ -531,6 +531,11 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
         **variables,
     }
     return row, turns
+
+
+def _speaker_key(label: Any) -> str:
+    """How speaker labels are compared with the manifest's roles: case, spacing and final dots ignored."""
+    return " ".join(str(label).split()).rstrip(".").casefold()
 
 
 def _scalar(value: Any) -> Any:

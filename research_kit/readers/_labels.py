@@ -101,7 +101,7 @@ def split_label(line: str) -> tuple[str, float | None, str] | None:
     m = LABEL_RE.match(line)
     if not m:
         return None
-    name = m.group("name").strip().rstrip(".")
+    name = " ".join(m.group("name").split())
     first = re.split(r"[\s'’]", name.lower(), maxsplit=1)[0]
     words = name.lower().split()
     if first in _NOT_FIRST_WORDS and not (first in ("the", "le", "la", "l'") and words[-1] in _ROLE_NOUNS):

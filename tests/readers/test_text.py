@@ -12,7 +12,7 @@ from tests.conftest import DATA, read
         ("Marie-Ève: bon, ben", ("Marie-Ève", None, "bon, ben")),
         ("Marie-Ève : bon", ("Marie-Ève", None, "bon")),
         ("[00:12:03] Marie-Ève : bon", ("Marie-Ève", 723.0, "bon")),
-        ("(00:12:03) Karim B.: oui", ("Karim B", 723.0, "oui")),
+        ("(00:12:03) Karim B.: oui", ("Karim B.", 723.0, "oui")),
         ("00:01:02 Luc: salut", ("Luc", 62.0, "salut")),
         ("Marie-Ève Tremblay (00:12): oui", ("Marie-Ève Tremblay", 12.0, "oui")),
         ("Luc [1:00:02.5]: salut", ("Luc", 3602.5, "salut")),
@@ -43,7 +43,7 @@ def test_plain_text_turns_front_matter_and_continuations():
                              "site": "Montréal"}
     speakers = [t.speaker for t in doc.turns]
     # the transcriber's note before the first label is kept, as an unnamed turn
-    assert speakers == [None, "Isabelle Roy", "Karim B", "Isabelle Roy", "Karim B", "Karim B"]
+    assert speakers == [None, "Isabelle Roy", "Karim B.", "Isabelle Roy", "Karim B.", "Karim B."]
     assert doc.turns[0].text == "Transcription : Lucie Gendron, relue le 14 mars."
     # a wrapped line joins with a space, a new paragraph with a newline
     assert doc.turns[3].text == "Parfait. Ce matin on parle de la surcharge.\nEt aussi du retour aux familles."
