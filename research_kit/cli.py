@@ -55,6 +55,86 @@ def summary(corpus: Path, out: Path | None, errors: str) -> None:
         sys.exit(1)
 
 
+def _parse_params(pairs: tuple[tuple[str, str], ...], files: tuple[Path, ...]) -> dict:
+    """``-p name value`` pairs and ``-f params.yaml`` files, values read as YAML scalars
+    except that strings of digits with leading zeros stay strings (``-p session 03``)."""
+    import yaml
+
+    params: dict = {}
+    for f in files:
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise click.BadParameter(f"{f} must hold name: value lines.")
+        params.update(data)
+    for name, raw in pairs:
+        params[name] = raw if (raw[:1] == "0" and raw[1:2].isdigit()) or not raw else yaml.safe_load(raw)
+    return params
+
+
+def _report(results) -> int:
+    failed = [r for r in results if r.status == "failed"]
+    for r in results:
+        if r.status == "failed":
+            where = f" at cell {r.cell}" if r.cell is not None else ""
+            click.echo(f"FAILED  {r.name}{where}: {r.error}", err=True)
+        else:
+            first = next(iter(r.outputs.values()), "")
+            click.echo(f"{r.status:7} {r.name}  {Path(first).parent if first else ''}")
+    done = sum(r.status == "done" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    click.echo(f"{done} done, {skipped} unchanged, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+@main.command()
+@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="Corpus folder (pseudonymised, unless --allow-identities).")
+@click.option("-p", "--parameter", "parameters", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="A notebook parameter; repeat for several. Values are read as YAML (03 stays a string).")
+@click.option("-f", "--parameters-file", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="YAML file of parameters.")
+@click.option("--format", "formats", default="html,docx,pdf,md", show_default=True,
+              help="Comma-separated: html, docx, pdf, md, pptx (slides), cards (quote cards).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
+@click.option("--name", default=None, help="Output name (default: the notebook's stem).")
+@click.option("--force", is_flag=True, help="Run even if nothing changed since the last run.")
+@click.option("--allow-identities", is_flag=True, help="Publish a corpus that still names people (not recommended).")
+def brief(notebook: Path, corpus: Path, parameters, files, formats: str, out: Path, name: str | None, force: bool,
+          allow_identities: bool) -> None:
+    """Run one brief NOTEBOOK on a corpus and render it."""
+    from .briefs import run_brief
+
+    try:
+        result = run_brief(notebook, corpus=corpus, parameters=_parse_params(parameters, files), out=out, name=name,
+                           formats=[f.strip() for f in formats.split(",") if f.strip()], force=force,
+                           allow_identities=allow_identities)
+    except ResearchKitError as e:
+        _fail(e)
+    sys.exit(_report([result]))
+
+
+@main.command()
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--jobs", "-j", type=int, default=None, help="Briefs in parallel (default: the plan's, else 1).")
+@click.option("--force", is_flag=True, help="Re-run briefs whose inputs have not changed.")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Override the plan's output folder.")
+@click.option("--allow-identities", is_flag=True, help="Publish a corpus that still names people (not recommended).")
+def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_identities: bool) -> None:
+    """Run every brief of a batch PLAN (YAML); see docs/briefs.md.
+
+    Unchanged briefs are skipped; a failing brief is reported and the others go on;
+    the exit status is 1 if any failed.
+    """
+    from .briefs import run_batch
+
+    try:
+        results = run_batch(plan, jobs=jobs, force=force, out=out, allow_identities=allow_identities, progress=None)
+    except ResearchKitError as e:
+        _fail(e)
+    sys.exit(_report(results))
+
+
 def _isna(value: object) -> bool:
     import pandas as pd
 

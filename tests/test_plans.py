@@ -1,0 +1,62 @@
+import pytest
+
+from research_kit.briefs import expand_plan, read_plan
+from research_kit.cli import _parse_params
+from research_kit.errors import InputFileError
+from tests.conftest import DATA, ROOT
+
+
+def write_plan(tmp_path, body):
+    nb = ROOT / "notebooks"
+    path = tmp_path / "plan.yml"
+    path.write_text(body.replace("NB", str(nb)).replace("CORPUS", str(DATA / "corpus_small")))
+    return path
+
+
+def test_for_each_document_with_where_and_language_product(tmp_path):
+    plan = read_plan(write_plan(tmp_path, """
+corpus: CORPUS
+briefs:
+  - notebook: NB/session_brief.ipynb
+    for_each: document
+    where: {site: Bruxelles}
+    name: "seance-{doc_id}-{lang}"
+    parameters: {lang: [fr, en]}
+"""))
+    briefs = expand_plan(plan)
+    assert [b.name for b in briefs] == ["seance-atelier-2-fr", "seance-atelier-2-en", "seance-atelier-3-fr",
+                                        "seance-atelier-3-en"]
+    assert briefs[1].parameters["lang"] == "en" and briefs[1].parameters["doc_id"] == "atelier-2"
+    assert briefs[0].parameters["corpus"] == str((DATA / "corpus_small").resolve())
+
+
+def test_for_each_variable(tmp_path):
+    plan = read_plan(write_plan(tmp_path, """
+corpus: CORPUS
+formats: [html]
+workshop_pack: true
+briefs:
+  - notebook: NB/process_brief.ipynb
+    for_each: {variable: site}
+"""))
+    briefs = expand_plan(plan)
+    assert sorted(b.parameters["value"] for b in briefs) == ["Bruxelles", "Montréal"]
+    assert briefs[0].formats == ("html", "pptx", "cards")
+    assert all(b.name.startswith("process-brief-") or b.name.startswith("process_brief") for b in briefs)
+
+
+def test_plan_errors_name_the_line(tmp_path):
+    with pytest.raises(InputFileError, match="RK-B30") as err:
+        read_plan(write_plan(tmp_path, "corpus: CORPUS\nbriefs:\n  - notebook: NB/x.ipynb\n    for_eche: document\n"))
+    assert err.value.line == 4 and 'Did you mean "for_each"' in str(err.value)
+    plan = read_plan(write_plan(tmp_path, "corpus: CORPUS\nbriefs:\n  - notebook: NB/x.ipynb\n    for_each: lieu\n"))
+    with pytest.raises(InputFileError, match="RK-B30") as err:
+        expand_plan(plan)
+    assert err.value.line == 4
+
+
+def test_cli_parameters_keep_leading_zeros_as_strings(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text("lang: en\nn: 3\n")
+    params = _parse_params((("session", "03"), ("n", "5"), ("flag", "true"), ("name", "Atelier 2")), (f,))
+    assert params == {"lang": "en", "n": 5, "session": "03", "flag": True, "name": "Atelier 2"}
