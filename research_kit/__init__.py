@@ -1,14 +1,33 @@
 """Research Kit: a Jupyter workbench for action research and knowledge transfer.
 
-The verbs a notebook uses are importable from here; importing the package loads
-nothing heavy (spaCy, matplotlib and papermill load when a function needs them).
+The verbs a notebook uses are importable from here. Importing the package loads pandas,
+numpy and pyarrow only: spaCy, matplotlib and papermill load when a function needs them.
 """
 
 from __future__ import annotations
 
-from .corpus import Corpus, read_corpus
+from .agreement import agreement, disagreements
+from .annotate import annotate
+from .codebook import Codebook, read_codebook, write_codebook
+from .coding import (code_matrix, code_trends, coded_segments, cooccurrence, merge_codings, read_codings,
+                     write_codings)
+from .collocations import collocations
+from .corpus import Corpus, read_corpus, write_corpus
 from .errors import ResearchKitError
+from .keyness import keyness
+from .kwic import kwic
+from .participation import floor, monologues, participation, turn_taking
 from .summary import summary
+from .textstats import dispersion, frequencies, lexical_diversity, ngrams
 
-__all__ = ["Corpus", "read_corpus", "summary", "ResearchKitError"]
+__all__ = [
+    "Corpus", "read_corpus", "write_corpus", "summary",
+    "annotate",
+    "frequencies", "ngrams", "lexical_diversity", "dispersion", "keyness", "kwic", "collocations",
+    "participation", "floor", "turn_taking", "monologues",
+    "Codebook", "read_codebook", "write_codebook",
+    "read_codings", "write_codings", "merge_codings", "coded_segments", "code_matrix", "cooccurrence", "code_trends",
+    "agreement", "disagreements",
+    "ResearchKitError",
+]
 __version__ = "0.1.0"

@@ -291,9 +291,10 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
         inputs = _inputs(b)
         fp = _fingerprint(b, inputs)
         old = previous.get(b.name)
+        old_outputs = {k: str(out / v) for k, v in (old or {}).get("outputs", {}).items()}
         if (not force and old and old.get("status") in ("done", "skipped") and old.get("fingerprint") == fp
-                and all(Path(p).exists() for p in old.get("outputs", {}).values())):
-            results[b.name] = BriefResult(b.name, "skipped", outputs=old["outputs"], fingerprint=fp, inputs=inputs,
+                and old_outputs and all(Path(p).exists() for p in old_outputs.values())):
+            results[b.name] = BriefResult(b.name, "skipped", outputs=old_outputs, fingerprint=fp, inputs=inputs,
                                           parameters=dict(b.parameters), notebook=str(b.notebook))
         else:
             todo.append((b, fp, inputs))
@@ -323,6 +324,7 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
         bar.close()
     ordered = [results[b.name] for b in briefs]
     _write_manifest(out, previous, ordered)
+    _write_index(out)
     return ordered
 
 
@@ -343,12 +345,39 @@ def _write_manifest(out: Path, previous: dict[str, dict], results: Sequence[Brie
     briefs = dict(previous)
     for r in results:
         entry = asdict(r)
+        entry["outputs"] = {k: _relative(v, out) for k, v in r.outputs.items()}
         if r.status == "failed" and r.name in previous and previous[r.name].get("outputs"):
             entry["previous_outputs"] = previous[r.name]["outputs"]  # still on disk, untouched
         briefs[r.name] = entry
     data = {"research_kit": __version__, "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "briefs": sorted(briefs.values(), key=lambda b: b["name"])}
     atomic_write_text(out / _MANIFEST, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _relative(path: str, out: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(out.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _write_index(out: Path) -> None:
+    """``index.html``: every brief of the folder with links to its formats (from the manifest)."""
+    import html
+
+    briefs = _read_manifest(out)
+    rows = []
+    for name, entry in sorted(briefs.items()):
+        outputs = entry.get("outputs") or entry.get("previous_outputs") or {}
+        links = " · ".join(f'<a href="{html.escape(p)}">{html.escape(fmt)}</a>'
+                           for fmt, p in sorted(outputs.items()) if (out / p).exists())
+        status = html.escape(entry.get("status", ""))
+        rows.append(f"<tr><td>{html.escape(name)}</td><td>{status}</td><td>{links}</td></tr>")
+    page = ("<!doctype html><html><head><meta charset='utf-8'><meta name='viewport' content='width=device-width'>"
+            "<title>Briefs</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;"
+            "padding:1rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd}</style></head><body>"
+            f"<h1>Briefs</h1><table>{''.join(rows)}</table></body></html>\n")
+    atomic_write_text(out / "index.html", page)
 
 
 # ---------------------------------------------------------------------------
