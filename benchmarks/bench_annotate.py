@@ -1,0 +1,132 @@
+"""How fast ``annotate()`` is, against the loop a notebook user would write.
+
+Measures, in one run on one corpus folder:
+
+1. the naive loop ``[nlp(t) for t in texts]`` with the full ``fr_core_news_sm`` pipeline
+   (parser included) on a sample of the corpus's French turns, in words per second
+   (model loading not counted);
+2. ``annotate(corpus, n_process=2, cache=<fresh folder>)`` on the whole corpus, model
+   loading and cache writing included (target: at least 3 times the naive rate);
+3. the same call again, every document cached (target: under 5 seconds);
+4. the call after one transcript changed (target: under 2 % of the full run).
+
+Each measure is a dict ``{"benchmark", "value", "unit", "baseline", "ratio", "target"}``.
+
+    python benchmarks/bench_annotate.py                    # builds ~1M words first (make_corpus)
+    python benchmarks/bench_annotate.py path/to/corpus     # any corpus folder
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from research_kit import read_corpus  # noqa: E402
+from research_kit.annotate import annotate  # noqa: E402
+
+
+def _naive_rate(corpus, sample_words: int, seed: int) -> tuple[float, int]:
+    """Words per second of ``[nlp(t) for t in texts]`` over French turns."""
+    import spacy
+
+    nlp = spacy.load("fr_core_news_sm")
+    french = set(corpus.documents.loc[corpus.documents["language"] == "fr", "doc_id"])
+    turns = corpus.turns[corpus.turns["doc_id"].isin(french)]
+    order = list(range(len(turns)))
+    random.Random(seed).shuffle(order)
+    texts, words = [], 0
+    for i in order:
+        if words >= sample_words:
+            break
+        texts.append(str(turns["text"].iloc[i]))
+        words += int(turns["n_words"].iloc[i])
+    nlp(texts[0])  # warm up
+    start = time.perf_counter()
+    docs = [nlp(t) for t in texts]
+    elapsed = time.perf_counter() - start
+    del docs
+    return words / elapsed, words
+
+
+def run(corpus_dir: str | Path, *, sample_words: int = 100_000, n_process: int = 2, seed: int = 0) -> list[dict]:
+    """Run the four measures on a corpus folder (copied first: it is not modified)."""
+    corpus_dir = Path(corpus_dir)
+    results: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="rk-bench-") as tmp:
+        work = Path(shutil.copytree(corpus_dir, Path(tmp) / "corpus", ignore=shutil.ignore_patterns(".research_kit")))
+        cache = Path(tmp) / "cache"
+        corpus = read_corpus(work)
+        words = int(corpus.documents["n_words"].sum())
+
+        naive, sampled = _naive_rate(corpus, sample_words, seed)
+        results.append({"benchmark": f"naive loop [nlp(t) for t in texts], full fr_core_news_sm, "
+                                     f"{sampled:,}-word sample",
+                        "value": round(naive), "unit": "words/s", "baseline": None, "ratio": None, "target": None})
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the English fallback's notice
+            start = time.perf_counter()
+            tokens = annotate(corpus, n_process=n_process, cache=cache, progress=False)
+            full = time.perf_counter() - start
+            rate = words / full
+            results.append({"benchmark": f"annotate(n_process={n_process}), empty cache, {words:,} words, "
+                                         f"{len(tokens):,} tokens ({full:.0f} s; naive loop: ~{words / naive:.0f} s)",
+                            "value": round(rate), "unit": "words/s", "baseline": round(naive),
+                            "ratio": round(rate / naive, 2), "target": "ratio >= 3"})
+
+            start = time.perf_counter()
+            annotate(read_corpus(work), n_process=n_process, cache=cache, progress=False)
+            hit = time.perf_counter() - start
+            results.append({"benchmark": "annotate again, every document cached (read_corpus not counted)",
+                            "value": round(hit, 2), "unit": "s", "baseline": round(full, 1),
+                            "ratio": round(hit / full, 4), "target": "value < 5"})
+
+            script = ("import sys, time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter(); "
+                      "from research_kit import read_corpus; from research_kit.annotate import annotate; "
+                      f"annotate(read_corpus({str(work)!r}), cache={str(cache)!r}); "
+                      "print(time.perf_counter() - t, 'spacy' in sys.modules)")
+            out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+            cold, spacy_loaded = out.stdout.split()
+            results.append({"benchmark": "cache hit in a fresh process: imports + read_corpus + annotate"
+                                         f" (spaCy imported: {spacy_loaded})",
+                            "value": round(float(cold), 2), "unit": "s", "baseline": None, "ratio": None,
+                            "target": None})
+
+            first = sorted((work / "transcripts").rglob("*.txt"))[0]
+            first.write_text(first.read_text(encoding="utf-8") + "Sophie: Une dernière chose avant de partir.\n",
+                             encoding="utf-8")
+            changed = read_corpus(work)
+            start = time.perf_counter()
+            annotate(changed, n_process=n_process, cache=cache, progress=False)
+            one = time.perf_counter() - start
+            results.append({"benchmark": "annotate after changing one transcript (read_corpus not counted)",
+                            "value": round(100 * one / full, 2), "unit": "% of the full run",
+                            "baseline": round(full, 1), "ratio": round(one / full, 4), "target": "value < 2"})
+    return results
+
+
+def _table(results: list[dict]) -> str:
+    lines = ["| benchmark | value | unit | baseline | ratio | target |", "|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append("| " + " | ".join("" if r[k] is None else str(r[k])
+                                       for k in ("benchmark", "value", "unit", "baseline", "ratio", "target")) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        folder = Path(sys.argv[1])
+    else:
+        from make_corpus import make_corpus
+
+        folder = make_corpus()
+    print(_table(run(folder)), flush=True)

@@ -1,0 +1,97 @@
+"""How fast a batch of briefs runs, against running the same notebooks one after another.
+
+Measures, in one run on the pseudonymised demo corpus:
+
+1. the baseline: 20 briefs executed one after another with plain papermill
+   (``papermill.execute_notebook`` with its defaults, no rendering);
+2. ``run_batch`` of the same 20 briefs with ``jobs=2``, rendering HTML, DOCX, PDF and
+   Markdown (target: at least 1.7 times faster than the baseline);
+3. the same batch again with nothing changed (target: under 2 seconds).
+
+Both sides read the same warm annotation cache.
+
+    python benchmarks/bench_briefs.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def _pseudonymised_demo(work: Path) -> Path:
+    from research_kit import read_corpus
+    from research_kit.anonymise import pseudonymise
+    from research_kit.corpus import write_corpus
+
+    corpus = read_corpus(ROOT / "corpora/demo")
+    pseudo = pseudonymise(corpus, key=work / "keys" / "demo-key.json")
+    return write_corpus(pseudo, work / "corpus", manifest_extra={"pseudonymised": True})
+
+
+def _plan(corpus: Path) -> dict:
+    from research_kit.corpus import read_corpus
+
+    docs = read_corpus(corpus).documents
+    fr = docs.loc[docs["language"] == "fr", "doc_id"].tolist()
+    briefs = [{"notebook": str(NOTEBOOKS / "session_brief.ipynb"), "for_each": "document",
+               "where": {"doc_id": fr[:10]}, "name": "s-{doc_id}-{lang}", "parameters": {"lang": ["fr", "en"]}}]
+    return {"corpus": str(corpus), "formats": ["html", "docx", "pdf", "md"], "briefs": briefs,
+            "_path": str(corpus / "plan.yml")}
+
+
+def run(*, jobs: int = 2) -> list[dict]:
+    import papermill
+
+    from research_kit.annotate import annotate
+    from research_kit.briefs import expand_plan, run_batch
+    from research_kit.corpus import read_corpus
+
+    work = Path(tempfile.mkdtemp(prefix="rk-bench-briefs-"))
+    try:
+        corpus = _pseudonymised_demo(work)
+        annotate(read_corpus(corpus), progress=False)  # warm cache for both sides
+        plan = _plan(corpus)
+        briefs = expand_plan(plan)
+        assert len(briefs) == 20, len(briefs)
+
+        start = time.perf_counter()
+        for b in briefs:
+            papermill.execute_notebook(str(b.notebook), str(work / "plain" / f"{b.name}.ipynb"),
+                                       parameters=dict(b.parameters), progress_bar=False, cwd=str(NOTEBOOKS))
+        baseline = time.perf_counter() - start
+
+        out = work / "briefs"
+        start = time.perf_counter()
+        results = run_batch(plan, jobs=jobs, out=out, progress=False)
+        batch = time.perf_counter() - start
+        failed = [r.name for r in results if r.status != "done"]
+        if failed:
+            raise RuntimeError(f"briefs failed: {failed}")
+
+        start = time.perf_counter()
+        again = run_batch(plan, jobs=jobs, out=out, progress=False)
+        rerun = time.perf_counter() - start
+        assert all(r.status == "skipped" for r in again)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [
+        {"benchmark": f"batch of 20 briefs, jobs={jobs}, html+docx+pdf+md", "value": round(batch, 1), "unit": "s",
+         "baseline": round(baseline, 1), "ratio": round(baseline / batch, 2), "target": "ratio ≥ 1.7 (baseline: "
+         "the 20 notebooks run one after another with plain papermill, no rendering)"},
+        {"benchmark": "same batch again, nothing changed", "value": round(rerun, 2), "unit": "s",
+         "baseline": round(batch, 1), "ratio": round(batch / rerun, 1), "target": "< 2 s"},
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
