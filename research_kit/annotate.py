@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["annotate", "DEFAULT_PIPELINES", "SCHEMA_VERSION", "CACHE_FOLDER"]
 
 #: Bump when the tokens frame or the way it is computed changes: every cache goes stale.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: transcribers' notes in [brackets] are stop words
 
 #: Pipeline per language when ``pipelines=`` does not say otherwise.
 DEFAULT_PIPELINES: dict[str, str] = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
@@ -390,6 +390,24 @@ def _lookup(vocab: Any, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return strings, inv
 
 
+def _transcriber_notes(text: np.ndarray, turn: np.ndarray, *, longest: int = 6) -> np.ndarray:
+    """Tokens of a transcriber's note in square brackets ([rires], [inaudible], [pause]).
+
+    They are not speech, so they count as stop words; an opening bracket without a
+    close within ``longest`` tokens of the same turn is left alone.
+    """
+    marked = np.zeros(len(text), dtype=bool)
+    opens = np.flatnonzero(text == "[")
+    for i in opens:
+        for j in range(i + 1, min(i + longest + 2, len(text))):
+            if turn[j] != turn[i]:
+                break
+            if text[j] == "]":
+                marked[i:j + 1] = True
+                break
+    return marked
+
+
 def _doc_table(doc: _Doc, turn_arrays: list[np.ndarray], vocabs: Mapping[str, Any]) -> pa.Table:
     import pyarrow as pa
 
@@ -436,6 +454,7 @@ def _doc_table(doc: _Doc, turn_arrays: list[np.ndarray], vocabs: Mapping[str, An
             if len(run):
                 is_stop[run] = mark_stops(lower[run].tolist(), lemma[run].tolist(), pos[run].tolist(),
                                           is_punct[run].tolist(), sent_start[run].tolist(), _stops_for(lang), lang)
+    is_stop |= _transcriber_notes(text, turn)
     is_stop &= ~is_space
     string = pa.string()
     columns = {

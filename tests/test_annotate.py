@@ -360,3 +360,16 @@ def test_an_empty_corpus_gives_an_empty_frame(small):
     tokens = annotate(small.subset([]), cache=False)
     assert list(tokens.columns) == TOKENS.names and tokens.empty
     assert {c: str(t) for c, t in tokens.dtypes.items()} == TOKENS.dtypes
+
+
+def test_transcriber_notes_in_brackets_are_stop_words():
+    import numpy as np
+
+    from research_kit.annotate import _transcriber_notes
+
+    text = np.array(["Oui", "[", "rires", "]", "bon", "[", "pas", "fermé", "suite", "x", "y", "z", "w", "v"],
+                    dtype=object)
+    turn = np.zeros(len(text), dtype=int)
+    marked = _transcriber_notes(text, turn)
+    assert marked.tolist()[:5] == [False, True, True, True, False]
+    assert not marked[5:].any()  # an unclosed bracket marks nothing
