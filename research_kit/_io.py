@@ -49,6 +49,15 @@ _PREFERRED = ("cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850")
 _BINARY_CONTROLS = set(range(0, 9)) | {11} | set(range(14, 32)) - {27}
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def read_bytes(path: str | Path, *, shown: str | None = None) -> bytes:
     """Read a file's bytes, turning OS errors into :class:`InputFileError`.
 
@@ -173,8 +182,8 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        if permissions is not None:
-            os.chmod(tmp, permissions)
+        # mkstemp makes owner-only files; outputs get the usual permissions unless told otherwise
+        os.chmod(tmp, permissions if permissions is not None else 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -695,8 +695,6 @@ def annotate(
     folder = _cache_folder(corpus, cache)
     planner = _Planner({_norm_lang(k) or str(k): v for k, v in (pipelines or {}).items()}, stop_words, entities)
     docs = _plan(corpus, planner, by_turn, folder)
-    for lang in dict.fromkeys(l for d in docs for l in d.langs):
-        _warn_fallback(planner.spec(lang))
 
     tables: dict[int, pa.Table] = {}
     todo: list[_Doc] = []
@@ -709,6 +707,8 @@ def annotate(
         else:
             tables[doc.index] = outcome
     todo = [d for d in docs if d.index not in tables]
+    for lang in dict.fromkeys(l for d in todo for l in d.langs):  # warn only when the fallback will annotate
+        _warn_fallback(planner.spec(lang))
 
     if todo:
         words = sum(d.n_words for d in todo)

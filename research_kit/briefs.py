@@ -168,6 +168,7 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
             str(brief.notebook), str(executed), parameters=dict(brief.parameters), kernel_name=kernel,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             cwd=str(brief.notebook.parent), shutdown_kernel="immediate",
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no TCP-encryption chatter on the terminal
         )
         log_lines.append(f"executed in {time.perf_counter() - started:.2f} s")
         blocks = blocks_from_notebook(executed)
@@ -227,6 +228,10 @@ def _prepare(briefs: Sequence[Brief], *, allow_identities: bool) -> None:
         from .annotate import annotate
 
         annotate(corpus, progress=False)
+        if corpus.manifest.get("codebook"):
+            from .codebook import read_codebook
+
+            read_codebook(corpus.root / str(corpus.manifest["codebook"]))  # every problem now, not in 20 kernels
 
 
 def run_brief(notebook: str | Path, *, corpus: str | Path | None = None, parameters: Mapping[str, Any] | None = None,

@@ -476,8 +476,11 @@ def _token_attributes() -> tuple[str, ...]:
     return tuple(name.upper() for name in TokenPattern.model_fields)
 
 
-def _pattern_error(pattern: object) -> str | None:
-    """Why spaCy's Matcher refuses ``pattern``, in one line; ``None`` if it accepts it."""
+def _pattern_error(pattern: object, *, with_spacy: bool = True) -> str | None:
+    """Why spaCy's Matcher refuses ``pattern``, in one line; ``None`` if it accepts it.
+
+    ``with_spacy=False`` checks only the shape (no spaCy import, for fast reads).
+    """
     if not isinstance(pattern, list) or not all(isinstance(t, Mapping) for t in pattern):
         return "a pattern is a list of tokens, each a mapping such as {LEMMA: soin}"
     if not pattern:
@@ -488,6 +491,8 @@ def _pattern_error(pattern: object) -> str | None:
             if isinstance(value, bool) and not flag:
                 return (f"token {n}, {key}: the value is read as {str(value).lower()}, since YAML reads unquoted yes, "
                         f'no, on and off as true or false; quote it, e.g. {{{key}: "on"}}')
+    if not with_spacy:
+        return None
     from spacy.matcher import Matcher
 
     try:
@@ -524,8 +529,9 @@ def _flat(text: str) -> str:
 class _Parser:
     """Turns parsed YAML (or rows of a CSV) into entries, recording every problem."""
 
-    def __init__(self, problems: _Problems) -> None:
+    def __init__(self, problems: _Problems, *, check_patterns: bool = True) -> None:
         self.p = problems
+        self.check_patterns = check_patterns
         self.languages: tuple[str, ...] = ("fr",)
         self.refs: list[tuple[str, str | None, KeyPath, KeyPath]] = []
         self.entries: list[CodeEntry] = []
@@ -850,7 +856,7 @@ class _Parser:
             return ()
         out = []
         for j, pattern in enumerate(items):
-            error = _pattern_error(pattern)
+            error = _pattern_error(pattern, with_spacy=self.check_patterns)
             if error:
                 self.p.add("RK-K15", (*at, j), f"{who}: spaCy pattern {j + 1} ({lang}) is invalid: {_sentence(error)}",
                            hint="See https://spacy.io/usage/rule-based-matching; attributes are LEMMA, LOWER, "
@@ -880,8 +886,8 @@ def _languages_used(codes: Any) -> list[str]:
     return out
 
 
-def _build(data: Any, problems: _Problems, path: str | Path | None) -> Codebook:
-    title, description, languages, entries = _Parser(problems).parse(data)
+def _build(data: Any, problems: _Problems, path: str | Path | None, *, check_patterns: bool = True) -> Codebook:
+    title, description, languages, entries = _Parser(problems, check_patterns=check_patterns).parse(data)
     problems.raise_if_any()
     return Codebook(tuple(entries), title=title, languages=languages, description=description,
                     path=None if path is None else Path(path))
@@ -943,7 +949,7 @@ def _suffix(path: Path, allowed: Iterable[str], *, function: str) -> str:
     return suffix
 
 
-def read_codebook(path: str | Path, *, encoding: str | None = None) -> Codebook:
+def read_codebook(path: str | Path, *, encoding: str | None = None, check_patterns: bool = True) -> Codebook:
     """Read and check a codebook file (YAML or CSV).
 
     Parameters
@@ -953,6 +959,10 @@ def read_codebook(path: str | Path, *, encoding: str | None = None) -> Codebook:
         ``docs/codebook.md`` for the formats.
     encoding
         The file's encoding, when detection gets it wrong.
+    check_patterns
+        Check spaCy token patterns with spaCy's own validator (imports spaCy, about
+        3 s the first time). ``False`` checks their shape only: briefs read a codebook
+        that the batch runner has already checked in full.
 
     Returns
     -------
@@ -984,11 +994,11 @@ def read_codebook(path: str | Path, *, encoding: str | None = None) -> Codebook:
             data, lines = load_yaml_with_lines(text, path=path, code="RK-K01")
         except InputFileError as e:
             raise CodebookError([e], path=path) from e
-        return _build(data, _Problems(lines, path), path)
+        return _build(data, _Problems(lines, path), path, check_patterns=check_patterns)
     problems = _Problems(None, path)
     data, lines = _csv_data(text, problems)
     problems.lines = lines
-    return _build(data, problems, path)
+    return _build(data, problems, path, check_patterns=check_patterns)
 
 
 def _sniff(text: str) -> str:

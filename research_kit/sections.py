@@ -165,7 +165,9 @@ def brief_context(corpus: str | Path | Corpus, *, lang: str = "fr", doc_id: str 
     if path:
         from .codebook import read_codebook
 
-        cb = read_codebook(Path(path) if Path(path).is_absolute() or c.root is None else c.root / path)
+        # The batch runner checked the patterns with spaCy already; a brief only reads the file.
+        cb = read_codebook(Path(path) if Path(path).is_absolute() or c.root is None else c.root / path,
+                           check_patterns=False)
     return BriefContext(c, lang, ids, cb, themes_from)
 
 

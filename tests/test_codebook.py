@@ -466,3 +466,16 @@ def test_dump_yaml_is_readable_and_round_trips():
     assert "text: |-\n  Ligne 1\n  Ligne 2\n" in text
     assert "  - [{LEMMA: prendre}, {LEMMA: {IN: [soin, garde]}}]\n" in text
     assert "items:\n  - id: a\n" in text
+
+
+def test_fast_read_checks_pattern_shapes_without_spacy(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from research_kit.codebook import read_codebook; "
+            "cb = read_codebook('corpora/demo/codebook.yml', check_patterns=False); "
+            "print(len(cb), 'spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent)
+    n, imported = out.stdout.split()
+    assert int(n) >= 16 and imported == "False"

@@ -50,3 +50,10 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
 def test_atomic_write_permissions(tmp_path):
     path = atomic_write_text(tmp_path / "key.json", "{}", permissions=0o600)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_atomic_write_gives_outputs_the_usual_permissions(tmp_path):
+    mask = os.umask(0)
+    os.umask(mask)
+    path = atomic_write_text(tmp_path / "brief.html", "<p>")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
