@@ -313,6 +313,8 @@ def keywords(ctx: BriefContext, *, n: int = 15) -> None:
     if len(lang):  # compare like with like: the rest of the corpus in the same language
         keep = set(ctx.corpus.documents.loc[ctx.corpus.documents["language"] == lang.iloc[0], "doc_id"])
         tokens = tokens[tokens["doc_id"].isin(keep)]
+    # Names (pseudonyms included) and transcribers' notes say who spoke, not what was said.
+    tokens = tokens[(tokens["pos"] != "PROPN") & ~tokens["ent_type"].isin(["PER", "PERSON"])]
     table = keyness(tokens, target={"doc_id": list(ctx.doc_ids)}, min_count=3)
     over = table[table["log_likelihood"] > 0].head(n)
     show.table(over[["term", "count_target", "count_reference", "log_likelihood", "log_ratio"]], lang=ctx.lang)
