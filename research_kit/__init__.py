@@ -16,6 +16,7 @@ from .corpus import Corpus, read_corpus, write_corpus
 from .errors import ResearchKitError
 from .keyness import keyness
 from .kwic import kwic
+from .qda import read_qdc, read_qdpx, write_qdc, write_qdpx
 from .participation import floor, monologues, participation, turn_taking
 from .summary import summary
 from .textstats import dispersion, frequencies, lexical_diversity, ngrams
@@ -28,6 +29,7 @@ __all__ = [
     "Codebook", "read_codebook", "write_codebook",
     "read_codings", "write_codings", "merge_codings", "coded_segments", "code_matrix", "cooccurrence", "code_trends",
     "agreement", "disagreements",
+    "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
     "ResearchKitError",
 ]
 __version__ = "0.1.0"

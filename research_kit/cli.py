@@ -135,6 +135,73 @@ def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_ide
     sys.exit(_report(results))
 
 
+_QDA_FAILURES = {"RK-Q09", "RK-Q10", "RK-Q11", "RK-Q12", "RK-Q13", "RK-Q14", "RK-Q18", "RK-Q19", "RK-Q20", "RK-Q27"}
+
+
+@main.group()
+def qdpx() -> None:
+    """Exchange projects with QDA programs (NVivo, ATLAS.ti, MAXQDA, QualCoder) as REFI-QDA files."""
+
+
+@qdpx.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Corpus folder to create (corpus.yml, transcripts/, codebook.yml, codings/, notes.csv, dropped.csv).")
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The team's codebook: project codes that match it keep its ids.")
+@click.option("--language", default=None, help="Language of the code names (default: the documents').")
+@click.option("--overwrite", is_flag=True, help="Write into a folder that already holds files.")
+def qdpx_import(file: Path, folder: Path, codebook: Path | None, language: str | None, overwrite: bool) -> None:
+    """Turn a REFI-QDA project FILE (.qdpx) into a corpus folder with its codebook and codings."""
+    from .codebook import read_codebook
+    from .qda import read_qdpx, write_qda_folder
+
+    try:
+        project = read_qdpx(file, language=language, codebook=read_codebook(codebook) if codebook else None)
+        written = write_qda_folder(project, folder, overwrite=overwrite)
+    except ResearchKitError as e:
+        _fail(e)
+    click.echo(f"{project.name or file.stem}: {len(project.corpus)} documents, {len(project.codebook)} codes, "
+               f"{len(project.codings)} codings, {len(project.notes)} notes")
+    for path in written:
+        click.echo(f"wrote {path}")
+    if len(project.dropped):
+        click.echo(f"\n{len(project.dropped)} element(s) not carried over (see dropped.csv):", err=True)
+        for row in project.dropped.itertuples(index=False):
+            where = f", line {row.line}" if not _isna(row.line) else ""
+            shown = row.name if not _isna(row.name) else row.id
+            click.echo(f"  [{row.code}] {row.element} {shown}{where}: {row.reason}", err=True)
+        if set(project.dropped["code"]) & _QDA_FAILURES:
+            sys.exit(1)
+
+
+@qdpx.command("export")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .qdpx file to write.")
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Codebook file (default: the one corpus.yml names, else codebook.yml in CORPUS).")
+@click.option("--codings", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Codings CSV file or folder; repeat for several (default: corpus.yml's, else codings/*.csv).")
+@click.option("--notes", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="notes.csv to write back (default: CORPUS/notes.csv if present).")
+@click.option("--convention", type=click.Choice(["standard", "nvivo", "maxqda"]), default="standard",
+              show_default=True, help="Text files and positions: the standard's, or NVivo's/MAXQDA's (BOM, CRLF, UTF-16).")
+@click.option("--name", default=None, help="Project name (default: the corpus title).")
+@click.option("--language", default=None, help="Language of the code names (default: the codebook's first).")
+def qdpx_export(corpus: Path, out: Path, codebook: Path | None, codings: tuple[Path, ...], notes: Path | None,
+                convention: str, name: str | None, language: str | None) -> None:
+    """Write CORPUS with its codebook and codings as a REFI-QDA project (.qdpx)."""
+    from .qda import export_folder_to_qdpx
+
+    try:
+        path = export_folder_to_qdpx(corpus, out, codebook=codebook, codings=codings, notes=notes,
+                                     convention=convention, name=name, language=language)
+    except ResearchKitError as e:
+        _fail(e)
+    click.echo(f"wrote {path}")
+
+
 def _isna(value: object) -> bool:
     import pandas as pd
 
