@@ -1,0 +1,912 @@
+"""Rule-based coding: apply a codebook's matching rules to an annotated corpus.
+
+:func:`autocode` reads the rules of every codable code (see ``docs/codebook.md``) in
+the language of each token and returns a codings frame whose coder is ``"rules"``;
+:func:`evaluate_rules` compares it with a person's codings, unit by unit, and lists
+every miss and false hit so that the team can improve the rules.
+
+How each kind of rule matches
+-----------------------------
+- ``lemmas``: a token whose lemma, or whose text, lower-cased, is one of the lemmas
+  (lower-cased too: the codebook keeps them as written).
+- ``phrases``: consecutive tokens of one turn, compared twice: on their lower-cased
+  texts (``"il faudrait"`` finds *Il faudrait*) and on their lemmas (``"on a besoin
+  de"`` also finds *on avait besoin de*). A phrase is cut into tokens by spaCy's
+  tokenizer of its language, and each of its words takes the lemma that the corpus's
+  tokens most often give that word; a word the corpus never uses keeps its lower-cased
+  form. Matching on lemmas widens a phrase on purpose (``"il faudrait"`` also finds
+  *il faut*): write a ``patterns`` rule on ``LOWER`` to match one form only, or pass
+  ``phrases="words"`` to match every phrase on its words alone.
+- ``patterns``: spaCy ``Matcher`` token patterns. The tokens carry what the tokens
+  frame holds: text, lemma, part of speech, entity type and sentence starts; ``LEMMA``
+  values are lower-cased like the tokens' lemmas. ``TAG``, ``MORPH`` and ``DEP``
+  are not in the tokens frame, so patterns on them never match (a warning says so).
+- ``regex``: Python regular expressions searched in the document text, within each
+  run of turns of the rule's language; a match that runs over two turns is dropped.
+
+Typographic apostrophes (’) count as straight ones (') for every kind but ``regex``.
+No pipeline runs again: spaCy ``Doc`` objects are rebuilt from the tokens frame with
+the vocabulary of a blank pipeline, so rules cost a fraction of the annotation.
+
+Cache
+-----
+With ``cache=True`` and a corpus read from a folder, each document's matches are kept
+in ``<corpus>/.research_kit/autocode/<doc_id>_<h>.<rules>.<tokens>.parquet``, where
+*rules* hashes the rules of the languages used (and how their phrases cut into tokens
+and lemmatise) and *tokens* hashes the document's tokens. A call on an unchanged
+corpus and codebook reads the files and does not import spaCy.
+
+Codes: ``RK-G10`` (warning) tokens in a language the codebook has no rules for;
+``RK-G11`` (warning) patterns on attributes the tokens frame lacks; ``RK-G12`` tokens
+that do not belong to the corpus; ``RK-G13`` human codings of several coders without
+``coder=``; ``RK-G14`` an unusable ``coder`` name; ``RK-G15`` (warning) the cache
+folder cannot be written.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.metadata
+import json
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import schemas
+from ._io import atomic_write, content_hash
+from .corpus import Corpus
+from .errors import CodingError, ParameterError, check_option
+from .segments import snap, units
+
+__all__ = ["autocode", "evaluate_rules", "CACHE_FOLDER", "RULES_VERSION"]
+
+#: Bump when matching changes: every cached result goes stale.
+RULES_VERSION = 1
+
+#: Where the cache lives, relative to the corpus folder (next to the annotations).
+CACHE_FOLDER = Path(".research_kit") / "autocode"
+
+# Columns of the tokens frame that matching reads; they make a document's cache key.
+_KEY_COLUMNS = ["turn", "sentence", "token", "text", "lemma", "pos", "ent_type", "start_char", "end_char", "language"]
+# Matcher attributes the rebuilt Docs cannot carry.
+_MISSING_ATTRS = {"TAG", "MORPH", "DEP", "HEAD", "ENT_ID", "ENT_KB_ID", "_"}
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+_SHIFT = 1 << 40  # doc index * _SHIFT + offset: one sortable key for (document, character)
+_EMPTY_HITS = {"doc": np.zeros(0, "int64"), "start": np.zeros(0, "int64"), "end": np.zeros(0, "int64"),
+               "code": np.zeros(0, object), "evidence": np.zeros(0, object)}
+
+_VOCABS: dict[str, Any] = {}
+_PHRASE_TOKENS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+# ---------------------------------------------------------------------------
+# the verb
+
+
+def autocode(
+    tokens: pd.DataFrame,
+    codebook: Any,
+    *,
+    corpus: Corpus | None = None,
+    coder: str = "rules",
+    unit: Literal["match", "sentence", "turn"] = "match",
+    languages: Iterable[str] | None = None,
+    phrases: Literal["lemmas", "words"] = "lemmas",
+    cache: bool = True,
+) -> pd.DataFrame:
+    """Code a corpus with the codebook's rules: one coded segment per match.
+
+    Parameters
+    ----------
+    tokens
+        The tokens frame of :func:`research_kit.annotate.annotate` (its ``language``
+        column routes each token to the rules of its language, turn by turn).
+    codebook
+        A :class:`~research_kit.codebook.Codebook`; every codable code with rules in a
+        token's language is applied.
+    corpus
+        The corpus the tokens come from. It gives the text regular expressions search
+        and the turns' offsets, and its folder holds the cache; without it the text is
+        rebuilt from the tokens and nothing is cached.
+    coder
+        The ``coder`` of every row.
+    unit
+        ``"match"``: the words matched; ``"sentence"`` or ``"turn"``: the sentence(s)
+        or turn holding the match. Hits of one code in one unit (or overlapping
+        matches, for ``"match"``) become one segment whose memo lists every piece of
+        evidence.
+    languages
+        Apply the rules of these languages only (default: every language of the
+        tokens that the codebook has); tokens in other languages are left uncoded.
+    phrases
+        ``"lemmas"``: a phrase matches its words lower-cased *or* its lemmas (``"il
+        faudrait"`` also finds *il faut*); ``"words"``: its words lower-cased only.
+    cache
+        Keep each document's matches under ``<corpus>/.research_kit/autocode/``
+        (see the module's documentation); ``False`` matches afresh and writes nothing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A codings frame (:data:`~research_kit.schemas.CODINGS`) in document order:
+        ``memo`` holds the evidence, e.g. ``lemma:épuisement``, ``phrase:il faudrait``,
+        ``pattern:[{"LEMMA":"prendre"},{"LEMMA":"soin"}]`` or ``regex:(?i)\\bburn-?out\\b``,
+        joined by ``"; "`` when several rules fired; ``coded_at`` is NaT.
+
+    Warns
+    -----
+    UserWarning
+        ``RK-G10`` for tokens in a language the codebook has no rules for; ``RK-G11``
+        for patterns on attributes the tokens frame does not hold.
+
+    Examples
+    --------
+    >>> tokens = annotate(corpus)                                    # doctest: +SKIP
+    >>> rules = autocode(tokens, codebook, corpus=corpus, unit="sentence")  # doctest: +SKIP
+    >>> rules[["doc_id", "code", "memo"]].head(3)                     # doctest: +SKIP
+              doc_id             code                memo
+    0  bxl-atelier-1  conditions.schedule      lemma:horaire
+    1  bxl-atelier-1  recommendations  phrase:il faudrait
+    2  bxl-atelier-1       power.voice        lemma:parole
+    """
+    from .codebook import Codebook
+
+    schemas.validate_frame(tokens, schemas.TOKENS, argument="tokens")
+    if not isinstance(codebook, Codebook):
+        raise ParameterError("RK-P01", "autocode() needs a Codebook (from read_codebook); "
+                                       f"got {type(codebook).__name__}.",
+                             hint="codebook = rk.read_codebook('corpora/demo/codebook.yml')")
+    check_option("unit", unit, ("match", "sentence", "turn"), function="autocode")
+    check_option("cache", cache, (True, False), function="autocode")
+    check_option("phrases", phrases, ("lemmas", "words"), function="autocode")
+    if not isinstance(coder, str) or not coder.strip():
+        raise ParameterError("RK-G14", f"the 'coder' parameter of autocode() must be a non-empty name; got {coder!r}.")
+    if corpus is not None and not isinstance(corpus, Corpus):
+        raise ParameterError("RK-P01", f"corpus= must be a Corpus (from read_corpus); got {type(corpus).__name__}.")
+    wanted = _languages(tokens, codebook, languages)
+
+    tok = _ordered(tokens)
+    doc_ids = list(dict.fromkeys(tok["doc_id"].tolist()))
+    if corpus is not None:
+        _check_corpus(tok, corpus, doc_ids)
+    rules = {lang: codebook.rules(lang) for lang in wanted}
+    rules = {lang: r for lang, r in rules.items() if r}
+    _warn_patterns(rules)
+
+    folder = Path(corpus.root) / CACHE_FOLDER if cache and corpus is not None and corpus.root is not None else None
+    phrase_words = _phrase_words(rules, folder)
+    lemma_phrases = _lemma_phrases(tok, phrase_words) if phrases == "lemmas" else {}
+    settings = content_hash(f"version={RULES_VERSION}", f"phrases={phrases}", _rules_json(rules),
+                            json.dumps(lemma_phrases, sort_keys=True, ensure_ascii=False))[:12]
+
+    bounds = _doc_bounds(tok)
+    paths: dict[str, Path] = {}
+    cached: dict[str, dict[str, np.ndarray]] = {}
+    if folder is not None:
+        hashes = pd.util.hash_pandas_object(tok[_KEY_COLUMNS], index=False).to_numpy()
+        for doc_id, (a, b) in bounds.items():
+            key = content_hash(doc_id, hashes[a:b].tobytes())[:16]
+            paths[doc_id] = folder / f"{_slug(doc_id)}.{settings}.{key}.parquet"
+            if paths[doc_id].exists():
+                try:
+                    cached[doc_id] = _read_cached(paths[doc_id])
+                except Exception:  # noqa: BLE001 - an unreadable file is matched again
+                    pass
+    todo = [d for d in doc_ids if d not in cached]
+    found: dict[str, dict[str, np.ndarray]] = dict(cached)
+    if todo and rules:
+        positions = np.concatenate([np.arange(*bounds[d]) for d in todo])
+        sub = tok.iloc[positions].reset_index(drop=True)
+        text_of = _text_source(sub, corpus)
+        hits = _match(sub, rules, lemma_phrases, phrase_words, text_of, corpus)
+        order = {d: i for i, d in enumerate(todo)}
+        by_doc = _split_hits(hits, len(todo))
+        for doc_id in todo:
+            found[doc_id] = by_doc[order[doc_id]]
+    for doc_id in todo:
+        found.setdefault(doc_id, _empty_doc_hits())
+        if doc_id in paths:
+            try:
+                _write_cached(paths[doc_id], found[doc_id])
+            except OSError as e:
+                warnings.warn(f"[RK-G15] {folder}: cannot write the autocode cache ({e}); results are not cached. "
+                              "Pass cache=False to stop trying.", UserWarning, stacklevel=2)
+                paths.clear()
+
+    # One frame of match-level hits, documents in order.
+    parts = [found[d] for d in doc_ids]
+    hits = {key: np.concatenate([p[key] for p in parts] or [_EMPTY_HITS[key]])
+            for key in ("start", "end", "code", "evidence")}
+    hits["doc"] = np.repeat(np.arange(len(parts), dtype="int64"), [len(p["start"]) for p in parts])
+    if unit != "match" and len(hits["start"]):
+        spans = _unit_spans(tok, corpus, doc_ids, unit)
+        hits = _widen(hits, spans)
+    return _frame(_merge(hits, [e.code for e in codebook.entries]), doc_ids, coder)
+
+
+# ---------------------------------------------------------------------------
+# checking and ordering the input
+
+
+def _languages(tokens: pd.DataFrame, codebook: Any, languages: Iterable[str] | None) -> list[str]:
+    present = [str(x) for x in pd.unique(tokens["language"].dropna())]
+    if languages is None:
+        wanted = [lang for lang in present if lang in codebook.languages]
+    else:
+        if isinstance(languages, str):
+            languages = [languages]
+        wanted = []
+        for lang in languages:
+            check_option("languages", lang, codebook.languages, function="autocode")
+            wanted.append(lang)
+    uncovered = [lang for lang in present if lang not in codebook.languages
+                 or not codebook.rules(lang)] if languages is None else []
+    if uncovered:
+        n = int(tokens["language"].isin(uncovered).sum())
+        warnings.warn(f"[RK-G10] {n:,} tokens are in {', '.join(repr(x) for x in uncovered)}, for which the codebook "
+                      f"has no rules (its languages: {', '.join(codebook.languages)}); they were not coded. Add "
+                      "rules in that language to the codebook, or pass languages=[...] to say which to apply.",
+                      UserWarning, stacklevel=3)
+    return wanted
+
+
+def _ordered(tokens: pd.DataFrame) -> pd.DataFrame:
+    """Tokens sorted by document (in order of appearance) and token index."""
+    codes, _ = pd.factorize(tokens["doc_id"], sort=False)
+    order = np.lexsort((tokens["token"].to_numpy(), codes))
+    if (order == np.arange(len(order))).all():
+        return tokens.reset_index(drop=True)
+    return tokens.iloc[order].reset_index(drop=True)
+
+
+def _doc_bounds(tok: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    ids = tok["doc_id"].to_numpy(dtype=object)
+    if not len(ids):
+        return {}
+    change = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [len(ids)]])
+    return {str(ids[a]): (int(a), int(b)) for a, b in zip(starts, ends)}
+
+
+def _check_corpus(tok: pd.DataFrame, corpus: Corpus, doc_ids: Sequence[str]) -> None:
+    known = set(corpus.doc_ids)
+    unknown = [d for d in doc_ids if d not in known]
+    if unknown:
+        raise CodingError("RK-G12", f"the tokens hold document(s) that are not in the corpus: "
+                          f"{', '.join(map(repr, unknown[:5]))}{', …' if len(unknown) > 5 else ''}.",
+                          hint="Pass the corpus the tokens were annotated from: tokens = annotate(corpus).")
+    # The first and last token of each document must read the same in the corpus text.
+    bounds = _doc_bounds(tok)
+    text, start, end = tok["text"].to_numpy(dtype=object), tok["start_char"].to_numpy(), tok["end_char"].to_numpy()
+    for doc_id, (a, b) in bounds.items():
+        full = corpus.text(doc_id)
+        for i in (a, b - 1):
+            if full[int(start[i]):int(end[i])] != text[i]:
+                raise CodingError(
+                    "RK-G12", f'token {int(tok["token"].iat[i])} of "{doc_id}" reads {text[i]!r} in the tokens but '
+                    f"{full[int(start[i]):int(end[i])]!r} in the corpus text.",
+                    hint="The transcript changed since it was annotated: annotate the corpus again.")
+
+
+def _warn_patterns(rules: Mapping[str, Mapping[str, Any]]) -> None:
+    used = set()
+    for by_code in rules.values():
+        for r in by_code.values():
+            for pattern in r.patterns:
+                for token in pattern:
+                    used |= {str(k).upper() for k in token} & _MISSING_ATTRS
+    if used:
+        warnings.warn(f"[RK-G11] some patterns test {', '.join(sorted(used))}, which the tokens frame does not hold; "
+                      "those tokens never match. Write the patterns on LEMMA, LOWER, POS or ENT_TYPE.",
+                      UserWarning, stacklevel=3)
+
+
+def _rules_json(rules: Mapping[str, Mapping[str, Any]]) -> str:
+    data = {lang: {code: {"lemmas": list(r.lemmas), "phrases": list(r.phrases),
+                          "patterns": [[dict(t) for t in p] for p in r.patterns], "regex": list(r.regex)}
+                   for code, r in by_code.items()} for lang, by_code in rules.items()}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _slug(doc_id: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id).strip("._")[:60] or "doc"
+    return f"{safe}_{content_hash(doc_id)[:6]}"
+
+
+def _norm(text: str) -> str:
+    return text.translate(_APOSTROPHES).lower()
+
+
+def _straight(values: pd.Series) -> pd.Series:
+    """Typographic apostrophes made straight, vectorised."""
+    values = values.astype("string")
+    for curly in ("’", "ʼ", "‘"):
+        values = values.str.replace(curly, "'", regex=False)
+    return values
+
+
+# ---------------------------------------------------------------------------
+# phrases: cut into tokens by spaCy's tokenizer (cached), lemmatised by the corpus
+
+
+def _phrase_words(rules: Mapping[str, Mapping[str, Any]], folder: Path | None) -> dict[str, dict[str, list[str]]]:
+    """``{lang: {phrase: [lower-cased tokens]}}``; spaCy is imported only on a cache miss."""
+    wanted = {lang: sorted({p for r in by_code.values() for p in r.phrases}) for lang, by_code in rules.items()}
+    wanted = {lang: phrases for lang, phrases in wanted.items() if phrases}
+    if not wanted:
+        return {}
+    stamp = content_hash("phrases", json.dumps(wanted, sort_keys=True, ensure_ascii=False),
+                         _spacy_version())[:12]
+    file = folder / f"phrases.{stamp}.json" if folder is not None else None
+    missing = [(lang, p) for lang, phrases in wanted.items() for p in phrases if (lang, p) not in _PHRASE_TOKENS]
+    if missing and file is not None and file.exists():
+        try:
+            stored = json.loads(file.read_text(encoding="utf-8"))
+            for lang, phrases in stored.items():
+                for phrase, words in phrases.items():
+                    _PHRASE_TOKENS[(lang, phrase)] = tuple(words)
+        except (OSError, ValueError, AttributeError):
+            pass
+        missing = [(lang, p) for lang, p in missing if (lang, p) not in _PHRASE_TOKENS]
+    for lang, phrase in missing:
+        tokenizer = _vocab_and_tokenizer(lang)[1]
+        words = [_norm(t.text) for t in tokenizer(phrase.translate(_APOSTROPHES)) if not t.is_space]
+        _PHRASE_TOKENS[(lang, phrase)] = tuple(words)
+    if file is not None and not file.exists():  # so that a later process need not import spaCy
+        data = {lang: {p: list(_PHRASE_TOKENS[(lang, p)]) for p in phrases} for lang, phrases in wanted.items()}
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_write(file, "w") as fh:
+                json.dump(data, fh, ensure_ascii=False, sort_keys=True)
+        except OSError:
+            pass
+    return {lang: {p: list(_PHRASE_TOKENS[(lang, p)]) for p in phrases} for lang, phrases in wanted.items()}
+
+
+def _spacy_version() -> str:
+    try:
+        return importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+        return "none"
+
+
+def _lemma_phrases(tok: pd.DataFrame,
+                   phrase_words: Mapping[str, Mapping[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+    """Each phrase as lemmas: every word takes the lemma the corpus's tokens most often give it."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for lang, phrases in phrase_words.items():
+        words = sorted({w for ws in phrases.values() for w in ws})
+        rows = tok[(tok["language"] == lang).to_numpy(dtype=bool)]
+        lower = _straight(rows["text"]).str.lower()
+        keep = lower.isin(words).to_numpy(dtype=bool)
+        counts = (pd.DataFrame({"word": lower[keep].to_numpy(dtype=object),
+                                "lemma": rows["lemma"].astype(str).to_numpy(dtype=object)[keep]})
+                  .groupby(["word", "lemma"]).size().rename("n").reset_index()
+                  .sort_values(["word", "n", "lemma"], ascending=[True, False, True]))
+        best = dict(counts.drop_duplicates("word")[["word", "lemma"]].itertuples(index=False))
+        out[lang] = {p: [_norm(best.get(w, w)) for w in ws] for p, ws in phrases.items()}
+    return out
+
+
+# ---------------------------------------------------------------------------
+# matching
+
+
+def _vocab_and_tokenizer(lang: str) -> tuple[Any, Any]:
+    if lang not in _VOCABS:
+        import spacy
+
+        try:
+            nlp = spacy.blank(lang)
+        except (ImportError, KeyError, ValueError):
+            nlp = spacy.blank("xx")
+        _VOCABS[lang] = (nlp.vocab, nlp.tokenizer)
+    return _VOCABS[lang]
+
+
+def _text_source(sub: pd.DataFrame, corpus: Corpus | None):
+    """A function doc_id -> document text: the corpus's, else rebuilt from the tokens."""
+    if corpus is not None:
+        return corpus.text
+    cache: dict[str, str] = {}
+    bounds = _doc_bounds(sub)
+    text = sub["text"].to_numpy(dtype=object)
+    start, turn = sub["start_char"].to_numpy(), sub["turn"].to_numpy()
+
+    def rebuild(doc_id: str) -> str:
+        if doc_id not in cache:
+            a, b = bounds[doc_id]
+            pieces, pos = [], 0
+            for i in range(a, b):
+                s = int(start[i])
+                if s > pos:  # white space inside a turn, the separator between turns
+                    sep = schemas.TURN_SEPARATOR if i > a and turn[i] != turn[i - 1] else " "
+                    pieces.append((sep * (s - pos))[: s - pos])
+                pieces.append(text[i])
+                pos = s + len(text[i])
+            cache[doc_id] = "".join(pieces)
+        return cache[doc_id]
+
+    return rebuild
+
+
+def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
+           lemma_phrases: Mapping[str, Mapping[str, list[str]]], phrase_words: Mapping[str, Mapping[str, list[str]]],
+           text_of, corpus: Corpus | None) -> dict[str, np.ndarray]:
+    """Every hit of every rule in ``sub``: doc (index in order of appearance), start, end, code, evidence."""
+    doc_codes, doc_names = pd.factorize(sub["doc_id"], sort=False)
+    start = sub["start_char"].to_numpy(dtype="int64")
+    end = sub["end_char"].to_numpy(dtype="int64")
+    turn = sub["turn"].to_numpy(dtype="int64")
+    language = sub["language"].astype(str).to_numpy(dtype=object)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(rows_a: np.ndarray, rows_b: np.ndarray, codes: Sequence[str], evidence: Sequence[str]) -> None:
+        """Hits from token ``rows_a`` to token ``rows_b`` (inclusive)."""
+        if len(rows_a):
+            found.append((doc_codes[rows_a], start[rows_a], end[rows_b], np.asarray(codes, object),
+                          np.asarray(evidence, object)))
+
+    for lang, by_code in rules.items():
+        rows = np.flatnonzero(language == lang)
+        if not len(rows):
+            continue
+        part = sub.iloc[rows]
+        text = _straight(part["text"])
+        lower = text.str.lower().to_numpy(dtype=object)
+        lemma = _straight(part["lemma"].fillna("")).str.lower().to_numpy(dtype=object)
+        text = text.to_numpy(dtype=object)
+        # lemmas: vectorised look-up, no spaCy
+        owners: dict[str, list[str]] = {}
+        for code, r in by_code.items():
+            for item in r.lemmas:
+                owners.setdefault(_norm(item), []).append(code)
+        if owners:
+            keys = np.array(list(owners), dtype=object)
+            for column in (lemma, lower):
+                hit = np.flatnonzero(pd.Series(column).isin(keys).to_numpy())
+                if len(hit):
+                    pairs = [(i, c, w) for i, w in zip(hit, column[hit]) for c in owners[w]]
+                    at = np.array([rows[i] for i, _, _ in pairs], dtype="int64")
+                    add(at, at, [c for _, c, _ in pairs], [f"lemma:{w}" for _, _, w in pairs])
+        # phrases and patterns: spaCy matchers over Docs rebuilt from the tokens
+        if any(r.phrases or r.patterns for r in by_code.values()):
+            _spacy_matches(sub, rows, lang, by_code, text, lemma, lemma_phrases.get(lang, {}),
+                           phrase_words.get(lang, {}), turn, add)
+        # regular expressions on the text of each run of turns in this language
+        regexes = [(code, rx, re.compile(rx)) for code, r in by_code.items() for rx in r.regex]
+        if regexes:
+            found.extend(_regex_matches(sub, rows, regexes, doc_codes, doc_names, text_of))
+    if not found:
+        return dict(_EMPTY_HITS)
+    return {
+        "doc": np.concatenate([f[0] for f in found]).astype("int64"),
+        "start": np.concatenate([f[1] for f in found]).astype("int64"),
+        "end": np.concatenate([f[2] for f in found]).astype("int64"),
+        "code": np.concatenate([f[3] for f in found]),
+        "evidence": np.concatenate([f[4] for f in found]),
+    }
+
+
+def _prepare_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A copy of the pattern with LEMMA values lower-cased, like the tokens' lemmas."""
+    out = copy.deepcopy([dict(t) for t in pattern])
+    for token in out:
+        for key, value in token.items():
+            if str(key).upper() != "LEMMA":
+                continue
+            if isinstance(value, str):
+                token[key] = _norm(value)
+            elif isinstance(value, dict):
+                token[key] = {op: ([_norm(v) if isinstance(v, str) else v for v in vals] if isinstance(vals, list)
+                                   else (_norm(vals) if isinstance(vals, str) else vals))
+                              for op, vals in value.items()}
+    return out
+
+
+def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapping[str, Any], text: np.ndarray,
+                   lemma: np.ndarray, lemma_phrases: Mapping[str, list[str]], phrase_words: Mapping[str, list[str]],
+                   turn: np.ndarray,
+                   add) -> None:
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc
+
+    vocab = _vocab_and_tokenizer(lang)[0]
+    labels: dict[int, tuple[str, str]] = {}
+
+    def key(code: str, evidence: str) -> str:
+        name = f"{code}\x1f{evidence}"
+        labels[vocab.strings.add(name)] = (code, evidence)
+        return name
+
+    by_lower, by_lemma = PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA")
+    matcher = Matcher(vocab)
+    needs_ents = needs_sents = False
+    for code, r in by_code.items():
+        for phrase in r.phrases:
+            words = phrase_words[phrase]
+            if not words:
+                continue
+            name = key(code, f"phrase:{phrase}")
+            by_lower.add(name, [Doc(vocab, words=words)])
+            if phrase in lemma_phrases:
+                by_lemma.add(name, [Doc(vocab, words=words, lemmas=lemma_phrases[phrase])])
+        for pattern in r.patterns:
+            prepared = _prepare_pattern(pattern)
+            attrs = {str(k).upper() for t in prepared for k in t}
+            needs_ents |= bool(attrs & {"ENT_TYPE", "ENT_IOB"})
+            needs_sents |= bool(attrs & {"IS_SENT_START", "SENT_START"})
+            shown = json.dumps([dict(t) for t in pattern], ensure_ascii=False, separators=(",", ":"))
+            matcher.add(key(code, f"pattern:{shown}"), [prepared])
+
+    from spacy.parts_of_speech import IDS
+
+    pos = sub["pos"].iloc[rows].astype("string")
+    pos = pos.where(pos.isin(list(IDS)), "X").to_numpy(dtype=object)
+    start = sub["start_char"].to_numpy()[rows]
+    end = sub["end_char"].to_numpy()[rows]
+    t_turn = turn[rows]
+    doc_of = pd.factorize(sub["doc_id"].to_numpy(dtype=object)[rows], sort=False)[0]
+    ents = sub["ent_type"].fillna("").astype(str).to_numpy(dtype=object)[rows] if needs_ents else None
+    sents = sub["sentence"].to_numpy()[rows] if needs_sents else None
+    # One Doc per document (the tokens of this language); matches across two turns are dropped.
+    cuts = np.concatenate([[0], np.flatnonzero(doc_of[1:] != doc_of[:-1]) + 1, [len(rows)]])
+    starts_out, ends_out, codes_out, evidence_out = [], [], [], []
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        spaces = np.zeros(b - a, dtype=bool)
+        spaces[:-1] = (start[a + 1:b] > end[a:b - 1]) & (t_turn[a + 1:b] == t_turn[a:b - 1])
+        kwargs: dict[str, Any] = {}
+        if needs_ents:
+            e = ents[a:b]
+            prev = np.concatenate([[""], e[:-1]])
+            kwargs["ents"] = ["O" if not x else (f"I-{x}" if x == p else f"B-{x}") for x, p in zip(e, prev)]
+        if needs_sents:
+            s = sents[a:b]
+            kwargs["sent_starts"] = np.concatenate([[True], s[1:] != s[:-1]]).tolist()
+        doc = Doc(vocab, words=text[a:b].tolist(), spaces=spaces.tolist(), lemmas=lemma[a:b].tolist(),
+                  pos=pos[a:b].tolist(), **kwargs)
+        for m in (by_lower, by_lemma, matcher):
+            if len(m) == 0:
+                continue
+            for match_id, i, j in m(doc):
+                code, evidence = labels[match_id]
+                starts_out.append(a + i)
+                ends_out.append(a + j - 1)
+                codes_out.append(code)
+                evidence_out.append(evidence)
+    if not starts_out:
+        return
+    first, last = np.array(starts_out, dtype="int64"), np.array(ends_out, dtype="int64")
+    same_turn = t_turn[first] == t_turn[last]
+    add(rows[first[same_turn]], rows[last[same_turn]], np.asarray(codes_out, object)[same_turn],
+        np.asarray(evidence_out, object)[same_turn])
+
+
+def _regex_matches(sub: pd.DataFrame, rows: np.ndarray, regexes, doc_codes: np.ndarray, doc_names, text_of):
+    """Regex hits inside the runs of consecutive turns that are in this language."""
+    t = sub.iloc[rows]
+    spans = (t.assign(_doc=doc_codes[rows]).groupby(["_doc", "turn"], sort=False)
+             .agg(start=("start_char", "min"), end=("end_char", "max")).reset_index())
+    out = []
+    for doc, group in spans.groupby("_doc", sort=False):
+        text = text_of(str(doc_names[doc]))
+        turns = group["turn"].to_numpy()
+        t_start, t_end = group["start"].to_numpy(), group["end"].to_numpy()
+        cuts = np.concatenate([[0], np.flatnonzero(np.diff(turns) != 1) + 1, [len(turns)]])
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            lo, hi = int(t_start[a]), int(t_end[b - 1])
+            chunk = text[lo:hi]
+            for code, rx, compiled in regexes:
+                found = [(m.start() + lo, m.end() + lo) for m in compiled.finditer(chunk) if m.end() > m.start()]
+                if not found:
+                    continue
+                s = np.array([f[0] for f in found], dtype="int64")
+                e = np.array([f[1] for f in found], dtype="int64")
+                # the turn holding each end: the last turn starting at or before it
+                first = np.searchsorted(t_start[a:b], s, side="right") - 1
+                last = np.searchsorted(t_start[a:b], e - 1, side="right") - 1
+                keep = (first == last) & (s < t_end[a:b][np.maximum(first, 0)])
+                if keep.any():
+                    n = int(keep.sum())
+                    out.append((np.full(n, doc, "int64"), s[keep], e[keep], np.full(n, code, object),
+                                np.full(n, f"regex:{rx}", object)))
+    return out
+
+
+def _split_hits(hits: Mapping[str, np.ndarray], n_docs: int) -> list[dict[str, np.ndarray]]:
+    order = np.lexsort((hits["end"], hits["start"], hits["doc"]))
+    sorted_hits = {k: v[order] for k, v in hits.items()}
+    cuts = np.searchsorted(sorted_hits["doc"], np.arange(n_docs + 1), side="left")
+    return [{k: sorted_hits[k][cuts[i]:cuts[i + 1]] for k in ("start", "end", "code", "evidence")}
+            for i in range(n_docs)]
+
+
+def _empty_doc_hits() -> dict[str, np.ndarray]:
+    return {k: _EMPTY_HITS[k].copy() for k in ("start", "end", "code", "evidence")}
+
+
+# ---------------------------------------------------------------------------
+# units and merging
+
+
+def _unit_spans(tok: pd.DataFrame, corpus: Corpus | None, doc_ids: Sequence[str],
+                unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(doc index, start, end) of every unit, sorted."""
+    where = {d: i for i, d in enumerate(doc_ids)}
+    if unit == "turn" and corpus is not None:
+        t = corpus.turns[corpus.turns["doc_id"].isin(doc_ids)]
+        doc = t["doc_id"].map(where).to_numpy(dtype="int64")
+        start, end = t["start_char"].to_numpy(dtype="int64"), t["end_char"].to_numpy(dtype="int64")
+    else:
+        words = tok[~tok["is_space"].to_numpy(dtype=bool)]
+        column = "turn" if unit == "turn" else "sentence"
+        spans = (words.groupby(["doc_id", column], sort=False)
+                 .agg(start=("start_char", "min"), end=("end_char", "max")).reset_index())
+        doc = spans["doc_id"].map(where).to_numpy(dtype="int64")
+        start, end = spans["start"].to_numpy(dtype="int64"), spans["end"].to_numpy(dtype="int64")
+    order = np.lexsort((start, doc))
+    return doc[order], start[order], end[order]
+
+
+def _widen(hits: Mapping[str, np.ndarray], spans: tuple[np.ndarray, np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each hit becomes the span from the first to the last unit it overlaps."""
+    u_doc, u_start, u_end = spans
+    g_start, g_end = u_doc * _SHIFT + u_start, u_doc * _SHIFT + u_end
+    h_start, h_end = hits["doc"] * _SHIFT + hits["start"], hits["doc"] * _SHIFT + hits["end"]
+    first = np.searchsorted(g_end, h_start, side="right")
+    last = np.searchsorted(g_start, h_end, side="left") - 1
+    ok = (first <= last) & (first < len(g_end))
+    first, last = first[ok], last[ok]
+    return {"doc": hits["doc"][ok], "start": u_start[first], "end": u_end[last],
+            "code": hits["code"][ok], "evidence": hits["evidence"][ok]}
+
+
+def _merge(hits: Mapping[str, np.ndarray], code_order: Sequence[str]) -> pd.DataFrame:
+    """Overlapping hits of one code in one document become one segment; evidence joined.
+
+    Vectorised: hits are sorted by (document, code, start, end), a segment starts where
+    a hit starts at or after the furthest end of the previous hits of its group, and
+    only segments of several hits have their evidence joined in Python.
+    """
+    if not len(hits["start"]):
+        return pd.DataFrame({"doc": [], "start": [], "end": [], "code": [], "evidence": []})
+    rank_of = {c: i for i, c in enumerate(code_order)}
+    codes = np.asarray(hits["code"], dtype=object)
+    rank = np.array([rank_of.get(c, len(rank_of)) for c in codes], dtype="int64") if len(codes) < 50_000 else \
+        pd.Series(codes).map(rank_of).fillna(len(rank_of)).to_numpy(dtype="int64")
+    # unknown codes share a rank: tell them apart by name
+    extra = pd.factorize(codes)[0].astype("int64") * (rank == len(rank_of))
+    doc, start, end = hits["doc"], hits["start"], hits["end"]
+    order = np.lexsort((end, start, extra, rank, doc))
+    doc, start, end, rank, extra = doc[order], start[order], end[order], rank[order], extra[order]
+    codes, evidence = codes[order], np.asarray(hits["evidence"], dtype=object)[order]
+    group = np.cumsum(np.concatenate([[True], (doc[1:] != doc[:-1]) | (rank[1:] != rank[:-1])
+                                      | (extra[1:] != extra[:-1])]))
+    reach = pd.Series(end).groupby(group).cummax().to_numpy()
+    new = np.ones(len(end), dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (start[1:] >= reach[:-1])
+    first = np.flatnonzero(new)
+    sizes = np.diff(np.append(first, len(end)))
+    joined = evidence[first].copy()
+    for g in np.flatnonzero(sizes > 1):
+        a = first[g]
+        joined[g] = "; ".join(dict.fromkeys(evidence[a:a + sizes[g]]))
+    merged = pd.DataFrame({"doc": doc[first], "start": start[first], "end": np.maximum.reduceat(end, first),
+                           "code": codes[first], "evidence": joined, "_rank": rank[first]})
+    return merged.sort_values(["doc", "start", "end", "_rank"], kind="stable").reset_index(drop=True)
+
+
+def _frame(merged: pd.DataFrame, doc_ids: Sequence[str], coder: str) -> pd.DataFrame:
+    if merged.empty:
+        return schemas.empty_frame(schemas.CODINGS)
+    names = np.asarray(doc_ids, dtype=object)
+    out = pd.DataFrame({
+        "doc_id": pd.array(names[merged["doc"].to_numpy(dtype="int64")], dtype="string"),
+        "start_char": merged["start"].to_numpy(dtype="int64"),
+        "end_char": merged["end"].to_numpy(dtype="int64"),
+        "code": pd.array(merged["code"].to_numpy(dtype=object), dtype="string"),
+        "coder": pd.array([coder] * len(merged), dtype="string"),
+        "memo": pd.array(merged["evidence"].to_numpy(dtype=object), dtype="string"),
+        "coded_at": pd.Series(pd.NaT, index=range(len(merged)), dtype="datetime64[ns, UTC]"),
+    })
+    return out
+
+
+# ---------------------------------------------------------------------------
+# cache files
+
+
+def _read_cached(path: Path) -> dict[str, np.ndarray]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return {"start": table.column("start").to_numpy().astype("int64"),
+            "end": table.column("end").to_numpy().astype("int64"),
+            "code": np.asarray(table.column("code").to_pylist(), dtype=object),
+            "evidence": np.asarray(table.column("evidence").to_pylist(), dtype=object)}
+
+
+def _write_cached(path: Path, hits: Mapping[str, np.ndarray]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"start": pa.array(hits["start"], pa.int64()), "end": pa.array(hits["end"], pa.int64()),
+                      "code": pa.array(list(hits["code"]), pa.string()),
+                      "evidence": pa.array(list(hits["evidence"]), pa.string())})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path, "wb") as fh:
+        pq.write_table(table, fh)
+    slug, settings = path.name.split(".")[:2]
+    for old in path.parent.glob(f"{slug}.{settings}.*.parquet"):
+        if old.name != path.name:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
+# ---------------------------------------------------------------------------
+# evaluation
+
+
+def evaluate_rules(
+    rules_codings: pd.DataFrame,
+    human_codings: pd.DataFrame,
+    corpus: Corpus,
+    *,
+    unit: Literal["turn", "sentence"] = "turn",
+    tokens: pd.DataFrame | None = None,
+    coder: str | Iterable[str] | None = None,
+    codes: Iterable[str] | None = None,
+    documents: Iterable[str] | None = None,
+    max_chars: int = 300,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How well the rules find what a person coded: precision, recall and F1 per code.
+
+    A unit (turn or sentence) is *positive* for a code when a segment of that code
+    overlaps it. Against the person's units, the rules' units are true positives
+    (both), false hits (rules only) and misses (person only).
+
+    Parameters
+    ----------
+    rules_codings
+        What :func:`autocode` returned (any coder; every row counts).
+    human_codings
+        The reference codings.
+    corpus
+        The corpus both refer to.
+    unit
+        ``"turn"`` or ``"sentence"`` (needs ``tokens``).
+    tokens
+        The tokens frame, for sentence units.
+    coder
+        The person (or people, pooled: a unit is positive when any of them coded it)
+        whose codings are the reference; needed when ``human_codings`` holds several.
+    codes
+        Evaluate these codes only (default: every code either side applied).
+    documents
+        The documents to evaluate (default: those where the reference coded something,
+        as :func:`~research_kit.agreement.agreement` does).
+    max_chars
+        Length at which the unit's text is cut in ``errors``.
+
+    Returns
+    -------
+    (scores, errors) : tuple of pandas.DataFrame
+        ``scores``: ``code, units, human_units, rules_units, true_positives,
+        false_positives, false_negatives, precision, recall, f1``, one row per code
+        then ``(micro)`` (counts summed over codes) and ``(macro)`` (unweighted mean
+        of the codes' precision, recall and F1, leaving out codes where a measure is
+        undefined). Precision is NaN when the rules found nothing, recall when the
+        person coded nothing; F1 is ``2·TP / (2·TP + FP + FN)``.
+        ``errors``: ``doc_id, unit, turn, start_char, end_char, speaker, code, kind,
+        text, evidence``, one row per miss (``kind="miss"``: the person coded the unit,
+        the rules did not) and per false hit (``kind="false_hit"``), with the unit's
+        text cut at ``max_chars`` and the memos of the rules' segments in the unit.
+
+    References
+    ----------
+    van Rijsbergen, C. J. (1979), *Information Retrieval*, ch. 7 (precision, recall, F).
+
+    Examples
+    --------
+    >>> scores, errors = evaluate_rules(autocode(tokens, codebook, corpus=corpus), camille, corpus)  # doctest: +SKIP
+    >>> errors[errors.kind == "miss"].head()  # doctest: +SKIP
+    """
+    schemas.validate_frame(rules_codings, schemas.CODINGS, argument="rules_codings")
+    schemas.validate_frame(human_codings, schemas.CODINGS, argument="human_codings")
+    check_option("unit", unit, ("turn", "sentence"), function="evaluate_rules")
+    human = human_codings
+    coders = sorted(human["coder"].dropna().unique())
+    if coder is None:
+        if len(coders) > 1:
+            raise CodingError("RK-G13", f"human_codings holds the codings of {len(coders)} coders "
+                              f"({', '.join(coders)}); the reference must be one person or a chosen group.",
+                              hint=f"Pass coder={coders[0]!r}, or coder={coders!r} to pool them.")
+    else:
+        chosen = [coder] if isinstance(coder, str) else list(coder)
+        for c in chosen:
+            check_option("coder", c, coders, function="evaluate_rules")
+        human = human[human["coder"].isin(chosen)]
+    docs = sorted(human["doc_id"].unique()) if documents is None else list(documents)
+    known = set(corpus.doc_ids)
+    docs = [d for d in docs if d in known]
+    unit_frame = units(corpus.subset(docs), unit=unit, tokens=tokens).reset_index(drop=True)
+    rules = rules_codings[rules_codings["doc_id"].isin(docs)]
+    human = human[human["doc_id"].isin(docs)]
+    wanted = list(codes) if codes is not None else sorted(set(human["code"].dropna()) | set(rules["code"].dropna()))
+    cols = ["doc_id", "start_char", "end_char", "code", "memo"]
+    h = snap(human[cols], unit_frame)[["doc_id", "unit", "code"]].drop_duplicates()
+    r = snap(rules[cols], unit_frame)
+    evidence = (r.groupby(["doc_id", "unit", "code"], sort=False)["memo"]
+                .agg(lambda s: "; ".join(dict.fromkeys(str(x) for x in s if pd.notna(x))))
+                .rename("evidence").reset_index())
+    both = h.assign(human=True).merge(evidence.assign(rules=True), on=["doc_id", "unit", "code"], how="outer")
+    both = both[both["code"].isin(wanted)]
+    both["human"] = both["human"].fillna(False).astype(bool)
+    both["rules"] = both["rules"].fillna(False).astype(bool)
+
+    rows = []
+    for code in wanted:
+        part = both[both["code"] == code]
+        tp = int((part["human"] & part["rules"]).sum())
+        fp = int((~part["human"] & part["rules"]).sum())
+        fn = int((part["human"] & ~part["rules"]).sum())
+        rows.append({"code": code, "units": len(unit_frame), "true_positives": tp, "false_positives": fp,
+                     "false_negatives": fn, **_prf(tp, fp, fn)})
+    scores = pd.DataFrame(rows, columns=["code", "units", "true_positives", "false_positives", "false_negatives",
+                                         "precision", "recall", "f1"])
+    if len(scores):
+        tp, fp, fn = (int(scores[c].sum()) for c in ("true_positives", "false_positives", "false_negatives"))
+        micro = {"code": "(micro)", "units": len(unit_frame) * len(wanted), "true_positives": tp,
+                 "false_positives": fp, "false_negatives": fn, **_prf(tp, fp, fn)}
+        macro = {"code": "(macro)", "units": len(unit_frame) * len(wanted), "true_positives": tp,
+                 "false_positives": fp, "false_negatives": fn,
+                 **{m: float(scores[m].mean()) if scores[m].notna().any() else np.nan
+                    for m in ("precision", "recall", "f1")}}
+        scores = pd.concat([scores, pd.DataFrame([micro, macro])], ignore_index=True)
+    scores.insert(2, "human_units", (scores["true_positives"] + scores["false_negatives"]).astype("int64"))
+    scores.insert(3, "rules_units", (scores["true_positives"] + scores["false_positives"]).astype("int64"))
+    for c in ("units", "true_positives", "false_positives", "false_negatives"):
+        scores[c] = scores[c].astype("int64")
+    for c in ("precision", "recall", "f1"):
+        scores[c] = scores[c].astype("float64")
+    scores["code"] = scores["code"].astype("string")
+
+    wrong = both[both["human"] != both["rules"]].copy()
+    wrong["kind"] = np.where(wrong["human"], "miss", "false_hit")
+    wrong = wrong.merge(unit_frame, on=["doc_id", "unit"], how="left")
+    wrong = wrong.merge(corpus.turns[["doc_id", "turn", "speaker"]], on=["doc_id", "turn"], how="left")
+    wrong["text"] = [_cut(corpus.text(d)[int(s):int(e)], max_chars)
+                     for d, s, e in zip(wrong["doc_id"], wrong["start_char"], wrong["end_char"])]
+    error_cols = ["doc_id", "unit", "turn", "start_char", "end_char", "speaker", "code", "kind", "text", "evidence"]
+    if wrong.empty:
+        errors = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("unit", "turn", "start_char", "end_char")
+                                            else "string") for c in error_cols})
+        return scores, errors
+    errors = wrong[error_cols].sort_values(["doc_id", "start_char", "code", "kind"]).reset_index(drop=True)
+    for c in ("unit", "turn", "start_char", "end_char"):
+        errors[c] = errors[c].astype("int64")
+    for c in ("doc_id", "speaker", "code", "kind", "text", "evidence"):
+        errors[c] = errors[c].astype("string")
+    return scores, errors
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / (tp + fp) if tp + fp else np.nan
+    recall = tp / (tp + fn) if tp + fn else np.nan
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else np.nan
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def _cut(text: str, n: int) -> str:
+    if len(text) <= n:
+        return text
+    head = text[: n - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head) + "…"
