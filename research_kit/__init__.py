@@ -11,9 +11,12 @@ from .annotate import annotate
 from .codebook import Codebook, read_codebook, write_codebook
 from .coding import (code_matrix, code_trends, coded_segments, cooccurrence, merge_codings, read_codings,
                      write_codings)
+from .ca import correspondence_analysis, specificities
+from .chd import classification_summary, reinert
 from .collocations import collocations
 from .corpus import Corpus, read_corpus, write_corpus
 from .errors import ResearchKitError
+from .iramuteq import read_iramuteq, write_iramuteq
 from .keyness import keyness
 from .kwic import kwic
 from .qda import read_qdc, read_qdpx, write_qdc, write_qdpx
@@ -30,6 +33,8 @@ __all__ = [
     "read_codings", "write_codings", "merge_codings", "coded_segments", "code_matrix", "cooccurrence", "code_trends",
     "agreement", "disagreements",
     "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
+    "reinert", "classification_summary", "specificities", "correspondence_analysis", "read_iramuteq",
+    "write_iramuteq",
     "ResearchKitError",
 ]
 __version__ = "0.1.0"

@@ -496,9 +496,10 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
             front.pop(key)
     settings = {**front, **entry}
     stem = PurePosixPath(rel).stem if stems.get(PurePosixPath(rel).stem, 0) <= 1 else str(PurePosixPath(rel).with_suffix(""))
-    doc_id = str(entry.get("id") or front.get("id") or stem)
-    if doc.suffix is not None:  # one text of a multi-text file
-        doc_id = f"{doc_id}-{doc.suffix}"
+    if doc.suffix is not None:  # one text of a multi-text file: the file's id or stem, then the text's
+        doc_id = f"{entry.get('id') or stem}-{doc.suffix}"
+    else:
+        doc_id = str(entry.get("id") or front.get("id") or stem)
     where = lines.get(("documents", rel, "date")) if "date" in entry else None
     doc_date = _date(settings.get("date"), path=mpath if "date" in entry else rel, line=where)
     text_sample = " ".join(t.text for t in doc.turns[:200])

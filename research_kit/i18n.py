@@ -130,6 +130,12 @@ COLUMNS: dict[str, dict[str, str]] = {
     "w2": {"fr": "mot 2", "en": "word 2"},
     "pmi": {"fr": "PMI", "en": "PMI"},
     "value": {"fr": "valeur", "en": "value"},
+    "cls": {"fr": "classe", "en": "class"},
+    "n_segments": {"fr": "segments", "en": "segments"},
+    "percent": {"fr": "%", "en": "%"},
+    "variables": {"fr": "modalités associées", "en": "associated modalities"},
+    "score": {"fr": "score (khi²)", "en": "score (chi²)"},
+    "rank": {"fr": "rang", "en": "rank"},
 }
 
 
@@ -143,7 +149,7 @@ def t(key: str, lang: str, **values: object) -> str:
     try:
         text = MESSAGES[key][lang]
     except KeyError:
-        raise ParameterError("RK-P50", f"no message {key!r} in research_kit.i18n.MESSAGES.") from None
+        raise ParameterError("RK-P59", f"no message {key!r} in research_kit.i18n.MESSAGES.") from None
     return text.format(**values) if values else text
 
 

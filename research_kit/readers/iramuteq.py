@@ -3,7 +3,8 @@
 A file holds several texts; each starts with a line of four stars and starred
 variables, ``**** *site_montreal *date_2025-01-22``; ``*var_mod`` becomes the document
 variable ``var`` with value ``mod`` (a star word without ``_`` becomes ``var: "1"``).
-Thematic lines ``-*theme`` inside a text are structure and are skipped. Speaker labels
+Thematic lines ``-*theme`` inside a text are structure and are skipped, except
+``-*loc_Name``, which opens a turn of speaker ``Name``. Speaker labels
 inside a text are honoured like in plain text.
 
 Codes: ``RK-R15`` text before the first ``****`` line; ``RK-R16`` a star line without
@@ -60,7 +61,11 @@ def parse_iramuteq(text: str, *, path: str) -> list[ParsedDocument]:
                                      path=path, line=lineno, hint="Start every text with a '**** *variable_value' line.")
             continue
         if _THEME_RE.match(stripped):
-            builder.paragraph_break()
+            name, _, value = stripped[2:].partition("_")
+            if name == "loc" and value:  # -*loc_Name: who speaks from here (as write_iramuteq writes it)
+                builder.start(value)
+            else:
+                builder.paragraph_break()
             continue
         builder.line(line)
     if builder is not None:

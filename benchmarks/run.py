@@ -1,0 +1,79 @@
+"""Run every benchmark and write ``docs/benchmarks.md``.
+
+Each ``bench_*.py`` module has a ``run(...)`` returning rows
+``{"benchmark", "value", "unit", "baseline", "ratio", "target"}``; baselines are measured
+in the same run, on the same machine, so ratios compare like with like.
+
+    make bench                           # or: .venv/bin/python benchmarks/run.py [NAME ...]
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import sys
+import time
+import traceback
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+ORDER = ["annotate", "textstats", "coding", "anonymise", "chd", "briefs"]
+
+
+def _call(name: str, million: Path) -> list[dict]:
+    module = importlib.import_module(f"bench_{name}")
+    if name == "annotate":
+        return module.run(million)
+    if name == "textstats":
+        from research_kit import annotate, read_corpus
+
+        return module.run(annotate(read_corpus(million), n_process=2, progress=False))
+    if name in ("coding", "chd"):
+        return module.run(million)
+    if name == "anonymise":
+        return module.run(million=True)
+    return module.run()
+
+
+def _cell(value: object) -> str:
+    return "–" if value is None else str(value).replace("|", "\\|")
+
+
+def main(names: list[str]) -> int:
+    from make_corpus import make_corpus
+
+    million = make_corpus()
+    sections, failed = [], []
+    for name in names:
+        start = time.perf_counter()
+        try:
+            rows = _call(name, million)
+        except Exception:  # noqa: BLE001 - one failing benchmark is reported, the others run
+            failed.append(name)
+            sections.append(f"## {name}\n\nFailed:\n\n```\n{traceback.format_exc(limit=4)}```\n")
+            continue
+        took = time.perf_counter() - start
+        lines = [f"## {name}", "", f"(whole benchmark: {took:.0f} s)", "",
+                 "| benchmark | value | unit | baseline | ratio | target |", "|---|---|---|---|---|---|"]
+        lines += ["| " + " | ".join(_cell(r.get(k)) for k in ("benchmark", "value", "unit", "baseline", "ratio",
+                                                               "target")) + " |" for r in rows]
+        sections.append("\n".join(lines) + "\n")
+        print("\n".join(lines), flush=True)
+    header = [
+        "# Benchmarks", "",
+        f"Measured by `make bench` on {date.today().isoformat()}: {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.machine()}. The corpus is about one million words recombined "
+        "from the demo corpus (`benchmarks/make_corpus.py`). Every ratio compares with a baseline measured in the "
+        "same run: ratio = baseline / value for times (higher is better).", "",
+    ]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(header) + "\n".join(sections), encoding="utf-8")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or ORDER))

@@ -1,0 +1,295 @@
+"""Figures of a Reinert classification and of a correspondence analysis.
+
+- :func:`plot_reinert`: the classic IRaMuTeQ figure, the dendrogram of the classes
+  with each class's share of the classified segments and its characteristic words;
+- :func:`plot_class_profiles`: one bar chart per class, its forms by chi-square;
+- :func:`plot_correspondence`: the factor map of a correspondence analysis.
+
+Each function draws what :func:`research_kit.chd.reinert` or
+:func:`research_kit.ca.correspondence_analysis` returned, computes no statistic (it
+only picks the rows to show), labels in French (``lang="fr"``, default) or English,
+and returns the matplotlib Figure.
+
+Error codes: ``RK-P01`` (an option outside its allowed values), ``RK-P23`` (a whole
+number out of range), ``RK-S02`` (not what the figure draws).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError, SchemaError, check_option
+from ._style import NEUTRAL, PALETTE, label, tidy
+
+__all__ = ["plot_reinert", "plot_class_profiles", "plot_correspondence", "class_color", "LABELS"]
+
+#: Every text the figures show, ``{key: {"fr": …, "en": …}}``.
+LABELS: dict[str, dict[str, str]] = {
+    "class": {"fr": "Classe", "en": "Class"},
+    "segments": {"fr": "des segments classés", "en": "of classified segments"},
+    "chi2": {"fr": "Khi-deux d'association (signé)", "en": "Association chi-square (signed)"},
+    "axis": {"fr": "Facteur", "en": "Factor"},
+    "height_chi2": {"fr": "Khi-deux cumulé des partitions", "en": "Cumulated chi-square of the splits"},
+    "height_steps": {"fr": "Ordre des partitions", "en": "Order of the splits"},
+    "no_class": {"fr": "Aucune classe à afficher", "en": "No class to show"},
+    "title": {"fr": "Classification descendante hiérarchique (méthode Reinert)",
+              "en": "Descending hierarchical classification (Reinert method)"},
+    "classified": {"fr": "{n} segments classés sur {total} ({share} %)",
+                   "en": "{n} of {total} segments classified ({share} %)"},
+}
+
+# Okabe-Ito without yellow and black (too pale or too dark for words), then three of Paul Tol's muted
+# colours and a dark yellow, for up to ten classes.
+_CLASS_COLORS = PALETTE[:6] + ("#882255", "#44AA99", "#999933", "#B59F00")
+
+
+def _figure(size: tuple[float, float]):
+    """A new Figure, already closed in pyplot: a notebook shows it once, as the cell's result,
+    instead of once more when the cell ends, and it does not pile up in pyplot's list."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=size, layout="constrained")
+    plt.close(fig)
+    return fig
+
+
+def class_color(cls: int) -> str:
+    """The colour of class ``cls`` (1, 2, …) in every figure."""
+    return _CLASS_COLORS[(int(cls) - 1) % len(_CLASS_COLORS)]
+
+
+def _reinert(result: Any, function: str):
+    from ..chd import Reinert
+
+    if not isinstance(result, Reinert):
+        raise SchemaError("RK-S02", f"{function}() draws what reinert() returns; got {type(result).__name__}.",
+                          hint="result = rk.reinert(tokens, corpus=corpus)")
+    return result
+
+
+def _check_n(value: object, name: str, function: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ParameterError("RK-P23", f"the {name!r} parameter of {function}() must be a whole number >= {minimum}; "
+                                       f"got {value!r} instead.")
+    return int(value)
+
+
+def _top_words(profiles: pd.DataFrame, cls: int, n: int, kind: str = "active") -> pd.DataFrame:
+    rows = profiles[(profiles["cls"] == cls) & (profiles["kind"] == kind) & (profiles["chi2"] > 0)]
+    return rows.sort_values(["chi2", "term"], ascending=[False, True], kind="stable").head(n)
+
+
+def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "chi2"] = "steps",
+                 lang: Literal["fr", "en"] = "fr"):
+    """The dendrogram of the classes, with their sizes and characteristic words.
+
+    Parameters
+    ----------
+    result
+        What :func:`research_kit.chd.reinert` returned.
+    n_words
+        Words listed under each class: its active forms with the highest positive
+        chi-squares, the size of each word growing with its chi-square.
+    heights
+        ``"steps"``: one level per split, in the order they were made, as IRaMuTeQ
+        draws it; ``"chi2"``: the cumulated chi-square of the splits (``tree.height``),
+        as rainette draws it.
+    lang
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fn = "plot_reinert"
+    result = _reinert(result, fn)
+    check_option("lang", lang, ("fr", "en"), function=fn)
+    check_option("heights", heights, ("steps", "chi2"), function=fn)
+    n_words = _check_n(n_words, "n_words", fn)
+    tree = result.tree
+    leaves = tree[tree["cls"] > 0].sort_values("cls")
+    n_classes = len(leaves)
+    width = max(6.0, 1.45 * max(n_classes, 1) + 0.6)
+    height = 2.6 + 0.24 * n_words
+    fig = _figure((width, height))
+    ax = fig.subplots()
+    ax.set_axis_off()
+    if n_classes == 0:
+        ax.text(0.5, 0.5, label(LABELS, "no_class", lang), ha="center", va="center")
+        return fig
+    # x of each node: leaves at 0..K-1 by class number, parents at their children's mean
+    x = {int(node): float(c - 1) for node, c in zip(leaves["node"], leaves["cls"])}
+    internal = tree[tree["left"].notna()]
+    steps = internal.sort_values("step")
+    if heights == "steps":
+        n_steps = max(len(steps), 1)
+        y = {int(node): (n_steps - int(s) + 1) / n_steps for node, s in zip(steps["node"], steps["step"])}
+    else:
+        top = float(internal["height"].max()) if len(internal) else 1.0
+        y = {int(node): float(h) / top for node, h in zip(internal["node"], internal["height"])}
+    for node in leaves["node"]:
+        y[int(node)] = 0.0
+    by_node = tree.set_index("node")
+    for node in sorted(internal["node"], key=lambda n: -int(by_node.loc[n, "step"])):
+        left, right = int(by_node.loc[node, "left"]), int(by_node.loc[node, "right"])
+        x[int(node)] = (x[left] + x[right]) / 2
+    tree_top = 1.0  # the dendrogram occupies y in [0, 1]
+    for node in internal["node"]:
+        node = int(node)
+        left, right = int(by_node.loc[node, "left"]), int(by_node.loc[node, "right"])
+        ax.plot([x[left], x[left], x[right], x[right]], [y[left], y[node], y[node], y[right]],
+                color="#444444", lw=1.2, solid_capstyle="butt")
+    segs = result.segments
+    total = len(segs)
+    classified = int((segs["cls"] > 0).sum())
+    word = label(LABELS, "class", lang)
+    line = 0.16  # height of one word line, in data units
+    for _, leaf in leaves.iterrows():
+        c, xc = int(leaf["cls"]), x[int(leaf["node"])]
+        color = class_color(c)
+        share = 100.0 * float(leaf["n_segments"]) / classified if classified else 0.0
+        ax.text(xc, -0.08, f"{word} {c}\n{share:.1f} %", ha="center", va="top", fontsize=9.5, fontweight="bold",
+                color="white", bbox={"boxstyle": "round,pad=0.3", "facecolor": color, "edgecolor": color})
+        words = _top_words(result.profiles, c, n_words)
+        if len(words):
+            chi = words["chi2"].to_numpy()
+            lo, hi = float(chi.min()), float(chi.max())
+            sizes = 7.5 + (5.0 * (chi - lo) / (hi - lo) if hi > lo else np.full(len(chi), 2.5))
+            for j, (term, size) in enumerate(zip(words["term"], sizes)):
+                ax.text(xc, -0.5 - j * line, str(term), ha="center", va="top", fontsize=float(size), color=color)
+    bottom = -0.5 - n_words * line - 0.05
+    ax.set_xlim(-0.6, n_classes - 0.4)
+    ax.set_ylim(bottom, tree_top + 0.05)
+    share = round(100.0 * classified / total, 1) if total else 0.0
+    ax.set_title(label(LABELS, "title", lang) + "\n"
+                 + LABELS["classified"][lang].format(n=classified, total=total, share=share),
+                 loc="left", fontsize=10)
+    return fig
+
+
+def plot_class_profiles(profiles: Any, *, n: int = 10, kind: Literal["active", "supplementary", "variable"] = "active",
+                        classes: list[int] | None = None, lang: Literal["fr", "en"] = "fr"):
+    """One bar chart per class: its forms (or modalities) with the highest chi-squares.
+
+    Parameters
+    ----------
+    profiles
+        A Reinert classification, or its ``profiles`` frame.
+    n
+        Bars per class.
+    kind
+        ``"active"`` or ``"supplementary"`` forms, or ``"variable"`` modalities.
+    classes
+        The classes to draw (all by default).
+    lang
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fn = "plot_class_profiles"
+    from ..chd import Reinert
+
+    if isinstance(profiles, Reinert):
+        profiles = profiles.profiles
+    needed = {"cls", "term", "kind", "chi2"}
+    if not isinstance(profiles, pd.DataFrame) or not needed <= set(profiles.columns):
+        raise SchemaError("RK-S02", f"{fn}() draws a Reinert classification or its profiles frame "
+                                    f"(columns {', '.join(sorted(needed))}); got {type(profiles).__name__}.")
+    check_option("lang", lang, ("fr", "en"), function=fn)
+    check_option("kind", kind, ("active", "supplementary", "variable"), function=fn)
+    n = _check_n(n, "n", fn)
+    shown = sorted(int(c) for c in profiles["cls"].unique()) if classes is None else [int(c) for c in classes]
+    cols = min(len(shown), 3) or 1
+    rows = int(np.ceil(len(shown) / cols)) or 1
+    fig = _figure((3.6 * cols, 0.28 * n * rows + 1.0 * rows + 0.3))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    word = label(LABELS, "class", lang)
+    for ax in axes.ravel()[len(shown):]:
+        ax.set_axis_off()
+    for ax, c in zip(axes.ravel(), shown):
+        tidy(ax)
+        top = _top_words(profiles, c, n, kind)
+        ax.barh(range(len(top)), top["chi2"].to_numpy(), color=class_color(c))
+        ax.set_yticks(range(len(top)), [str(t).lstrip("*") for t in top["term"]], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(f"{word} {c}", loc="left", fontsize=10, color=class_color(c), fontweight="bold")
+        ax.tick_params(axis="x", labelsize=8)
+    fig.supxlabel(label(LABELS, "chi2", lang), fontsize=9)
+    return fig
+
+
+def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int = 40,
+                        lang: Literal["fr", "en"] = "fr", ax=None):
+    """The factor map of a correspondence analysis: values and forms on two axes.
+
+    Parameters
+    ----------
+    ca
+        What :func:`research_kit.ca.correspondence_analysis` returned.
+    axes
+        The two axes to cross, from 1.
+    n_rows
+        Forms shown: those contributing most to the two axes. Every column (value or
+        class) is shown.
+    lang
+        ``"fr"`` or ``"en"``.
+    ax
+        Axes to draw on; a new figure when ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from ..ca import CorrespondenceAnalysis
+
+    fn = "plot_correspondence"
+    if not isinstance(ca, CorrespondenceAnalysis):
+        raise SchemaError("RK-S02", f"{fn}() draws what correspondence_analysis() returns; got {type(ca).__name__}.")
+    check_option("lang", lang, ("fr", "en"), function=fn)
+    n_rows = _check_n(n_rows, "n_rows", fn, minimum=0)
+    kept = sum(1 for c in ca.rows.columns if c.startswith("dim_"))
+    if (not isinstance(axes, (tuple, list)) or len(axes) != 2
+            or not all(isinstance(a, (int, np.integer)) and 1 <= a <= kept for a in axes)):
+        raise ParameterError("RK-P01", f"the 'axes' parameter of {fn}() must be two axis numbers between 1 and {kept}; "
+                                       f"got {axes!r} instead.",
+                             hint="Ask correspondence_analysis(..., n_components=3) for a third axis.")
+    a1, a2 = int(axes[0]), int(axes[1])
+    if ax is None:
+        fig = _figure((7.5, 6.5))
+        ax = fig.subplots()
+        tidy(ax)
+    else:
+        fig = ax.figure
+    rows = ca.rows.assign(_c=ca.rows[f"contrib_{a1}"] + ca.rows[f"contrib_{a2}"])
+    rows = rows.sort_values(["_c", "term"], ascending=[False, True], kind="stable").head(n_rows)
+    ax.axhline(0, color=NEUTRAL, lw=0.8, zorder=0)
+    ax.axvline(0, color=NEUTRAL, lw=0.8, zorder=0)
+    groups = rows["cls"] if "cls" in rows.columns else pd.Series(pd.NA, index=rows.index)
+    for term, x0, y0, g in zip(rows["term"], rows[f"dim_{a1}"], rows[f"dim_{a2}"], groups):
+        color = class_color(int(g)) if pd.notna(g) else "#555555"
+        ax.text(x0, y0, str(term), color=color, fontsize=8, ha="center", va="center", alpha=0.9)
+    is_class = ca.variable == "cls"
+    for value, x0, y0 in zip(ca.columns["value"], ca.columns[f"dim_{a1}"], ca.columns[f"dim_{a2}"]):
+        if is_class:
+            text, face, edge, ink = f"{label(LABELS, 'class', lang)} {int(value)}", class_color(int(value)), \
+                class_color(int(value)), "white"
+        else:
+            text, face, edge, ink = str(value), "white", "black", "black"
+        ax.text(x0, y0, text, fontsize=10, fontweight="bold", ha="center", va="center", color=ink,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": face, "edgecolor": edge, "alpha": 0.9})
+    xs = np.concatenate([rows[f"dim_{a1}"].to_numpy(), ca.columns[f"dim_{a1}"].to_numpy()])
+    ys = np.concatenate([rows[f"dim_{a2}"].to_numpy(), ca.columns[f"dim_{a2}"].to_numpy()])
+    pad_x = 0.12 * (np.ptp(xs) or 1.0)
+    pad_y = 0.08 * (np.ptp(ys) or 1.0)
+    ax.set_xlim(xs.min() - pad_x, xs.max() + pad_x)
+    ax.set_ylim(ys.min() - pad_y, ys.max() + pad_y)
+    ev = ca.eigenvalues.set_index("axis")["percent"]
+    name = label(LABELS, "axis", lang)
+    ax.set_xlabel(f"{name} {a1} ({ev.get(a1, float('nan')):.1f} %)")
+    ax.set_ylabel(f"{name} {a2} ({ev.get(a2, float('nan')):.1f} %)")
+    return fig
