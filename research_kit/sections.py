@@ -360,6 +360,35 @@ def open_questions(ctx: BriefContext, *, n: int = 6) -> None:
     show.bullets(f"{q} — {s}" for q, s in zip(picked["text"], picked["speaker"]))
 
 
+def classification(ctx: BriefContext, *, k: int = 6, quotes_per_class: int = 1) -> None:
+    """Thematic classes of the focus (Reinert's method), with a characteristic quote each."""
+    from .chd import classification_summary, reinert
+    from .errors import ResearchKitError
+    from .plots.chd import plot_reinert
+
+    show.heading(t("classification", ctx.lang))
+    tokens = ctx.tokens[ctx.tokens["doc_id"].isin(ctx.doc_ids)]
+    main = tokens["language"].mode()
+    tokens = tokens[tokens["language"] == main.iloc[0]] if len(main) else tokens
+    try:
+        result = reinert(tokens, k=k, corpus=ctx.corpus)
+    except ResearchKitError:  # too little text to classify
+        show.paragraph(t("no_items", ctx.lang))
+        return
+    if result.n_classes < 2:
+        show.paragraph(t("no_items", ctx.lang))
+        return
+    classes, quotes = classification_summary(result, lang=ctx.lang, n_segments=quotes_per_class)
+    show.figure(plot_reinert(result, lang=ctx.lang),
+                alt="; ".join(f"{lab} ({p:.0f} %): {w}" for lab, p, w in
+                              zip(classes["label"], classes["percent"], classes["words"])),
+                caption=t("classification", ctx.lang), name="reinert")
+    show.table(classes[["label", "n_segments", "percent", "words"]], lang=ctx.lang)
+    picked = quotes.merge(ctx.corpus.turns[["doc_id", "turn", "speaker", "role"]], on=["doc_id", "turn"], how="left")
+    picked = picked.merge(ctx.corpus.documents[["doc_id", "title", "date"]], on="doc_id", how="left")
+    show.quotes(picked.assign(theme=picked["label"]))
+
+
 # ---------------------------------------------------------------------------
 # process evaluation
 
