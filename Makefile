@@ -22,8 +22,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
+# The main job: summary, a pseudonymised copy of the demo corpus (its key stays in .keys/,
+# never under reports/), then every brief of notebooks/demo-plan.yml.
 demo: $(STAMP)
 	$(BIN)/research-kit summary corpora/demo --out reports/demo
+	$(BIN)/research-kit pseudonymise corpora/demo --key .keys/demo-key.json --to reports/demo/corpus \
+	    --report .keys/demo-replacements.csv --overwrite
+	$(BIN)/research-kit batch notebooks/demo-plan.yml
+	@echo "Briefs written to reports/demo/briefs/ (open reports/demo/briefs/index.html)."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

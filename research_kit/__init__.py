@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .agreement import agreement, disagreements
 from .annotate import annotate
+from .anonymise import pseudonymise
 from .codebook import Codebook, read_codebook, write_codebook
 from .coding import (code_matrix, code_trends, coded_segments, cooccurrence, merge_codings, read_codings,
                      write_codings)
@@ -26,7 +27,7 @@ from .textstats import dispersion, frequencies, lexical_diversity, ngrams
 
 __all__ = [
     "Corpus", "read_corpus", "write_corpus", "summary",
-    "annotate",
+    "annotate", "pseudonymise",
     "frequencies", "ngrams", "lexical_diversity", "dispersion", "keyness", "kwic", "collocations",
     "participation", "floor", "turn_taking", "monologues",
     "Codebook", "read_codebook", "write_codebook",

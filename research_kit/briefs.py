@@ -98,13 +98,20 @@ def _folder_hashes(folder: Path) -> dict[str, str]:
     return out
 
 
-def _inputs(brief: Brief) -> dict[str, str]:
+def _inputs(brief: Brief, memo: dict[str, Any] | None = None) -> dict[str, str]:
+    """Content hashes of what a brief reads: its notebook and every file of its corpus."""
     from . import __version__
 
-    inputs = {"notebook:" + brief.notebook.name: file_hash(brief.notebook), "research_kit": __version__}
+    memo = {} if memo is None else memo
+    key = str(brief.notebook)
+    if key not in memo:
+        memo[key] = file_hash(brief.notebook)
+    inputs = {"notebook:" + brief.notebook.name: memo[key], "research_kit": __version__}
     corpus = brief.parameters.get("corpus")
     if corpus and Path(corpus).is_dir():
-        for rel, digest in _folder_hashes(Path(corpus)).items():
+        if corpus not in memo:
+            memo[corpus] = _folder_hashes(Path(corpus))
+        for rel, digest in memo[corpus].items():
             inputs[f"corpus:{rel}"] = digest
     return inputs
 
@@ -175,8 +182,9 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
         target = out_dir / brief.name
         target.mkdir(parents=True, exist_ok=True)
         formats = [f for f in brief.formats if f not in ("pptx", "cards")]
+        quotable = any(b["kind"] in ("quote", "questions") for b in blocks)  # no cards without quotes
         written = render(blocks, staging / "out", name=brief.name, formats=formats,
-                         slides="pptx" in brief.formats, cards="cards" in brief.formats)
+                         slides="pptx" in brief.formats, cards="cards" in brief.formats and quotable)
         for fmt, path in written.items():
             path = Path(path)
             final = target / path.name
@@ -278,7 +286,6 @@ def _validate(brief: Brief) -> None:
         raise BriefError("RK-B32", f"no notebook {brief.notebook}.", hint="Check the path in the plan or command.")
     for fmt in brief.formats:
         check_option("formats", fmt, FORMATS, function="run_brief")
-    _check_parameters(brief.notebook, brief.parameters)
 
 
 def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_identities: bool,
@@ -292,8 +299,9 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
         _validate(b)
     previous = _read_manifest(out)
     todo, results = [], {}
+    memo: dict[str, Any] = {}
     for b in briefs:
-        inputs = _inputs(b)
+        inputs = _inputs(b, memo)
         fp = _fingerprint(b, inputs)
         old = previous.get(b.name)
         old_outputs = {k: str(out / v) for k, v in (old or {}).get("outputs", {}).items()}
@@ -304,6 +312,10 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
         else:
             todo.append((b, fp, inputs))
     if todo:
+        # Parameter names are checked for the briefs that run (importing papermill takes seconds;
+        # a skipped brief has the notebook and parameters of a run that succeeded).
+        for b, _, _ in todo:
+            _check_parameters(b.notebook, b.parameters)
         _prepare([b for b, _, _ in todo], allow_identities=allow_identities)
     bar = None
     if todo and (progress or (progress is None and len(todo) > 1)):
@@ -478,7 +490,7 @@ def _iterate(for_each: Any, where: Mapping[str, Any] | None, corpus: Any, plan: 
         from .codebook import read_codebook
 
         path = corpus.root / str(corpus.manifest.get("codebook") or "codebook.yml")
-        codes = read_codebook(path).codes
+        codes = read_codebook(path, check_patterns=False).codes  # the full check runs before executing
         out = [{"code": c} for c in codes.loc[codes["parent"].isna(), "code"]]
     elif isinstance(for_each, dict) and "variable" in for_each:
         var = for_each["variable"]

@@ -135,6 +135,52 @@ def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_ide
     sys.exit(_report(results))
 
 
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--key", "key", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Private key file (JSON): created when missing, reused when present. Keep it outside "
+                   "reports/, the corpus and the output folder.")
+@click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="New folder for the pseudonymised corpus (must not exist or be empty).")
+@click.option("--names", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="More names and places to hide: text (one per line) or CSV with name[,category].")
+@click.option("--keep", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Words never to replace (one per line, or CSV with a name column).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write what was replaced (CSV, holds the originals); default: beside the key.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace an earlier pseudonymised copy in --to (never any other folder).")
+@click.option("--n-process", type=int, default=1, show_default=True,
+              help="Worker processes for named-entity recognition (annotation is cached).")
+def pseudonymise(corpus: Path, key: Path, to: Path, names: Path | None, keep: Path | None, report: Path | None,
+                 overwrite: bool, n_process: int) -> None:
+    """Write a pseudonymised copy of CORPUS into --to; CORPUS itself is only read.
+
+    Speakers get role-aware pseudonyms; people named in turns, e-mails, phones, addresses
+    and postal codes are replaced; codings and the codebook are carried over. The key
+    and the report hold the originals: keep them private.
+    """
+    import warnings
+
+    from .anonymise import write_pseudonymised
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            counts = write_pseudonymised(corpus, to, key=key, names=names or (), keep=keep or (), report=report,
+                                         n_process=n_process, overwrite=overwrite)
+        except ResearchKitError as e:
+            _fail(e)
+    for w in caught:
+        if "[RK-D" in str(w.message):
+            click.echo(f"warning: {w.message}", err=True)
+    click.echo(f"wrote {to} (pseudonymised copy of {corpus})")
+    click.echo(counts.to_string(index=False))
+    shown = report or key.with_name(key.name + ".replacements.csv")
+    click.echo(f"replacements to review (private): {shown}")
+    click.echo(f"key (private, keep a backup): {key}")
+
+
 _QDA_FAILURES = {"RK-Q09", "RK-Q10", "RK-Q11", "RK-Q12", "RK-Q13", "RK-Q14", "RK-Q18", "RK-Q19", "RK-Q20", "RK-Q27"}
 
 
