@@ -1997,6 +1997,7 @@ def _texts_of(value: Any, _depth: int = 0) -> Iterator[tuple[str, str]]:
             yield (f"<text {i}>" if source == "<text>" else source), text
 
 
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{76,}={0,2}")
 _SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp", ".tif", ".tiff", ".woff", ".woff2",
                   ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav"}
 
@@ -2051,6 +2052,9 @@ def _file_texts(path: Path) -> Iterator[tuple[str, str]]:
             pass
     if suffix in (".html", ".htm", ".xml", ".svg", ".md", ".ipynb"):
         text = html.unescape(text)
+    # Embedded images (data: URIs, base64 PNG in notebooks) are pixels, not words: a name
+    # "found" among their letters would be noise. Their text alternatives stay searched.
+    text = _BASE64_RUN.sub(" ", text)
     yield str(path), unicodedata.normalize("NFC", text)
 
 

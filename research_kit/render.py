@@ -1450,6 +1450,17 @@ def _pptx_bytes(brief: _Brief) -> bytes:
 
     prs = Presentation()
     _pptx_widen(prs)
+    # The default template carries its own author and dates: replace every property.
+    props = prs.core_properties
+    props.title = brief.title
+    props.subject = _plain(_text(brief.meta.get("subtitle")))
+    props.author = props.last_modified_by = "Research Kit"
+    props.comments = props.keywords = ""
+    props.revision = 1
+    props.language = brief.lang_tag
+    when = brief.date()
+    if when is not None:
+        props.created = props.modified = when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     lang = brief.lang
     grey = RGBColor(0x56, 0x60, 0x6B)
     inch = _EMU_PER_INCH

@@ -584,3 +584,15 @@ def test_leaks_reads_notebooks_and_word_files(run, tmp_path):
     found = leaks(tmp_path, run["key"])
     assert {(Path(f["source"].split("!")[0]).name, f["found"]) for f in found} == {
         ("brief.ipynb", "Gérard Van Hove"), ("brief.docx", "Lavoie")}
+
+
+def test_leaks_ignores_embedded_image_data_but_not_alt_text(tmp_path):
+    import base64
+
+    from research_kit.anonymise import _BASE64_RUN
+
+    blob = base64.b64encode(bytes(range(256)) * 3).decode()
+    page = f'<img alt="Ginette parle" src="data:image/png;base64,{blob[:100]}+obi+{blob[100:]}">'
+    assert _BASE64_RUN.search(page)
+    cleaned = _BASE64_RUN.sub(" ", page)
+    assert "Ginette parle" in cleaned and "+obi+" not in cleaned

@@ -604,3 +604,17 @@ def test_errors_are_research_kit_errors(blocks, tmp_path):
         render([], tmp_path, name="b")
     with pytest.raises(ValueError):                  # ParameterError is also a ValueError
         render(blocks, tmp_path, name="b", formats=("odt",))
+
+
+def test_slides_carry_no_template_metadata(tmp_path):
+    from pptx import Presentation
+
+    from research_kit.render import to_pptx
+
+    blocks = [{"kind": "meta", "lang": "fr", "title": "Brief", "generated": "2025-03-01"},
+              {"kind": "quote", "text": "Il faudrait des bancs.", "speaker": "Habitant·e 1"}]
+    path = tmp_path / "s.pptx"
+    to_pptx(blocks, path)
+    props = Presentation(str(path)).core_properties
+    assert props.last_modified_by == "Research Kit" and props.author == "Research Kit"
+    assert props.title == "Brief" and props.created.year == 2025
