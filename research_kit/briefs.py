@@ -21,7 +21,8 @@ workshop pack. The runner:
   hashes), parameters, outputs and status.
 
 Codes: ``RK-B30`` bad plan file; ``RK-B31`` unknown notebook parameter; ``RK-B32`` notebook
-not found; ``RK-B33`` the brief's notebook failed; ``RK-B34`` nothing to iterate over.
+not found; ``RK-B34`` nothing to iterate over. A failing notebook is not raised: its
+result has ``status="failed"``, the failing ``cell`` and the ``error``.
 """
 
 from __future__ import annotations
