@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench install clean help
+.PHONY: demo test bench readme-image install clean help
 
 help:
 	@echo "make demo   set up .venv, then write the demo corpus's briefs to reports/demo/"
@@ -36,6 +36,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The README's picture of a brief, drawn from the demo's own PDF (run make demo first).
+readme-image: $(STAMP)
+	$(BIN)/python docs/readme_image.py
 
 clean:
 	rm -rf $(VENV) reports/demo .pytest_cache

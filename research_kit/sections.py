@@ -241,6 +241,8 @@ def equality_of_voice(ctx: BriefContext, *, over_time: bool = False) -> None:
     table = floor(ctx.focus, by="speaker", over="document", facilitator_roles=sorted(ctx.facilitators) or None)
     cols = ["title", "date", "n_speakers", "gini_words", "evenness_words", "top_share_words",
             "facilitator_share_words", "participants_gini_words"]
+    if len(table) == 1:  # one session: its title and date are the brief's own
+        cols = cols[2:]
     show.table(table[[c for c in cols if c in table.columns]], lang=ctx.lang,
                percent=["top_share_words", "facilitator_share_words"])
     show.note(t("gini_help", ctx.lang))
