@@ -114,19 +114,13 @@ def run(corpus_dir: str | Path, *, sample_words: int = 100_000, n_process: int =
     return results
 
 
-def _table(results: list[dict]) -> str:
-    lines = ["| benchmark | value | unit | baseline | ratio | target |", "|---|---|---|---|---|---|"]
-    for r in results:
-        lines.append("| " + " | ".join("" if r[k] is None else str(r[k])
-                                       for k in ("benchmark", "value", "unit", "baseline", "ratio", "target")) + " |")
-    return "\n".join(lines)
-
-
 if __name__ == "__main__":
+    from _report import table
+
     if len(sys.argv) > 1:
         folder = Path(sys.argv[1])
     else:
         from make_corpus import make_corpus
 
         folder = make_corpus()
-    print(_table(run(folder)), flush=True)
+    print(table(run(folder)), flush=True)

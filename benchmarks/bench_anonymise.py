@@ -182,14 +182,8 @@ def run(*, million: bool = True, n_process: int = 2, folder: str | Path | None =
     return results
 
 
-def _table(results: list[dict]) -> str:
-    lines = ["| benchmark | value | unit | baseline | ratio | target |", "|---|---|---|---|---|---|"]
-    for r in results:
-        lines.append("| " + " | ".join("" if r[k] is None else str(r[k])
-                                       for k in ("benchmark", "value", "unit", "baseline", "ratio", "target")) + " |")
-    return "\n".join(lines)
-
-
 if __name__ == "__main__":
+    from _report import table
+
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    print(_table(run(million="--quick" not in sys.argv, folder=args[0] if args else None)))
+    print(table(run(million="--quick" not in sys.argv, folder=args[0] if args else None)))

@@ -245,14 +245,8 @@ def run(source: str | Path | pd.DataFrame | None = None, *, k: int = 10, n_sampl
     return results
 
 
-def _table(results: list[dict]) -> str:
-    lines = ["| benchmark | value | unit | baseline | ratio | target |", "|---|---|---|---|---|---|"]
-    for r in results:
-        lines.append(f"| {r['benchmark']} | {r['value']} | {r['unit']} | {r['baseline'] if r['baseline'] is not None else ''}"
-                     f" | {r['ratio'] if r['ratio'] is not None else ''} | {r['target'] if r['target'] is not None else ''} |")
-    return "\n".join(lines)
-
-
 if __name__ == "__main__":
+    from _report import table
+
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    print(_table(run(args[0] if args else None, annotate_first="--annotate" in sys.argv)))
+    print(table(run(args[0] if args else None, annotate_first="--annotate" in sys.argv)))

@@ -40,11 +40,8 @@ def _call(name: str, million: Path) -> list[dict]:
     return module.run()
 
 
-def _cell(value: object) -> str:
-    return "–" if value is None else str(value).replace("|", "\\|")
-
-
 def main(names: list[str]) -> int:
+    from _report import table
     from make_corpus import make_corpus
 
     million = make_corpus()
@@ -58,10 +55,7 @@ def main(names: list[str]) -> int:
             sections.append(f"## {name}\n\nFailed:\n\n```\n{traceback.format_exc(limit=4)}```\n")
             continue
         took = time.perf_counter() - start
-        lines = [f"## {name}", "", f"(whole benchmark: {took:.0f} s)", "",
-                 "| benchmark | value | unit | baseline | ratio | target |", "|---|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(_cell(r.get(k)) for k in ("benchmark", "value", "unit", "baseline", "ratio",
-                                                               "target")) + " |" for r in rows]
+        lines = [f"## {name}", "", f"(whole benchmark: {took:.0f} s)", "", table(rows)]
         sections.append("\n".join(lines) + "\n")
         print("\n".join(lines), flush=True)
     header = [

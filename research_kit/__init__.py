@@ -9,6 +9,7 @@ from __future__ import annotations
 from .agreement import agreement, disagreements
 from .annotate import annotate
 from .anonymise import pseudonymise
+from .autocode import autocode, evaluate_rules
 from .codebook import Codebook, read_codebook, write_codebook
 from .coding import (code_matrix, code_trends, coded_segments, cooccurrence, merge_codings, read_codings,
                      write_codings)
@@ -31,6 +32,7 @@ __all__ = [
     "frequencies", "ngrams", "lexical_diversity", "dispersion", "keyness", "kwic", "collocations",
     "participation", "floor", "turn_taking", "monologues",
     "Codebook", "read_codebook", "write_codebook",
+    "autocode", "evaluate_rules",
     "read_codings", "write_codings", "merge_codings", "coded_segments", "code_matrix", "cooccurrence", "code_trends",
     "agreement", "disagreements",
     "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",

@@ -32,6 +32,7 @@ __all__ = [
     "atomic_write_bytes",
     "content_hash",
     "file_hash",
+    "write_cache_table",
 ]
 
 _BOMS = (
@@ -222,3 +223,22 @@ def file_hash(path: str | Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def write_cache_table(path: Path, table, *, metadata: dict[bytes, bytes] | None = None) -> None:
+    """Write a pyarrow table to a cache file ``<slug>.<settings>.<content>.parquet`` atomically.
+
+    Older files of the same slug and settings (the same document under the same options,
+    but older content) are removed: a cache holds one current entry per document.
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path, "wb") as fh:
+        pq.write_table(table.replace_schema_metadata(metadata) if metadata else table, fh)
+    slug, settings = path.name.split(".")[:2]
+    for old in path.parent.glob(f"{slug}.{settings}.*.parquet"):
+        if old.name != path.name:
+            with contextlib.suppress(OSError):
+                old.unlink()

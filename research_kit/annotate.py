@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from . import schemas
-from ._io import atomic_write, content_hash
+from ._io import content_hash, write_cache_table
 from .corpus import Corpus
 from .errors import ParameterError, ResearchKitError, check_option
 from .language import FUNCTION_WORDS, detect_language
@@ -504,19 +504,8 @@ def _read_all(paths: list[Path]) -> list[pa.Table | Exception]:
 
 
 def _write_cached(path: Path, table: pa.Table) -> None:
-    import pyarrow.parquet as pq
-
     meta = {b"research_kit": json.dumps({"schema_version": SCHEMA_VERSION, "file": path.name}).encode()}
-    with atomic_write(path, "wb") as fh:
-        pq.write_table(table.replace_schema_metadata(meta), fh)
-    # Drop the document's older annotations made with the same settings.
-    slug, settings = path.name.split(".")[:2]
-    for old in path.parent.glob(f"{slug}.{settings}.*.parquet"):
-        if old.name != path.name:
-            try:
-                old.unlink()
-            except OSError:
-                pass
+    write_cache_table(path, table, metadata=meta)
 
 
 # ---------------------------------------------------------------------------

@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from . import schemas
-from ._io import atomic_write, content_hash
+from ._io import atomic_write, content_hash, write_cache_table
 from .corpus import Corpus
 from .errors import CodingError, ParameterError, check_option
 from .segments import snap, units
@@ -734,21 +734,11 @@ def _read_cached(path: Path) -> dict[str, np.ndarray]:
 
 def _write_cached(path: Path, hits: Mapping[str, np.ndarray]) -> None:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     table = pa.table({"start": pa.array(hits["start"], pa.int64()), "end": pa.array(hits["end"], pa.int64()),
                       "code": pa.array(list(hits["code"]), pa.string()),
                       "evidence": pa.array(list(hits["evidence"]), pa.string())})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path, "wb") as fh:
-        pq.write_table(table, fh)
-    slug, settings = path.name.split(".")[:2]
-    for old in path.parent.glob(f"{slug}.{settings}.*.parquet"):
-        if old.name != path.name:
-            try:
-                old.unlink()
-            except OSError:
-                pass
+    write_cache_table(path, table)
 
 
 # ---------------------------------------------------------------------------
