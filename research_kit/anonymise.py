@@ -82,6 +82,7 @@ import numpy as np
 import pandas as pd
 
 from . import schemas
+from .schemas import REPLACEMENTS
 from ._io import atomic_write_text, content_hash, read_text
 from .corpus import Corpus, build_corpus
 from .errors import PseudonymisationError, ResearchKitError
@@ -106,27 +107,6 @@ __all__ = [
 KEY_FORMAT = "research-kit pseudonymisation key"
 KEY_VERSION = 1
 
-REPLACEMENTS = schemas.Schema(
-    "replacements",
-    "What pseudonymise(report=True) replaced: one row per replaced string. Holds the originals: "
-    "for the researcher's eyes only.",
-    (
-        schemas.Column("doc_id", "string", "Document in the original corpus."),
-        schemas.Column("new_doc_id", "string", "The same document in the pseudonymised corpus."),
-        schemas.Column("field", "string", "Where: `text`, `speaker`, `title`, `doc_id`, `path`, `variable:<name>`."),
-        schemas.Column("start_char", "Int64", "Offset in the original document text (`text` rows), else NA."),
-        schemas.Column("end_char", "Int64", "Offset just past the original string (`text` rows), else NA."),
-        schemas.Column("new_start_char", "Int64", "Offset of the replacement in the pseudonymised text, else NA."),
-        schemas.Column("new_end_char", "Int64", "Offset just past the replacement, else NA."),
-        schemas.Column("category", "string", "speaker, person, place, organisation, email, phone, address, "
-                                             "postal_code, doc_id."),
-        schemas.Column("detector", "string", "What found it: names (your list), speaker, ner, key (an earlier "
-                                             "run), variable, pattern."),
-        schemas.Column("original", "string", "The string as written in the original."),
-        schemas.Column("replacement", "string", "What replaced it."),
-        schemas.Column("context", "string", "Up to 40 characters either side in the original, the string in [[ ]]."),
-    ),
-)
 
 # ---------------------------------------------------------------------------
 # vocabulary

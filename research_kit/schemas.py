@@ -32,6 +32,9 @@ __all__ = [
     "TOKENS",
     "CODES",
     "CODINGS",
+    "NOTES",
+    "DROPPED",
+    "REPLACEMENTS",
     "SCHEMAS",
     "validate_frame",
     "empty_frame",
@@ -169,7 +172,60 @@ CODINGS = Schema(
     ),
 )
 
-SCHEMAS: dict[str, Schema] = {s.name: s for s in (DOCUMENTS, TURNS, PROBLEMS, TOKENS, CODES, CODINGS)}
+NOTES = Schema(
+    "notes",
+    "Memos, notes and annotations of a QDA project; one row per note and place it is attached to.",
+    (
+        Column("note_id", "string", "The note's GUID in the project (an annotation's: its selection's)."),
+        Column("kind", "string", "`project`, `document`, `selection`, `annotation` (a selection with a comment and no code), `code` or `memo` (attached to nothing)."),
+        Column("doc_id", "string", "Document the note is attached to, NA when none."),
+        Column("start_char", "Int64", "Start of the annotated segment in the document text, NA for a whole document or none."),
+        Column("end_char", "Int64", "End of the annotated segment, NA when none."),
+        Column("code", "string", "Code the note is attached to, NA when none."),
+        Column("author", "string", "Who wrote it (the project's user), NA when unknown."),
+        Column("created", "datetime64[ns, UTC]", "When it was written, NaT when unknown."),
+        Column("title", "string", "The note's name, NA when none."),
+        Column("text", "string", "The note's text."),
+    ),
+)
+
+DROPPED = Schema(
+    "dropped",
+    "What an import did not carry over; one row per element.",
+    (
+        Column("element", "string", "XML element (TextSource, PDFSource, PlainTextSelection, Link, Set…) or archive member."),
+        Column("id", "string", "Its GUID, NA when it has none."),
+        Column("name", "string", "Its name, NA when it has none."),
+        Column("code", "string", "Error code (`RK-Qxx`), see docs/qda.md."),
+        Column("reason", "string", "Why it was not carried over and what to do."),
+        Column("line", "Int64", "Line in the .qde file, NA when unknown."),
+    ),
+)
+
+REPLACEMENTS = Schema(
+    "replacements",
+    "What pseudonymise(report=True) replaced: one row per replaced string. Holds the originals: "
+    "for the researcher's eyes only.",
+    (
+        Column("doc_id", "string", "Document in the original corpus."),
+        Column("new_doc_id", "string", "The same document in the pseudonymised corpus."),
+        Column("field", "string", "Where: `text`, `speaker`, `title`, `doc_id`, `path`, `variable:<name>`."),
+        Column("start_char", "Int64", "Offset in the original document text (`text` rows), else NA."),
+        Column("end_char", "Int64", "Offset just past the original string (`text` rows), else NA."),
+        Column("new_start_char", "Int64", "Offset of the replacement in the pseudonymised text, else NA."),
+        Column("new_end_char", "Int64", "Offset just past the replacement, else NA."),
+        Column("category", "string", "speaker, person, place, organisation, email, phone, address, "
+                                             "postal_code, doc_id."),
+        Column("detector", "string", "What found it: names (your list), speaker, ner, key (an earlier "
+                                             "run), variable, pattern."),
+        Column("original", "string", "The string as written in the original."),
+        Column("replacement", "string", "What replaced it."),
+        Column("context", "string", "Up to 40 characters either side in the original, the string in [[ ]]."),
+    ),
+)
+
+SCHEMAS: dict[str, Schema] = {s.name: s for s in (DOCUMENTS, TURNS, PROBLEMS, TOKENS, CODES, CODINGS, NOTES, DROPPED,
+                                                   REPLACEMENTS)}
 
 
 def empty_frame(schema: Schema) -> pd.DataFrame:

@@ -82,35 +82,9 @@ SPEAKERS_FOLDER = "Speakers"
 #: Member of an archive written by Research Kit that keeps the full codebook.
 CODEBOOK_MEMBER = "research-kit/codebook.yml"
 
-NOTES = schemas.Schema(
-    "notes",
-    "Memos, notes and annotations of a QDA project; one row per note and place it is attached to.",
-    (
-        schemas.Column("note_id", "string", "The note's GUID in the project (an annotation's: its selection's)."),
-        schemas.Column("kind", "string", "`project`, `document`, `selection`, `annotation` (a selection with a comment and no code), `code` or `memo` (attached to nothing)."),
-        schemas.Column("doc_id", "string", "Document the note is attached to, NA when none."),
-        schemas.Column("start_char", "Int64", "Start of the annotated segment in the document text, NA for a whole document or none."),
-        schemas.Column("end_char", "Int64", "End of the annotated segment, NA when none."),
-        schemas.Column("code", "string", "Code the note is attached to, NA when none."),
-        schemas.Column("author", "string", "Who wrote it (the project's user), NA when unknown."),
-        schemas.Column("created", "datetime64[ns, UTC]", "When it was written, NaT when unknown."),
-        schemas.Column("title", "string", "The note's name, NA when none."),
-        schemas.Column("text", "string", "The note's text."),
-    ),
-)
+NOTES, DROPPED = schemas.NOTES, schemas.DROPPED
 
-DROPPED = schemas.Schema(
-    "dropped",
-    "What an import did not carry over; one row per element.",
-    (
-        schemas.Column("element", "string", "XML element (TextSource, PDFSource, PlainTextSelection, Link, Set…) or archive member."),
-        schemas.Column("id", "string", "Its GUID, NA when it has none."),
-        schemas.Column("name", "string", "Its name, NA when it has none."),
-        schemas.Column("code", "string", "Error code (`RK-Qxx`), see docs/qda.md."),
-        schemas.Column("reason", "string", "Why it was not carried over and what to do."),
-        schemas.Column("line", "Int64", "Line in the .qde file, NA when unknown."),
-    ),
-)
+
 
 
 def stable_guid(kind: str, *parts: object) -> str:
