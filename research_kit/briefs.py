@@ -36,7 +36,7 @@ import tempfile
 import time
 import traceback
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ._io import atomic_write_text, content_hash, file_hash
-from .errors import BriefError, InputFileError, ParameterError, check_option, did_you_mean
+from .errors import BriefError, InputFileError, check_option, did_you_mean
 
 __all__ = ["Brief", "BriefResult", "run_brief", "run_batch", "read_plan", "expand_plan", "FORMATS"]
 

@@ -27,7 +27,6 @@ from .errors import ParameterError, check_option
 from .textstats import _bool, _check_int, _check_tokens, _term_codes, _with_context, _word_mask
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .chd import Reinert
     from .corpus import Corpus
 
 __all__ = ["specificities", "correspondence_analysis", "CorrespondenceAnalysis"]

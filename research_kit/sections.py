@@ -9,13 +9,11 @@ every name they print is a pseudonym.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import show
@@ -88,7 +86,6 @@ class BriefContext:
 
     @property
     def facilitators(self) -> set[str]:
-        from .participation import floor
 
         roles = set(self.corpus.turns["role"].dropna())
         manifest = self.corpus.manifest.get("facilitator_roles")

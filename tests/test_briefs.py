@@ -6,8 +6,6 @@ unchanged re-run is skipped, and that failures stay contained.
 """
 
 import json
-import shutil
-from pathlib import Path
 
 import docx
 import pytest
