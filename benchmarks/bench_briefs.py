@@ -6,7 +6,8 @@ Measures, in one run on the pseudonymised demo corpus:
    (``papermill.execute_notebook`` with its defaults, no rendering);
 2. ``run_batch`` of the same 20 briefs with ``jobs=2``, rendering HTML, DOCX, PDF and
    Markdown (target: at least 1.7 times faster than the baseline);
-3. the same batch again with nothing changed (target: under 2 seconds).
+3. the same batch again with nothing changed, in Python and from the shell
+   (target: under 2 seconds).
 
 Both sides read the same warm annotation cache.
 
@@ -28,13 +29,14 @@ NOTEBOOKS = ROOT / "notebooks"
 
 
 def _pseudonymised_demo(work: Path) -> Path:
-    from research_kit import read_corpus
-    from research_kit.anonymise import pseudonymise
-    from research_kit.corpus import write_corpus
+    import warnings
 
-    corpus = read_corpus(ROOT / "corpora/demo")
-    pseudo = pseudonymise(corpus, key=work / "keys" / "demo-key.json")
-    return write_corpus(pseudo, work / "corpus", manifest_extra={"pseudonymised": True})
+    from research_kit.anonymise import write_pseudonymised
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # no English NER model: said in the pseudonymisation benchmark
+        write_pseudonymised(ROOT / "corpora/demo", work / "corpus", key=work / "keys" / "demo-key.json")
+    return work / "corpus"
 
 
 def _plan(corpus: Path) -> dict:
@@ -63,6 +65,7 @@ def run(*, jobs: int = 2) -> list[dict]:
         briefs = expand_plan(plan)
         assert len(briefs) == 20, len(briefs)
 
+        (work / "plain").mkdir()
         start = time.perf_counter()
         for b in briefs:
             papermill.execute_notebook(str(b.notebook), str(work / "plain" / f"{b.name}.ipynb"),
@@ -81,14 +84,31 @@ def run(*, jobs: int = 2) -> list[dict]:
         again = run_batch(plan, jobs=jobs, out=out, progress=False)
         rerun = time.perf_counter() - start
         assert all(r.status == "skipped" for r in again)
+
+        # The same from the shell, as a user types it: interpreter start and imports included.
+        import subprocess
+
+        import yaml
+
+        plan_file = work / "plan.yml"
+        plan_file.write_text(yaml.safe_dump({k: v for k, v in plan.items() if not k.startswith("_")},
+                                            allow_unicode=True), encoding="utf-8")
+        cli = Path(sys.executable).parent / "research-kit"
+        start = time.perf_counter()
+        subprocess.run([str(cli), "batch", str(plan_file), "--out", str(out), "--jobs", str(jobs)], check=True,
+                       capture_output=True)
+        shell = time.perf_counter() - start
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return [
         {"benchmark": f"batch of 20 briefs, jobs={jobs}, html+docx+pdf+md", "value": round(batch, 1), "unit": "s",
          "baseline": round(baseline, 1), "ratio": round(baseline / batch, 2), "target": "ratio ≥ 1.7 (baseline: "
          "the 20 notebooks run one after another with plain papermill, no rendering)"},
-        {"benchmark": "same batch again, nothing changed", "value": round(rerun, 2), "unit": "s",
-         "baseline": round(batch, 1), "ratio": round(batch / rerun, 1), "target": "< 2 s"},
+        {"benchmark": "same batch again, nothing changed (run_batch in Python)", "value": round(rerun, 2),
+         "unit": "s", "baseline": round(batch, 1), "ratio": round(batch / rerun, 1), "target": "< 2 s"},
+        {"benchmark": "same batch again from the shell: `research-kit batch plan.yml` (start-up and imports "
+         "included)", "value": round(shell, 2), "unit": "s", "baseline": round(batch, 1),
+         "ratio": round(batch / shell, 1), "target": "< 2 s"},
     ]
 
 

@@ -65,7 +65,16 @@ def main(names: list[str]) -> int:
         "from the demo corpus (`benchmarks/make_corpus.py`). Every ratio compares with a baseline measured in the "
         "same run: ratio = baseline / value for times (higher is better).", "",
     ]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(header) + "\n".join(sections), encoding="utf-8")
+    # Running some benchmarks keeps the others' last figures.
+    target = ROOT / "docs" / "benchmarks.md"
+    kept = {}
+    if target.exists():
+        for part in target.read_text(encoding="utf-8").split("\n## ")[1:]:
+            kept[part.split("\n", 1)[0].strip()] = "## " + part.rstrip("\n") + "\n"
+    for name, section in zip(names, sections):
+        kept[name] = section
+    ordered = [kept[n] for n in ORDER if n in kept] + [v for k, v in kept.items() if k not in ORDER]
+    target.write_text("\n".join(header) + "\n" + "\n".join(ordered), encoding="utf-8")
     return 1 if failed else 0
 
 
