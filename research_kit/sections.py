@@ -210,7 +210,7 @@ def at_a_glance(ctx: BriefContext) -> None:
     if hours > 0:
         items["Durée enregistrée (h)" if fr else "Recorded time (h)"] = round(float(hours), 1)
     show.heading(t("at_a_glance", ctx.lang))
-    show.metrics(items)
+    show.metrics(items, lang=ctx.lang)
 
 
 def participants(ctx: BriefContext) -> None:

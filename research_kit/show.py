@@ -60,9 +60,9 @@ def bullets(items: Iterable[str]) -> dict[str, Any]:
     return _display({"kind": "bullets", "items": items}, {"text/markdown": "\n".join(f"- {i}" for i in items)})
 
 
-def metrics(items: Mapping[str, Any]) -> dict[str, Any]:
-    """Key figures, label → value (formatted with :func:`fmt`)."""
-    rows = [{"label": str(k), "value": fmt(v)} for k, v in items.items()]
+def metrics(items: Mapping[str, Any], *, lang: str = "fr") -> dict[str, Any]:
+    """Key figures, label → value (formatted with :func:`fmt` for ``lang``)."""
+    rows = [{"label": str(k), "value": fmt(v, lang)} for k, v in items.items()]
     md = "\n".join(f"- **{r['label']}** : {r['value']}" for r in rows)
     return _display({"kind": "metrics", "items": rows}, {"text/markdown": md})
 

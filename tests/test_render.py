@@ -618,3 +618,12 @@ def test_slides_carry_no_template_metadata(tmp_path):
     props = Presentation(str(path)).core_properties
     assert props.last_modified_by == "Research Kit" and props.author == "Research Kit"
     assert props.title == "Brief" and props.created.year == 2025
+
+
+def test_show_formats_numbers_for_the_brief_language():
+    from research_kit import show
+
+    assert show.metrics({"Mots": 2676, "Heures": 1.2}, lang="fr")["items"] == [
+        {"label": "Mots", "value": "2\u202f676"}, {"label": "Heures", "value": "1,20"}]
+    assert show.metrics({"Words": 2676, "Hours": 1.2}, lang="en")["items"] == [
+        {"label": "Words", "value": "2,676"}, {"label": "Hours", "value": "1.20"}]
