@@ -141,6 +141,10 @@ def decode(data: bytes, *, path: str | Path = "<bytes>", encoding: str | None = 
             text = str(best)
             if not _looks_binary(text):
                 return text, best.encoding
+    if data.startswith(b"PK\x03\x04"):
+        raise InputFileError("RK-R04", "is a zip archive (a Word .docx file, most likely), not a text file.",
+                             path=path, hint="Rename it with the .docx extension, or set `format: docx` for it "
+                                             "in corpus.yml.")
     raise InputFileError("RK-R04", "is not a text file (it looks binary).", path=path,
                          hint="Export the transcript as .txt, .docx, .vtt, .srt or .csv and add that file instead.")
 

@@ -63,8 +63,8 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
     for i, c in enumerate(coders):
         base[i, ~np.isin(doc_of_unit, list(coded_by[c]))] = np.nan
     index = pd.Series(np.arange(n), index=pd.MultiIndex.from_arrays([unit_frame["doc_id"], unit_frame["unit"]]))
-    hits = snap(codings[codings["code"].isin(codes)][["doc_id", "start_char", "end_char", "code", "coder"]],
-                unit_frame)
+    in_scope = codings["code"].isin(codes) & codings["doc_id"].isin(set(doc_of_unit))
+    hits = snap(codings[in_scope][["doc_id", "start_char", "end_char", "code", "coder"]], unit_frame)
     tables: dict[str, np.ndarray] = {}
     coder_pos = {c: i for i, c in enumerate(coders)}
     if len(hits):

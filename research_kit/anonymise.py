@@ -1978,7 +1978,7 @@ def _texts_of(value: Any, _depth: int = 0) -> Iterator[tuple[str, str]]:
 
 
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{76,}={0,2}")
-_SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp", ".tif", ".tiff", ".woff", ".woff2",
+_SKIP_SUFFIXES = {".parquet", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp", ".tif", ".tiff", ".woff", ".woff2",
                   ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav"}
 
 

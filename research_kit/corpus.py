@@ -534,8 +534,10 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
 
 
 def _speaker_key(label: Any) -> str:
-    """How speaker labels are compared with the manifest's roles: case, spacing and final dots ignored."""
-    return " ".join(str(label).split()).rstrip(".").casefold()
+    """How speaker labels are compared with the manifest's roles: case, spacing, final dots and a
+    parenthesised note (pronouns, device, organisation: ``Marie-Ève (elle)``) ignored."""
+    label = re.sub(r"\s*\([^()]*\)\s*$", "", str(label))
+    return " ".join(label.split()).rstrip(".").casefold()
 
 
 def _scalar(value: Any) -> Any:

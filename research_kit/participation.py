@@ -347,6 +347,12 @@ def _floor_row(t: pd.DataFrame, fac: pd.Series, by: str) -> dict[str, Any]:
         row["participants_gini_words"] = np.nan
     unnamed = t["speaker"] == schemas.UNKNOWN_SPEAKER
     row["unnamed_share_words"] = float(t.loc[unnamed, "n_words"].sum() / total_words) if total_words > 0 else np.nan
+    if by == "speaker" and t.loc[~unnamed, "speaker"].nunique() < 2:
+        # One named speaker, or none (live captions mark changes with ">>" only): how the floor
+        # was shared is unknown, and a Gini of 0 would read as perfect equality.
+        for name in ("gini_words", "gini_turns", "gini_time", "evenness_words", "top_share_words",
+                     "participants_gini_words"):
+            row[name] = np.nan
     return row
 
 

@@ -82,7 +82,7 @@ def recommendations(corpus: Corpus, *, tokens: pd.DataFrame | None = None, codin
         From ``annotate(corpus)``, for its sentence boundaries (else punctuation).
     codings, codes
         Coded segments, and which codes mean what: ``{"recommendation": [...], "need": [...]}``
-        (codes with their children); a sentence overlapping such a segment is kept.
+        (codes with their children); a sentence that holds most of such a segment is kept.
     min_words
         Shorter sentences are dropped (a bare "Pourquoi pas?" says little out of context).
 
@@ -123,7 +123,10 @@ def recommendations(corpus: Corpus, *, tokens: pd.DataFrame | None = None, codin
                 rows = np.flatnonzero((sents["doc_id"] == doc_id).to_numpy())
                 s, e = sents["start_char"].to_numpy()[rows], sents["end_char"].to_numpy()[rows]
                 for gs, ge, code in zip(group["start_char"], group["end_char"], group["code"]):
-                    hit = rows[(s < ge) & (gs < e)]
+                    # the sentence must hold most of the coded segment: a segment coding a whole
+                    # turn does not make each of its sentences a recommendation
+                    overlap = np.minimum(e, ge) - np.maximum(s, gs)
+                    hit = rows[overlap >= 0.5 * (ge - gs)]
                     empty = sents.loc[hit, "kind"].isna() | (sents.loc[hit, "kind"] == "question")
                     sents.loc[hit[empty.to_numpy()], "kind"] = kind
                     sents.loc[hit[empty.to_numpy()], "marker"] = f"code:{code}"

@@ -224,8 +224,9 @@ def participants(ctx: BriefContext) -> None:
     show.table(by_role[cols].rename(columns={"n_speakers": "speakers"}), lang=ctx.lang, percent=["share_words"])
     by_speaker = participation(ctx.focus, by="speaker", over="corpus")
     fig = plot_participation(by_speaker, measure="share_words", lang=ctx.lang)
+    pct = "\u00a0%" if ctx.lang == "fr" else "%"
     alt = ("Part des mots par personne : " if ctx.lang == "fr" else "Share of words by person: ") + ", ".join(
-        f"{s} {100 * v:.0f} %" for s, v in zip(by_speaker["speaker"].head(8), by_speaker["share_words"].head(8)))
+        f"{s} {100 * v:.0f}{pct}" for s, v in zip(by_speaker["speaker"].head(8), by_speaker["share_words"].head(8)))
     show.figure(fig, alt=alt, caption=t("participation", ctx.lang), name="participation")
 
 
@@ -236,6 +237,7 @@ def equality_of_voice(ctx: BriefContext, *, over_time: bool = False) -> None:
 
     show.heading(t("equality_of_voice", ctx.lang))
     table = floor(ctx.focus, by="speaker", over="document", facilitator_roles=sorted(ctx.facilitators) or None)
+    table = table.sort_values(["date", "title"], na_position="last").reset_index(drop=True)
     cols = ["title", "date", "n_speakers", "gini_words", "evenness_words", "top_share_words",
             "facilitator_share_words", "participants_gini_words"]
     if len(table) == 1:  # one session: its title and date are the brief's own
@@ -245,15 +247,21 @@ def equality_of_voice(ctx: BriefContext, *, over_time: bool = False) -> None:
     show.note(t("gini_help", ctx.lang))
     if over_time and len(table) > 1:
         fig = plot_floor(table, measure="gini_words", lang=ctx.lang)
-        alt = "Gini : " + ", ".join(f"{d:%Y-%m-%d} {g:.2f}" for d, g in zip(table["date"], table["gini_words"])
-                                      if not pd.isna(d))
+        alt = "Gini : " + ", ".join(f"{d:%Y-%m-%d} {show.fmt(g, ctx.lang)}"
+                                      for d, g in zip(table["date"], table["gini_words"]) if not pd.isna(d))
         show.figure(fig, alt=alt, caption=t("over_time", ctx.lang), name="gini-over-time")
 
 
 def _quotable(segs: pd.DataFrame, ctx: BriefContext, n: int, *, prefer_participants: bool = True) -> pd.DataFrame:
-    """Pick ``n`` quotes: 8 to 70 words, distinct speakers first, participants before facilitators."""
+    """Pick ``n`` quotes: 8 to 70 words, distinct speakers first, participants before facilitators.
+
+    A passage quoted once in a brief is not quoted again in another section.
+    """
     if segs.empty:
         return segs
+    used = ctx._cache.setdefault("quoted", set())
+    keys = list(zip(segs["doc_id"], segs["start_char"]))
+    segs = segs[[k not in used for k in keys]]
     segs = segs.assign(words=segs["text"].map(count_words))
     segs = segs[(segs["words"] >= 8) & (segs["words"] <= 70)]
     if prefer_participants:
@@ -261,10 +269,12 @@ def _quotable(segs: pd.DataFrame, ctx: BriefContext, n: int, *, prefer_participa
     else:
         segs = segs.assign(_fac=False)
     segs = segs.assign(_dist=(segs["words"] - 30).abs())
-    segs = segs.sort_values(["_fac", "_dist", "doc_id", "start_char"])
+    segs = segs.sort_values(["_fac", "_dist", "doc_id", "start_char"]).drop_duplicates("text")
     first = segs.drop_duplicates("speaker")
     rest = segs.drop(first.index)
-    return pd.concat([first, rest]).head(n)
+    picked = pd.concat([first, rest]).head(n)
+    used.update(zip(picked["doc_id"], picked["start_char"]))
+    return picked
 
 
 def themes(ctx: BriefContext, *, n: int = 5, quotes_per_theme: int = 2) -> None:
@@ -312,8 +322,7 @@ def keywords(ctx: BriefContext, *, n: int = 15) -> None:
     if len(lang):  # compare like with like: the rest of the corpus in the same language
         keep = set(ctx.corpus.documents.loc[ctx.corpus.documents["language"] == lang.iloc[0], "doc_id"])
         tokens = tokens[tokens["doc_id"].isin(keep)]
-    # Names (pseudonyms included) and transcribers' notes say who spoke, not what was said.
-    tokens = tokens[(tokens["pos"] != "PROPN") & ~tokens["ent_type"].isin(["PER", "PERSON"])]
+    tokens = tokens[_content_words(tokens, ctx)]
     table = keyness(tokens, target={"doc_id": list(ctx.doc_ids)}, min_count=3)
     over = table[table["log_likelihood"] > 0].head(n)
     show.table(over[["term", "count_target", "count_reference", "log_likelihood", "log_ratio"]], lang=ctx.lang)
@@ -321,6 +330,19 @@ def keywords(ctx: BriefContext, *, n: int = 15) -> None:
     alt = ", ".join(over["term"].head(10))
     show.figure(fig, alt=("Mots caractéristiques : " if ctx.lang == "fr" else "Keywords: ") + alt,
                 caption=t("keyness_method", ctx.lang), name="keywords")
+
+
+def _content_words(tokens: pd.DataFrame, ctx: BriefContext) -> pd.Series:
+    """Tokens that say what was said: not names, pseudonyms, role words, numbers, nor the
+    function words of either language (meetings switch languages within a turn)."""
+    from .stopwords import stop_words
+
+    lower = tokens["text"].str.lower()
+    roles = {w for r in ctx.corpus.turns["role"].dropna().unique() for w in str(r).lower().split()}
+    function = stop_words("fr") | stop_words("en")
+    return ((tokens["pos"] != "PROPN") & ~tokens["ent_type"].isin(["PER", "PERSON"])
+            & lower.str.contains(r"[^\W\d_]", regex=True) & ~lower.isin(function)
+            & ~tokens["lemma"].str.lower().isin(roles | function))
 
 
 def _requests(ctx: BriefContext) -> pd.DataFrame:
@@ -340,7 +362,8 @@ def recommendations(ctx: BriefContext, *, n: int = 8) -> None:
     """Recommendations and needs voiced, participants first."""
     show.heading(t("recommendations", ctx.lang))
     frame = _requests(ctx)
-    frame = frame[frame["kind"].isin(["recommendation", "need"])]
+    # a facilitator's "je propose qu'on…" steers the meeting; it is not a request
+    frame = frame[frame["kind"].isin(["recommendation", "need"]) & ~frame["role"].isin(ctx.facilitators)]
     if frame.empty:
         show.paragraph(t("no_items", ctx.lang))
         return
@@ -533,12 +556,7 @@ def discussion_questions(ctx: BriefContext, code: str) -> None:
     """Questions for a training workshop, from the theme's label and the codebook's guidance."""
     show.heading(t("discussion_questions", ctx.lang))
     label = ctx.label(code)
-    items = [q.format(label=label) for q in _QUESTIONS[ctx.lang]]
-    entry = ctx.codebook.entry(code)
-    when = entry.when_to_use.get(ctx.lang)
-    if when:
-        items.insert(1, ("Dans vos mots : " if ctx.lang == "fr" else "In your words: ") + when.rstrip(".") + " ?")
-    show.questions(items)
+    show.questions(q.format(label=label) for q in _QUESTIONS[ctx.lang])
 
 
 # ---------------------------------------------------------------------------
@@ -594,7 +612,8 @@ def code_frequencies(ctx: BriefContext) -> None:
         show.paragraph(t("no_codings", ctx.lang))
         return
     m = code_matrix(human, ctx.corpus, by="coder" if "coder" in human else "doc_id")
-    wide = m.pivot_table(index="code", columns="coder", values="segments", fill_value=0).reset_index()
+    wide = m.pivot_table(index="code", columns="coder", values="segments", fill_value=0, aggfunc="sum")
+    wide = wide.astype("int64").reset_index()
     wide.insert(1, "label", wide["code"].map(ctx.label))
     wide.columns.name = None
     show.table(wide, lang=ctx.lang, max_rows=100)
@@ -623,7 +642,8 @@ def coder_agreement(ctx: BriefContext, *, unit: str = "turn") -> None:
         return
     shared = set.intersection(*(set(g["doc_id"]) for _, g in human.groupby("coder")))
     result = agreement(human, ctx.corpus, unit=unit, documents=sorted(shared))
-    result = result.assign(label=result["code"].map(lambda c: ctx.label(c) if c != "(all)" else c))
+    everything = "(tous les codes)" if ctx.lang == "fr" else "(all codes)"
+    result = result.assign(label=result["code"].map(lambda c: ctx.label(c) if c != "(all)" else everything))
     show.table(result[["label", "units", "coded_units", "percent_agreement", "cohen_kappa",
                        "krippendorff_alpha"]], lang=ctx.lang, max_rows=100)
     show.heading(t("disagreements", ctx.lang), level=3)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -21,6 +22,8 @@ import pandas as pd
 
 from .blocks import MIME, check_block
 from .i18n import column
+
+_NOTE = re.compile(r"\[[^\]\n]{1,40}\]")  # a transcriber's [rires], [inaudible]: not words to quote
 
 __all__ = ["meta", "heading", "paragraph", "bullets", "metrics", "table", "figure", "quotes", "questions", "note",
            "fmt"]
@@ -78,7 +81,7 @@ def fmt(value: Any, lang: str = "fr") -> str:
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}".replace(",", "\u202f" if lang == "fr" else ",")
     if isinstance(value, (float, np.floating)):
-        text = f"{float(value):.2f}"
+        text = f"{float(value) + 0.0:.2f}".replace("-0.00", "0.00")  # no "-0,00"
         return text.replace(".", ",") if lang == "fr" else text
     return str(value)
 
@@ -132,7 +135,7 @@ def quotes(frame: pd.DataFrame, *, theme: str | None = None) -> list[dict[str, A
         source = " — ".join(x for x in (r.get("title"), fmt(r.get("date")) if r.get("date") is not None else None)
                             if x and x != "–")
         role = None if r.get("role") is None or pd.isna(r.get("role")) else str(r["role"])
-        block = {"kind": "quote", "text": str(r["text"]).strip(), "speaker": str(r["speaker"]), "role": role,
+        block = {"kind": "quote", "text": " ".join(_NOTE.sub(" ", str(r["text"])).split()), "speaker": str(r["speaker"]), "role": role,
                  "source": source or None, "theme": r.get("theme", theme)}
         who = block["speaker"] + (f" ({role})" if role else "")
         md = "> " + block["text"].replace("\n", "\n> ") + f"\n>\n> — {who}" + (f", {source}" if source else "")

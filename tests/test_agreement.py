@@ -119,3 +119,13 @@ def test_window_units(ten_turns):
     # each turn has 6 words -> windows of 4 words: 2 per turn, 20 in all
     row = agreement(pd.concat([a, b]), ten_turns, unit="window", size=4).iloc[0]
     assert row["units"] == 20 and row["percent_agreement"] == 1.0
+
+
+def test_codings_outside_the_declared_documents_are_ignored():
+    docs = pd.DataFrame({"doc_id": ["d1", "d2"]})
+    turns = pd.DataFrame({"doc_id": ["d1", "d2"], "speaker": "A", "text": ["un deux", "trois quatre"]})
+    c = build_corpus(docs, turns)
+    frame = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "start_char": [0, 0, 0], "end_char": [2, 2, 5],
+                          "code": "x", "coder": ["ana", "ben", "ana"], "memo": pd.NA, "coded_at": pd.NaT})
+    row = agreement(frame, c, documents=["d1"]).iloc[0]
+    assert row["units"] == 1 and row["percent_agreement"] == 1.0

@@ -209,3 +209,9 @@ def test_write_corpus_reads_back_identically(tmp_path, small):
         assert again.text(d) == small.text(d)
     with pytest.raises(InputFileError, match="RK-C09"):
         write_corpus(small, out)
+
+
+def test_roles_match_labels_with_a_parenthesised_note(tmp_path):
+    (tmp_path / "z.txt").write_text("Marie-Ève (elle) : Bonjour à toutes et à tous.\n", encoding="utf-8")
+    (tmp_path / "corpus.yml").write_text("roles:\n  Marie-Ève: médiatrice\n", encoding="utf-8")
+    assert read_corpus(tmp_path).turns["role"].tolist() == ["médiatrice"]

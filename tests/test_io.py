@@ -57,3 +57,9 @@ def test_atomic_write_gives_outputs_the_usual_permissions(tmp_path):
     os.umask(mask)
     path = atomic_write_text(tmp_path / "brief.html", "<p>")
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_a_renamed_docx_says_what_it_is():
+    with pytest.raises(InputFileError, match="RK-R04") as err:
+        decode(b"PK\x03\x04" + bytes(200), path="entretien.txt")
+    assert ".docx" in str(err.value) and "format: docx" in str(err.value)

@@ -598,3 +598,18 @@ def test_on_the_small_test_corpus(data):
     plot_participation(p)
     plot_floor(f, measure="participants_gini_words", lang="en")
     plot_turn_taking(turn_taking(corpus, over="corpus"))
+
+
+def test_floor_is_unknown_when_speakers_are_not_identified():
+    import numpy as np
+    import pandas as pd
+
+    from research_kit.corpus import build_corpus
+    from research_kit.participation import floor
+
+    # live captions: speaker changes marked by ">>" only, every turn's speaker is "?"
+    c = build_corpus(pd.DataFrame({"doc_id": ["cap"]}),
+                     pd.DataFrame({"doc_id": "cap", "speaker": [None, None, None], "text": ["un deux", "trois", "x"]}))
+    row = floor(c).iloc[0]
+    assert np.isnan(row["gini_words"]) and np.isnan(row["top_share_words"])
+    assert row["unnamed_share_words"] == 1.0

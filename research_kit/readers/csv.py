@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Mapping
 
@@ -37,7 +38,9 @@ FIELDS = tuple(_GUESSES)
 
 def _fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", str(s).strip().lower())
-    return "".join(c for c in s if not unicodedata.combining(c))
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    # inclusive forms name the same column: intervenant·e, locuteur·rice, intervenant(e)
+    return re.sub(r"(?:[·.\-](?:e|es|rice|trice|euse)|\((?:e|es|rice|trice)\))$", "", s)
 
 
 def _dialect(sample: str) -> str:
@@ -97,6 +100,9 @@ def parse_csv(text: str, *, path: str, columns: Mapping[str, str] | None = None)
                 continue
             cell = lambda f: row[where[f]].strip() if f in where and where[f] < len(row) else ""  # noqa: E731
             body = cell("text")
+            if len(row) > len(header) and where["text"] == len(header) - 1:
+                # an unquoted delimiter inside the last column: keep the whole text
+                body = delimiter.join(row[where["text"]:]).strip()
             if not body:
                 continue
             start, end = (_time(cell(f), path=path, line=line, column=header[where[f]]) if f in where else None
@@ -111,7 +117,7 @@ def parse_csv(text: str, *, path: str, columns: Mapping[str, str] | None = None)
 
 
 def _time(value: str, *, path: str, line: int, column: str) -> float | None:
-    value = value.strip()
+    value = value.strip().strip("[]()").strip()
     if not value:
         return None
     try:

@@ -96,7 +96,14 @@ def _paragraph(paragraph, text: str, builder: TurnBuilder) -> None:
 
 
 def _table(table, builder: TurnBuilder) -> None:
-    rows = [[normalise_text(c.text).strip() for c in row.cells] for row in table.rows]
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for c in row.cells:  # a merged cell repeats itself once per grid column it spans
+            if id(c._tc) not in seen:
+                seen.add(id(c._tc))
+                cells.append(normalise_text(c.text).strip())
+        rows.append(cells)
     rows = [r for r in rows if any(r)]
     if not rows:
         return
@@ -110,7 +117,7 @@ def _table(table, builder: TurnBuilder) -> None:
         width = len(rows[0])
         if width == 2:
             speaker_col, text_col, time_col = 0, 1, None
-        elif width >= 3 and TIME_RE.match(rows[0][0]):
+        elif width >= 3 and TIME_RE.match(rows[0][0].strip("[]()")):
             time_col, speaker_col, text_col = 0, 1, 2
         else:  # a layout table: read its cells as lines
             for row in rows:
@@ -120,11 +127,17 @@ def _table(table, builder: TurnBuilder) -> None:
                     builder.paragraph_break()
             return
     for row in rows:
+        if len(row) == 1 or len(row) < max(speaker_col, text_col) + 1:  # merged across the row: read as a line
+            for line in " ".join(row).split("\n"):
+                builder.line(line)
+            builder.paragraph_break()
+            continue
         speaker = row[speaker_col].rstrip(" :：") if speaker_col < len(row) else ""
         text = row[text_col] if text_col < len(row) else ""
         start = None
-        if time_col is not None and time_col < len(row) and TIME_RE.match(row[time_col]):
-            start = parse_time(row[time_col])
+        stamp = row[time_col].strip("[]() ") if time_col is not None and time_col < len(row) else ""
+        if TIME_RE.match(stamp):
+            start = parse_time(stamp)
         if speaker:
             builder.start(speaker, start)
         for line in text.split("\n"):

@@ -19,8 +19,12 @@ from . import ParsedDocument
 from ._builder import TurnBuilder
 
 _HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_RULE_RE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_RULE_RE = re.compile(r"^\s{0,3}([-*_=])(\s*\1){2,}\s*$")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+_KEY_RE = re.compile(r"^[a-z_][a-z0-9_\-]*$")  # front-matter keys; speaker names are capitalised
+_MD_PREFIX_RE = re.compile(r"^\s{0,3}(?:>\s?)+|^\s{0,3}[-*+]\s+(?=\S)")  # quote and list markers
+# Lines that transcription services add at the end, not speech.
+_SERVICE_RE = re.compile(r"^\s*(?:transcribed by|transcrit par)\s+https?://\S+\s*$", re.IGNORECASE)
 
 
 def split_front_matter(text: str, *, path: str) -> tuple[dict, int, str]:
@@ -46,6 +50,9 @@ def split_front_matter(text: str, *, path: str) -> tuple[dict, int, str]:
     data, _ = load_yaml_with_lines(block, path=path)
     if data is None:
         data = {}
+    if isinstance(data, dict) and any(not _KEY_RE.match(str(k)) for k in data):
+        # "---\nMarie : Bonjour.\n---": a divider around speech, not variables
+        return {}, 1, text
     if not isinstance(data, dict):
         raise InputFileError("RK-R06", "the front matter is not a list of 'key: value' lines.",
                              path=path, line=2, hint="Write one 'name: value' per line between the '---' lines.")
@@ -67,8 +74,12 @@ def parse_text(text: str, *, path: str, markdown: bool = False) -> list[ParsedDo
                     title = heading.group(2).strip()
                 builder.paragraph_break()
                 continue
-            if _RULE_RE.match(line):
-                builder.paragraph_break()
-                continue
+        if _RULE_RE.match(line):  # a divider (---, ***, ===) is layout, not speech
+            builder.paragraph_break()
+            continue
+        if _SERVICE_RE.match(line):
+            continue
+        if markdown:
+            line = _MD_PREFIX_RE.sub("", line)
         builder.line(line)
     return [ParsedDocument(builder.finish(), variables, title)]

@@ -43,3 +43,11 @@ def test_bad_time_names_the_line():
     with pytest.raises(InputFileError, match="RK-R12") as err:
         parse_csv(read(DATA / "csv/badtime.csv"), path="badtime.csv")
     assert err.value.line == 3 and "midi" in str(err.value)
+
+
+def test_inclusive_headers_bracketed_times_and_unquoted_delimiters():
+    text = "Début;Fin;Intervenant·e;Propos\n[00:00:01];(00:00:05);Marie-Ève;Bonjour; et la suite\n"
+    [doc] = parse_csv(text, path="c.csv")
+    turn = doc.turns[0]
+    assert (turn.speaker, turn.start_s, turn.end_s) == ("Marie-Ève", 1.0, 5.0)
+    assert turn.text == "Bonjour; et la suite"  # nothing lost

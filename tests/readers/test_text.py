@@ -94,3 +94,37 @@ def test_front_matter_yaml_error_names_line():
 def test_sentence_openers_and_header_words_are_not_speakers(line, speaker):
     found = split_label(line)
     assert (found[0] if found else None) == speaker
+
+
+@pytest.mark.parametrize("line, expected", [
+    # display names as Zoom and Otter write them
+    ("Marie-Ève (elle) : Bonjour.", ("Marie-Ève (elle)", None, "Bonjour.")),
+    ("O'Brien, Patrick: Hello.", ("O'Brien, Patrick", None, "Hello.")),
+    ("Chloé (iPad): test", ("Chloé (iPad)", None, "test")),
+    ("Ben: Salut.", ("Ben", None, "Salut.")),
+    # a bare time after the name; a time at the start of a line is not a name
+    ("Marie 12:03 : x", ("Marie", 723.0, "x")),
+    ("12:03 on commence", None),
+    ("00:01:02 Bonjour tout le monde", None),
+    ("À 10:30 : tout le monde revient.", None),
+    # headings of notes, and roles with their article
+    ("Question : qui veut commencer ?", None),
+    ("Question 2 : le budget ?", None),
+    ("La présidente : on commence", ("La présidente", None, "on commence")),
+    ("*Marie* : italique", ("Marie", None, "italique")),
+])
+def test_labels_as_real_transcripts_write_them(line, expected):
+    assert split_label(line) == expected
+
+
+def test_a_divider_around_speech_is_not_front_matter():
+    [doc] = parse_text("---\nMarie : Bonjour.\n---\nJean : Salut.\n", path="d.txt")
+    assert doc.variables == {}
+    assert [(t.speaker, t.text) for t in doc.turns] == [("Marie", "Bonjour."), ("Jean", "Salut.")]
+
+
+def test_markdown_quotes_and_lists_lose_their_markers_and_otter_credit_line_is_dropped():
+    [doc] = parse_text("**Marie :** Bonjour.\n> Et une citation.\n- **Jean** : point un\n", path="m.md", markdown=True)
+    assert [(t.speaker, t.text) for t in doc.turns] == [("Marie", "Bonjour. Et une citation."), ("Jean", "point un")]
+    [doc] = parse_text("Marie: Fin.\n\nTranscribed by https://otter.ai\n", path="o.txt")
+    assert doc.turns[-1].text == "Fin."
