@@ -406,9 +406,16 @@ def classification(ctx: BriefContext, *, k: int = 6, quotes_per_class: int = 1) 
                               zip(classes["label"], classes["percent"], classes["words"])),
                 caption=t("classification", ctx.lang), name="reinert")
     show.table(classes[["label", "n_segments", "percent", "words"]], lang=ctx.lang)
-    picked = quotes.merge(ctx.corpus.turns[["doc_id", "turn", "speaker", "role"]], on=["doc_id", "turn"], how="left")
+    turns = ctx.corpus.turns[["doc_id", "turn", "speaker", "role", "start_char", "end_char"]]
+    picked = quotes.merge(turns, on=["doc_id", "turn"], how="left", suffixes=("", "_turn"))
+    # A text segment may run over the next speaker's turn: quote only the words of the
+    # speaker it is credited to.
+    picked["start_char"] = picked[["start_char", "start_char_turn"]].max(axis=1)
+    picked["end_char"] = picked[["end_char", "end_char_turn"]].min(axis=1)
+    picked["text"] = [ctx.corpus.text(d)[s:e].strip() for d, s, e in
+                      zip(picked["doc_id"], picked["start_char"], picked["end_char"])]
     picked = picked.merge(ctx.corpus.documents[["doc_id", "title", "date"]], on="doc_id", how="left")
-    show.quotes(picked.assign(theme=picked["label"]))
+    show.quotes(picked[picked["text"].str.len() > 0].assign(theme=picked["label"]))
 
 
 # ---------------------------------------------------------------------------
