@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/research-kit summary corpora/demo --out reports/demo
 	$(BIN)/research-kit pseudonymise corpora/demo --key .keys/demo-key.json --to reports/demo/corpus \
+	    --names corpora/demo/names-to-hide.csv \
 	    --report .keys/demo-replacements.csv --overwrite
 	$(BIN)/research-kit batch notebooks/demo-plan.yml
 	@echo "Briefs written to reports/demo/briefs/ (open reports/demo/briefs/index.html)."
