@@ -305,7 +305,7 @@ def themes(ctx: BriefContext, *, n: int = 5, quotes_per_theme: int = 2) -> None:
                            quotes_per_theme)
         if len(picked):
             show.heading(ctx.label(theme), level=3)
-            show.quotes(picked.assign(theme=ctx.label(theme)))
+            show.quotes(picked.assign(theme=ctx.label(theme)), lang=ctx.lang)
 
 
 def keywords(ctx: BriefContext, *, n: int = 15) -> None:
@@ -367,7 +367,7 @@ def recommendations(ctx: BriefContext, *, n: int = 8) -> None:
     if frame.empty:
         show.paragraph(t("no_items", ctx.lang))
         return
-    show.quotes(_quotable(frame, ctx, n).sort_values(["date", "doc_id", "start_char"]))
+    show.quotes(_quotable(frame, ctx, n).sort_values(["date", "doc_id", "start_char"]), lang=ctx.lang)
 
 
 def open_questions(ctx: BriefContext, *, n: int = 6) -> None:
@@ -405,7 +405,8 @@ def classification(ctx: BriefContext, *, k: int = 6, quotes_per_class: int = 1) 
                 alt="; ".join(f"{lab} ({p:.0f} %): {w}" for lab, p, w in
                               zip(classes["label"], classes["percent"], classes["words"])),
                 caption=t("classification", ctx.lang), name="reinert")
-    show.table(classes[["label", "n_segments", "percent", "words"]], lang=ctx.lang)
+    show.table(classes[["label", "n_segments", "percent", "words"]].assign(
+        percent=classes["percent"].round().astype("int64")), lang=ctx.lang)
     turns = ctx.corpus.turns[["doc_id", "turn", "speaker", "role", "start_char", "end_char"]]
     picked = quotes.merge(turns, on=["doc_id", "turn"], how="left", suffixes=("", "_turn"))
     # A text segment may run over the next speaker's turn: quote only the words of the
@@ -415,7 +416,7 @@ def classification(ctx: BriefContext, *, k: int = 6, quotes_per_class: int = 1) 
     picked["text"] = [ctx.corpus.text(d)[s:e].strip() for d, s, e in
                       zip(picked["doc_id"], picked["start_char"], picked["end_char"])]
     picked = picked.merge(ctx.corpus.documents[["doc_id", "title", "date"]], on="doc_id", how="left")
-    show.quotes(picked[picked["text"].str.len() > 0].assign(theme=picked["label"]))
+    show.quotes(picked[picked["text"].str.len() > 0].assign(theme=picked["label"]), lang=ctx.lang)
 
 
 # ---------------------------------------------------------------------------
@@ -529,7 +530,7 @@ def theme_quotes(ctx: BriefContext, code: str, *, by: str = "site", per_group: i
         picked = _quotable(part.drop_duplicates(["doc_id", "start_char"]), ctx, per_group)
         if len(picked):
             show.heading(str(group), level=3)
-            show.quotes(picked.assign(theme=ctx.label(code)))
+            show.quotes(picked.assign(theme=ctx.label(code)), lang=ctx.lang)
 
 
 def contrasting_views(ctx: BriefContext, code: str, *, n: int = 4) -> None:
@@ -544,7 +545,7 @@ def contrasting_views(ctx: BriefContext, code: str, *, n: int = 4) -> None:
         show.paragraph(t("no_items", ctx.lang))
         return
     picked = segs.sort_values("words", ascending=False).drop_duplicates("role").head(n)
-    show.quotes(picked.assign(theme=ctx.label(code)))
+    show.quotes(picked.assign(theme=ctx.label(code)), lang=ctx.lang)
 
 
 _QUESTIONS = {

@@ -128,10 +128,16 @@ def figure(fig: Any, *, alt: str, caption: str | None = None, name: str = "figur
     return _display(block, {"image/png": png, "text/plain": alt})
 
 
-def quotes(frame: pd.DataFrame, *, theme: str | None = None) -> list[dict[str, Any]]:
-    """One quote block per row of a frame with ``text, speaker`` and optionally ``role, title, date``."""
+def quotes(frame: pd.DataFrame, *, theme: str | None = None, lang: str = "fr") -> list[dict[str, Any]]:
+    """One quote block per row of a frame with ``text, speaker`` and optionally ``role, title, date``.
+
+    A speaker the transcript does not name (``?``) is shown as such, in ``lang``.
+    """
+    unnamed = "locuteur·rice non identifié·e" if lang == "fr" else "unidentified speaker"
     out = []
     for r in frame.to_dict("records"):
+        if str(r.get("speaker")) == "?":
+            r = {**r, "speaker": unnamed}
         source = " — ".join(x for x in (r.get("title"), fmt(r.get("date")) if r.get("date") is not None else None)
                             if x and x != "–")
         role = None if r.get("role") is None or pd.isna(r.get("role")) else str(r["role"])

@@ -627,3 +627,14 @@ def test_show_formats_numbers_for_the_brief_language():
         {"label": "Mots", "value": "2\u202f676"}, {"label": "Heures", "value": "1,20"}]
     assert show.metrics({"Words": 2676, "Hours": 1.2}, lang="en")["items"] == [
         {"label": "Words", "value": "2,676"}, {"label": "Hours", "value": "1.20"}]
+
+
+def test_quotes_of_an_unnamed_speaker_say_so_in_the_brief_language():
+    import pandas as pd
+
+    from research_kit import show
+
+    frame = pd.DataFrame({"text": ["[rires] On devrait   revenir vers les habitants."], "speaker": ["?"]})
+    [block] = show.quotes(frame, lang="en")
+    assert block["speaker"] == "unidentified speaker"
+    assert block["text"] == "On devrait revenir vers les habitants."  # transcriber's note dropped
