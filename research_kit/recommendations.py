@@ -39,7 +39,9 @@ _COMPILED = {kind: {lang: re.compile(r"(?<!\w)(?:" + "|".join(p) + r")(?!\w)", r
                     for lang, p in by_lang.items()} for kind, by_lang in MARKERS.items()}
 _SUGGESTING_QUESTIONS = {"pourquoi pas", "pourquoi ne pas", "on pourrait", "why not", "we could", "ce serait bien",
                          "ça serait bien", "ce serait bon", "it would be good"}
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"“(\[]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?…])|(?<=[.!?…][»\"”])|(?<=[.!?…] [»\"”])|(?<=[.!?…]\u00a0[»\"”]))"  # after a closing quote too
+    r"\s+(?=[«\"“(\[]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
 
 
 def sentences(corpus: Corpus, *, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -62,6 +64,8 @@ def sentences(corpus: Corpus, *, tokens: pd.DataFrame | None = None) -> pd.DataF
             pos = 0
             for m in list(_SENTENCE_END.finditer(text)) + [None]:
                 end = m.start() if m else len(text)
+                if m is not None and text.count("«", pos, end) > text.count("»", pos, end):
+                    continue  # inside « … »: a quoted question does not end the sentence
                 if text[pos:end].strip():
                     lead = len(text[pos:end]) - len(text[pos:end].lstrip())
                     rows.append((doc_id, turn, start + pos + lead, start + len(text[:end].rstrip())))

@@ -51,3 +51,12 @@ def test_coded_segments_count_without_markers():
     r = recommendations(c, codings=codings, codes={"need": ["needs"]}, min_words=1)
     row = r[r["text"] == "Merci."].iloc[0]
     assert (row["kind"], row["marker"]) == ("need", "code:needs")
+
+
+def test_a_quoted_question_does_not_end_the_sentence():
+    docs = pd.DataFrame({"doc_id": ["a"], "language": ["fr"]})
+    turns = pd.DataFrame({"doc_id": ["a"], "speaker": ["Ben"], "text": [
+        "Tu peux leur demander « selon vous, pourquoi les familles viennent pas? Qu'est-ce qui manque? » Après on verra."]})
+    s = sentences(build_corpus(docs, turns))
+    assert s["text"].tolist() == ["Tu peux leur demander « selon vous, pourquoi les familles viennent pas? "
+                                  "Qu'est-ce qui manque? »", "Après on verra."]
