@@ -43,6 +43,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+# Code pages that a detector may propose for short Latin text, wrongly: CJK multibyte ones.
+_MULTIBYTE = ("big5", "gb", "euc", "shift_jis", "cp932", "cp936", "cp949", "cp950", "johab", "hz", "iso2022",
+              "utf_16", "utf_32", "utf-16", "utf-32")
+
 # Legacy code pages of French and English text, most likely first.
 _PREFERRED = ("cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850")
 
@@ -131,6 +135,20 @@ def decode(data: bytes, *, path: str | Path = "<bytes>", encoding: str | None = 
         from charset_normalizer import from_bytes
 
         matches = list(from_bytes(data))
+        # Short French or English files from old word processors and Excel are cp1252, but
+        # statistics on a few accented letters can point to a CJK multibyte code page
+        # ("Hélène" read as big5). Prefer cp1252 when it decodes cleanly and the detector
+        # has no clearly better single-byte reading.
+        try:
+            western = data.decode("cp1252")
+        except UnicodeDecodeError:
+            western = None
+        if western is not None and not _looks_binary(western):
+            single = [m for m in matches if not m.encoding.startswith(_MULTIBYTE)]
+            cp = [m for m in single if "cp1252" in m.could_be_from_charset]
+            best_single = min((m.chaos for m in single), default=None)
+            if not single or not cp or cp[0].chaos <= best_single + 0.05:
+                return western, "cp1252"
         if matches:
             # Several code pages often fit equally well; among the best, prefer the ones
             # French and English files come in (cp1252 writes œ and ’ where cp1250 does not).

@@ -5,7 +5,7 @@ segments of that code overlaps the unit) or *absent* (0). Every unit of every
 document the coders coded counts, including the units that nobody coded: chance
 agreement is computed over all of them, as the textbook coefficients define it.
 (Counting only the units somebody coded inflates disagreement and makes kappa
-mislead; see docs/agreement.md.) A coder who coded nothing in a document is taken
+mislead; see docs/coding.md.) A coder who coded nothing in a document is taken
 as not having coded that document: their values there are missing, which
 Krippendorff's alpha handles and the kappas skip (see ``documents=``).
 
@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import measures
 from .corpus import Corpus
-from .errors import ParameterError, check_option
+from .errors import ParameterError, check_option, did_you_mean
 from .schemas import CODINGS, validate_frame
 from .segments import snap, units
 
@@ -42,7 +42,19 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
     """
     validate_frame(codings, CODINGS, argument="codings")
     check_option("unit", unit, ("turn", "sentence", "window", "character"), function="agreement")
-    coders = sorted(codings["coder"].dropna().unique()) if coders is None else list(coders)
+    present = sorted(codings["coder"].dropna().unique())
+    coders = present if coders is None else list(coders)
+    for name, wanted, known in (("coders", coders, present),
+                                ("codes", [] if codes is None else list(codes), set(codings["code"].dropna())),
+                                ("documents", [] if documents is None else list(documents), set(corpus.doc_ids))):
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            raise ParameterError(
+                "RK-P47", f"{name}= names {', '.join(map(repr, unknown))}, which "
+                f"{'has no coding' if name != 'documents' else 'is not in the corpus'}."
+                + did_you_mean(unknown[0], known),
+                hint="A coder who coded nothing in a document counts when you list that document in documents=."
+                if name == "coders" else None)
     if len(coders) < 2:
         raise ParameterError("RK-P45", f"agreement needs the codings of at least two coders; got {coders or 'none'}.",
                              hint="Merge the coders' codings first (merge_codings), or name them with coders=[…].")

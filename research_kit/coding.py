@@ -7,7 +7,8 @@ rule-based coding (:func:`research_kit.autocode.autocode`), or from a QDA projec
 
 Codes: ``RK-G01`` a required column is missing; ``RK-G02`` a row's value is unusable
 (offsets not numbers, start ≥ end, empty code); ``RK-G03`` an unknown document;
-``RK-G04`` a segment beyond the end of its document; ``RK-G05`` an unknown code.
+``RK-G04`` a segment beyond the end of its document; ``RK-G05`` an unknown code;
+``RK-G06`` a folder (a non-codable code) used as a code.
 """
 
 from __future__ import annotations
@@ -122,9 +123,12 @@ def read_codings(path: str | Path, *, corpus: Corpus | None = None, codebook: An
         frame = _turns_to_offsets(frame, corpus, problems)
     for col in ("start_char", "end_char"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce")
-    bad = frame["start_char"].isna() | frame["end_char"].isna()
-    for line, s, e in frame.loc[bad, ["_line", "start_char", "end_char"]].itertuples(index=False):
-        problems.add("RK-G02", "start_char and end_char must be whole numbers.", line)
+    values = frame[["start_char", "end_char"]].to_numpy(dtype="float64")
+    whole = np.isfinite(values) & (values >= 0) & (values == np.floor(np.where(np.isfinite(values), values, 0)))
+    bad = ~whole.all(axis=1)
+    for line in frame.loc[bad, "_line"]:
+        problems.add("RK-G02", "start_char and end_char must be whole numbers, 0 or more.", line,
+                     hint="Character offsets count from 0; a spreadsheet may have written 1 234 or 241,0.")
     frame = frame[~bad]
     inverted = frame["start_char"] >= frame["end_char"]
     for line, s, e in frame.loc[inverted, ["_line", "start_char", "end_char"]].itertuples(index=False):
@@ -137,10 +141,24 @@ def read_codings(path: str | Path, *, corpus: Corpus | None = None, codebook: An
     for col in ("memo", "coded_at"):
         if col in frame:
             frame[col] = frame[col].replace("", pd.NA)
+    if "coded_at" in frame:
+        frame["coded_at"] = _parse_times(frame["coded_at"], frame["_line"], problems)
     lines = frame["_line"].to_numpy()
     _check(frame.drop(columns="_line"), corpus, codebook, problems, lines=lines)
     problems.raise_if_any(shown)
     return _finish(frame.drop(columns=[c for c in ("_line", "turn") if c in frame]))
+
+
+def _parse_times(values: pd.Series, lines: pd.Series, problems: _Problems) -> pd.Series:
+    """ISO 8601 times, or day-first dates as French spreadsheets write them (01/03/2025 10:00)."""
+    iso = pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
+    rest = iso.isna() & values.notna()
+    if rest.any():
+        iso[rest] = pd.to_datetime(values[rest], utc=True, errors="coerce", dayfirst=True, format="mixed")
+    for line, raw in zip(lines[iso.isna() & values.notna()], values[iso.isna() & values.notna()]):
+        problems.add("RK-G02", f'coded_at "{raw}" is not a date and time.', line,
+                     hint="Write it as 2025-03-01T10:00:00Z (or 01/03/2025 10:00), or leave it empty.")
+    return iso
 
 
 def _turns_to_offsets(frame: pd.DataFrame, corpus: Corpus | None, problems: _Problems) -> pd.DataFrame:
@@ -179,10 +197,14 @@ def _check(frame: pd.DataFrame, corpus: Corpus | None, codebook: Any, problems: 
                              hint="Were the offsets computed on another version of the transcript?")
     if codebook is not None:
         known_codes = set(codebook.codes["code"])
+        folders = set(codebook.codes.loc[~codebook.codes["codable"].astype(bool), "code"])
         for i, code in enumerate(frame["code"]):
             if code and code not in known_codes:
                 problems.add("RK-G05", f'{label(i)}unknown code "{code}".{did_you_mean(code, known_codes)}', where(i),
                              hint="Add it to the codebook or fix the code.")
+            elif code in folders:
+                problems.add("RK-G06", f'{label(i)}"{code}" is a folder of the codebook (codable: false), not a code.',
+                             where(i), hint="Use one of its codes, or make it codable in the codebook.")
 
 
 def check_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None, codebook: Any = None) -> pd.DataFrame:

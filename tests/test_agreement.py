@@ -129,3 +129,14 @@ def test_codings_outside_the_declared_documents_are_ignored():
                           "code": "x", "coder": ["ana", "ben", "ana"], "memo": pd.NA, "coded_at": pd.NaT})
     row = agreement(frame, c, documents=["d1"]).iloc[0]
     assert row["units"] == 1 and row["percent_agreement"] == 1.0
+
+
+def test_unknown_coders_codes_and_documents_are_named(ten_turns):
+    frame = pd.concat([codings_on_turns(ten_turns, "ana", "x", [0]), codings_on_turns(ten_turns, "ben", "x", [0])])
+    with pytest.raises(ParameterError, match="RK-P47") as err:
+        agreement(frame, ten_turns, coders=["ana", "bem"])
+    assert 'Did you mean "ben"' in str(err.value)
+    with pytest.raises(ParameterError, match="RK-P47"):
+        agreement(frame, ten_turns, codes=["nope"])
+    with pytest.raises(ParameterError, match="RK-P47"):
+        agreement(frame, ten_turns, documents=["nope"])

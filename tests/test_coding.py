@@ -7,7 +7,7 @@ from research_kit.coding import (code_matrix, code_trends, coded_segments, coocc
 from research_kit.corpus import build_corpus
 from research_kit.errors import CodingError
 from research_kit.schemas import CODINGS
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +135,33 @@ def test_snap_to_turns():
     codings = pd.DataFrame([{**seg(c, "s1", 0, "x", start=3), "end_char": int(t0.iloc[1]["start_char"]) + 4}])
     snapped = snap_codings(codings, c)
     assert snapped[["start_char", "end_char"]].values.tolist() == t0.iloc[:2][["start_char", "end_char"]].values.tolist()
+
+
+def test_offsets_must_be_whole_and_times_are_read_day_first(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("doc_id;start_char;end_char;code;coder\natelier-2;241.7;323;besoins;ana\n"
+                   "atelier-2;inf;10;besoins;ana\natelier-2;-5;10;besoins;ana\n", encoding="utf-8")
+    with pytest.raises(CodingError) as err:
+        read_codings(bad)
+    assert "3 problem(s)" in str(err.value) and "line 4" in str(err.value)
+    good = tmp_path / "good.csv"
+    good.write_text("doc_id;start_char;end_char;code;coder;coded_at\natelier-2;0;10;besoins;ana;01/03/2025 10:00\n"
+                    "atelier-2;0;10;retour;ana;2025-03-13T09:00:00Z\n", encoding="utf-8")
+    c = read_codings(good)
+    assert c["coded_at"].tolist() == [pd.Timestamp("2025-03-01 10:00", tz="UTC"), pd.Timestamp("2025-03-13 09:00", tz="UTC")]
+    nodate = tmp_path / "nodate.csv"
+    nodate.write_text("doc_id;start_char;end_char;code;coder;coded_at\natelier-2;0;10;besoins;ana;hier\n")
+    with pytest.raises(CodingError, match="coded_at"):
+        read_codings(nodate)
+
+
+def test_a_folder_of_the_codebook_is_not_a_code(tmp_path, small):
+    from research_kit.codebook import read_codebook
+
+    codebook = read_codebook(ROOT / "corpora/demo/codebook.yml", check_patterns=False)
+    assert not codebook.codes.set_index("code").loc["conditions", "codable"]
+    path = tmp_path / "c.csv"
+    path.write_text("doc_id,start_char,end_char,code,coder\natelier-2,0,10,conditions,ana\n", encoding="utf-8")
+    with pytest.raises(CodingError, match="RK-G06") as err:
+        read_codings(path, corpus=small, codebook=codebook)
+    assert "line 2" in str(err.value)

@@ -63,3 +63,13 @@ def test_a_renamed_docx_says_what_it_is():
     with pytest.raises(InputFileError, match="RK-R04") as err:
         decode(b"PK\x03\x04" + bytes(200), path="entretien.txt")
     assert ".docx" in str(err.value) and "format: docx" in str(err.value)
+
+
+@pytest.mark.parametrize("text", [
+    "doc_id;start_char;end_char;code;coder\r\nbxl-atelier-2;241;323;feedback;Hélène\r\n",
+    "…;Léa;l’équipe œuvre",
+    "…;Léa Dupré;é;2025-03-01 10:00",
+])
+def test_short_cp1252_files_are_not_read_as_cjk(text):
+    # a few accented letters once made the detector answer big5 or johab
+    assert decode(text.encode("cp1252")) == (text, "cp1252")
