@@ -540,3 +540,47 @@ def test_turn_times_are_written_readably_and_read_back_exactly(start, end, shown
     assert back[1] == end and (back[0] == start or (pd.isna(back[0]) and pd.isna(start)))
     assert format_times(float("nan"), float("nan")) is None
     assert parse_times("Parle des usagers.") is None
+
+
+def test_what_real_tools_write_users_dates_markup_and_member_sources(tmp_path):
+    text = "Première séance : on parle du travail.".encode("utf-8")
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="QualCoder 3.5">
+  <Users>
+    <User guid="11111111-1111-1111-1111-111111111111" name="Ana"/>
+    <User guid="22222222-2222-2222-2222-222222222222" name="Ana"/>
+  </Users>
+  <CodeBook><Codes>
+    <Code guid="c0000000-0000-0000-0000-000000000001" name="Travail" isCodable="true">
+      <Description>&lt;p&gt;Le &lt;b&gt;travail&lt;/b&gt; &amp;amp; ses effets&lt;/p&gt;</Description>
+    </Code>
+  </Codes></CodeBook>
+  <Variables>
+    <Variable guid="v0000000-0000-0000-0000-000000000001" name="Date" typeOfVariable="Date"/>
+  </Variables>
+  <Cases>
+    <Case guid="a0000000-0000-0000-0000-000000000001" name="Séance 1">
+      <VariableValue><VariableRef targetGUID="v0000000-0000-0000-0000-000000000001"/><DateValue>2023-12-01T00:00:00</DateValue></VariableValue>
+      <MemberSource targetGUID="s0000000-0000-0000-0000-000000000001"/>
+    </Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="s0000000-0000-0000-0000-000000000001" name="seance1" plainTextPath="internal://s1.txt">
+      <PlainTextSelection guid="p0000000-0000-0000-0000-000000000001" startPosition="30" endPosition="37" creationDateTime="04/05/2023 10:22">
+        <Coding guid="d0000000-0000-0000-0000-000000000001" creatingUser="11111111-1111-1111-1111-111111111111"><CodeRef targetGUID="c0000000-0000-0000-0000-000000000001"/></Coding>
+        <Coding guid="d0000000-0000-0000-0000-000000000002" creatingUser="22222222-2222-2222-2222-222222222222"><CodeRef targetGUID="c0000000-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>""".encode("utf-8")
+    path = tmp_path / "p.qdpx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("project.qde", qde)
+        z.writestr("sources/s1.txt", text)
+    p = read_qdpx(path)
+    assert sorted(p.codings["coder"]) == ["Ana", "Ana (2)"]  # two users, two coders
+    assert p.codings["coded_at"].isna().all()  # "04/05/2023" is ambiguous: not guessed
+    assert p.codebook.codes["definition_fr"].iloc[0] == "Le travail & ses effets"
+    assert p.corpus.documents.loc[0, "date"] == pd.Timestamp("2023-12-01")  # NVivo's "Date" variable
+    doc = p.corpus.doc_ids[0]
+    assert p.corpus.text(doc)[p.codings["start_char"].iloc[0]:p.codings["end_char"].iloc[0]] == "travail"

@@ -32,6 +32,7 @@ listed in the *dropped* report (one row per element, with the reason and the
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import tempfile
 import unicodedata
@@ -285,9 +286,17 @@ def _kid(el: Any, name: str) -> Any | None:
 
 
 def _text(el: Any | None) -> str | None:
+    """An element's text; HTML markup that tools put in descriptions is reduced to its text."""
     if el is None:
         return None
-    return "".join(el.itertext())
+    text = "".join(el.itertext())
+    if "<" in text and _TAG_RE.search(text):
+        text = _TAG_RE.sub(" ", re.sub(r"(?i)<br\s*/?>|</p>", "\n", text))
+        text = "\n".join(" ".join(line.split()) for line in html.unescape(text).split("\n")).strip()
+    return text
+
+
+_TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 
 
 def _section(root: Any, holder: str, child: str) -> list[Any]:
@@ -501,7 +510,12 @@ def _parse_project(root: Any, report: _Report) -> _Project:
     for u in _section(root, "Users", "User"):
         g = _guid(u.get("guid"))
         if g:
-            users[g] = (u.get("name") or u.get("id") or g).strip() or g
+            name = (u.get("name") or u.get("id") or g).strip() or g
+            taken, n = set(users.values()), 2
+            while name in taken:  # two users called "Ana" stay two coders
+                name = f"{(u.get('name') or '').strip() or g} ({n})"
+                n += 1
+            users[g] = name
     codes: list[_Code] = []
     book = _kid(root, "CodeBook")
     if book is not None:
@@ -527,7 +541,8 @@ def _parse_project(root: Any, report: _Report) -> _Project:
     cases = []
     for c in _section(root, "Cases", "Case"):
         cases.append(_Case(_guid(c.get("guid")), (c.get("name") or "").strip(), _text(_kid(c, "Description")),
-                           _values(c, variables, report, f'case "{c.get("name")}"'), _refs(c, "SourceRef"),
+                           _values(c, variables, report, f'case "{c.get("name")}"'),
+                           _refs(c, "SourceRef") + _refs(c, "MemberSource"),  # QualCoder's name for it
                            _refs(c, "SelectionRef"), _refs(c, "CodeRef"), c.sourceline))
     sources: list[_Source] = []
     sources_el = _kid(root, "Sources")
@@ -614,11 +629,17 @@ def _matches(quote: tuple[str, bool], text: str) -> bool:
     return t == q or ((truncated or len(q) >= 20) and t.startswith(q))
 
 
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
 def _timestamp(value: str | None) -> pd.Timestamp:
     if not value:
         return pd.NaT
+    value = value.strip()
+    if not _ISO_RE.match(value):  # "04/05/2023" is ambiguous: the standard writes ISO 8601
+        return pd.NaT
     try:
-        ts = pd.Timestamp(value.strip())
+        ts = pd.Timestamp(value)
     except (ValueError, TypeError):
         return pd.NaT
     if ts is pd.NaT:
@@ -1142,11 +1163,13 @@ class _Assembly:
         for d, src in enumerate(self.sources):
             doc_id = self.doc_ids[d]
             values = {k: "; ".join(dict.fromkeys(v)) for k, v in self.doc_values[d].items()}
+            for key in [k for k in values if k.lower() in ("title", "date", "language") and k != k.lower()]:
+                values.setdefault(key.lower(), values.pop(key))  # NVivo writes "Date", "Title"
             title = values.pop("title", None) or (doc_id if self.own else (src.name or doc_id))
             date_value = values.pop("date", None)
             date = pd.NaT
             if date_value:
-                date = pd.to_datetime(date_value.split(";")[0].strip(), errors="coerce")
+                date = pd.to_datetime(date_value.split(";")[0].strip(), errors="coerce", format="ISO8601")
                 if pd.isna(date):
                     self.report.add("VariableValue", None, "date", "RK-Q17", f'date "{date_value}" of "{doc_id}" '
                                     "is not a date; left out.", src.line)
