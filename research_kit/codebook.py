@@ -640,6 +640,8 @@ class _Parser:
         codable = item.get("codable", True)
         if codable is None:
             codable = True
+        if isinstance(codable, str) and codable.strip().lower() in _TRUE | _FALSE:
+            codable = codable.strip().lower() in _TRUE  # "codable: non", as the CSV form accepts
         if not isinstance(codable, bool):
             p.add("RK-K11", (*at, "codable"), f"{who}: codable must be true or false; got {_kind(codable)}.",
                   hint="Write true, or false for a folder that only groups codes"

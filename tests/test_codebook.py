@@ -479,3 +479,13 @@ def test_fast_read_checks_pattern_shapes_without_spacy(tmp_path):
                          cwd=Path(__file__).parent.parent)
     n, imported = out.stdout.split()
     assert int(n) >= 16 and imported == "False"
+
+
+def test_yaml_codable_accepts_the_words_csv_accepts(tmp_path):
+    from research_kit.codebook import read_codebook
+
+    path = tmp_path / "cb.yml"
+    path.write_text("languages: [fr]\ncodes:\n  - id: dossier\n    label: Dossier\n    codable: non\n"
+                    "    children:\n      - id: dossier.a\n        label: A\n        codable: oui\n", encoding="utf-8")
+    codes = read_codebook(path).codes.set_index("code")["codable"]
+    assert codes.to_dict() == {"dossier": False, "dossier.a": True}

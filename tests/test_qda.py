@@ -584,3 +584,25 @@ def test_what_real_tools_write_users_dates_markup_and_member_sources(tmp_path):
     assert p.corpus.documents.loc[0, "date"] == pd.Timestamp("2023-12-01")  # NVivo's "Date" variable
     doc = p.corpus.doc_ids[0]
     assert p.corpus.text(doc)[p.codings["start_char"].iloc[0]:p.codings["end_char"].iloc[0]] == "travail"
+
+
+def test_empty_selections_and_nameless_codes_are_reported(tmp_path):
+    qde = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p">
+  <CodeBook><Codes><Code guid="c0000000-0000-0000-0000-000000000001" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="s0000000-0000-0000-0000-000000000001" name="s" plainTextPath="s.txt">
+      <PlainTextSelection guid="p0000000-0000-0000-0000-000000000001" startPosition="5" endPosition="5">
+        <Coding guid="d0000000-0000-0000-0000-000000000001"><CodeRef targetGUID="c0000000-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>""".encode("utf-8")
+    path = tmp_path / "p.qdpx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("project.qde", qde)
+        z.writestr("sources/s.txt", "Bonjour tout le monde.".encode("utf-8"))
+    p = read_qdpx(path)
+    dropped = dict(zip(p.dropped["element"], p.dropped["code"]))
+    assert dropped == {"Code": "RK-Q09", "PlainTextSelection": "RK-Q16"}
+    assert p.codings.empty and len(p.codebook) == 1

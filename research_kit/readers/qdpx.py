@@ -440,6 +440,8 @@ def _codes(parent_el: Any, parent: str | None, report: _Report, seen: set[str], 
                        "kept without it.", el.sourceline)
         if not name:
             name = f"code {len(out) + 1}"
+            report.add("Code", guid, None, "RK-Q09", f'a code without a name; kept as "{name}": rename it in the '
+                       "codebook.", el.sourceline)
         out.append(_Code(guid, name, (el.get("isCodable") or "true").strip().lower() in _TRUE, color,
                          _text(_kid(el, "Description")), parent, _refs(el, "NoteRef"), el.sourceline))
         _codes(el, guid, report, seen, out, counter)
@@ -832,6 +834,10 @@ def _place(src: _Source, text: SourceText, default: str, report: _Report) -> Non
             report.add("PlainTextSelection", sel.guid, sel.name, "RK-Q20",
                        f'startPosition "{sel.start}" / endPosition "{sel.end}" are not whole numbers; left out.',
                        sel.line)
+            continue
+        if start == end:
+            report.add("PlainTextSelection", sel.guid, sel.name, "RK-Q16",
+                       f"an empty selection (startPosition = endPosition = {start}); left out.", sel.line)
             continue
         parsed.append((sel, start, end, _quote(sel.name, squashed)))
     votes = {c: 0 for c in CONVENTIONS}
