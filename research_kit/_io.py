@@ -14,6 +14,7 @@ import codecs
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ __all__ = [
     "content_hash",
     "file_hash",
     "write_cache_table",
+    "cache_path",
 ]
 
 _BOMS = (
@@ -245,6 +247,16 @@ def file_hash(path: str | Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def cache_path(folder: Path, doc_id: str, settings: str, content: str) -> Path:
+    """``<folder>/<slug>.<settings>.<content>.parquet``: where a document's cached table lives.
+
+    The slug keeps the file name readable and safe; its hash suffix keeps two ids that
+    slug alike apart. :func:`write_cache_table` relies on this layout.
+    """
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", doc_id).strip("_")[:60] or "doc"
+    return Path(folder) / f"{safe}_{content_hash(doc_id)[:6]}.{settings}.{content}.parquet"
 
 
 def write_cache_table(path: Path, table, *, metadata: dict[bytes, bytes] | None = None) -> None:

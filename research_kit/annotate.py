@@ -40,7 +40,6 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -51,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from . import schemas
-from ._io import content_hash, write_cache_table
+from ._io import cache_path, content_hash, write_cache_table
 from .corpus import Corpus
 from .errors import ParameterError, ResearchKitError, check_option
 from .language import FUNCTION_WORDS, detect_language
@@ -238,11 +237,6 @@ def _norm_lang(value: Any) -> str | None:
     return text.split("-")[0] or None
 
 
-def _slug(doc_id: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", doc_id).strip("_")[:60] or "doc"
-    return f"{safe}_{content_hash(doc_id)[:6]}"
-
-
 def _stop_digest(stop_words: Any, lang: str) -> tuple[frozenset[str] | None, str]:
     """(explicit list or None for the default, digest for the cache key)."""
     from . import stopwords
@@ -326,7 +320,7 @@ def _plan(corpus: Corpus, planner: _Planner, by_turn: bool, folder: Path | None)
         if folder is not None:
             settings = planner.settings(langs)
             content = content_hash(doc_id, *texts, ",".join(map(str, starts)), ",".join(langs))[:16]
-            doc.path = folder / f"{_slug(doc_id)}.{settings}.{content}.parquet"
+            doc.path = cache_path(folder, doc_id, settings, content)
         docs.append(doc)
     return docs
 

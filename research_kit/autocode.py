@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from . import schemas
-from ._io import atomic_write, content_hash, write_cache_table
+from ._io import atomic_write, cache_path, content_hash, write_cache_table
 from .corpus import Corpus
 from .errors import CodingError, ParameterError, check_option
 from .segments import snap, units
@@ -191,7 +191,7 @@ def autocode(
         hashes = pd.util.hash_pandas_object(tok[_KEY_COLUMNS], index=False).to_numpy()
         for doc_id, (a, b) in bounds.items():
             key = content_hash(doc_id, hashes[a:b].tobytes())[:16]
-            paths[doc_id] = folder / f"{_slug(doc_id)}.{settings}.{key}.parquet"
+            paths[doc_id] = cache_path(folder, doc_id, settings, key)
             if paths[doc_id].exists():
                 try:
                     cached[doc_id] = _read_cached(paths[doc_id])
@@ -312,11 +312,6 @@ def _rules_json(rules: Mapping[str, Mapping[str, Any]]) -> str:
                           "patterns": [[dict(t) for t in p] for p in r.patterns], "regex": list(r.regex)}
                    for code, r in by_code.items()} for lang, by_code in rules.items()}
     return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _slug(doc_id: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id).strip("._")[:60] or "doc"
-    return f"{safe}_{content_hash(doc_id)[:6]}"
 
 
 def _norm(text: str) -> str:

@@ -75,6 +75,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Gini: 0 when everyone speaks as much, close to 1 when one person holds the floor.",
     },
     "figure": {"fr": "Figure", "en": "Figure"},
+    # key figures
+    "date": {"fr": "Date", "en": "Date"},
+    "period": {"fr": "Période", "en": "Period"},
+    "sessions": {"fr": "Séances", "en": "Sessions"},
+    "people": {"fr": "Personnes", "en": "People"},
+    "turns": {"fr": "Tours de parole", "en": "Turns"},
+    "words": {"fr": "Mots", "en": "Words"},
+    "recorded_hours": {"fr": "Durée enregistrée (h)", "en": "Recorded time (h)"},
     "session": {"fr": "Séance", "en": "Session"},
 }
 

@@ -198,17 +198,16 @@ def at_a_glance(ctx: BriefContext) -> None:
     """Key figures of the documents in focus."""
     focus = ctx.focus
     docs, turns = focus.documents, focus.turns
-    fr = ctx.lang == "fr"
     hours = docs["duration_s"].sum() / 3600
     items = {
-        ("Date" if len(docs) == 1 else "Période") if fr else ("Date" if len(docs) == 1 else "Period"): _date_range(docs),
-        ("Séances" if fr else "Sessions"): len(docs),
-        ("Personnes" if fr else "People"): int(turns.loc[turns["speaker"] != "?", "speaker"].nunique()),
-        ("Tours de parole" if fr else "Turns"): len(turns),
-        ("Mots" if fr else "Words"): int(turns["n_words"].sum()),
+        t("date" if len(docs) == 1 else "period", ctx.lang): _date_range(docs),
+        t("sessions", ctx.lang): len(docs),
+        t("people", ctx.lang): int(turns.loc[turns["speaker"] != "?", "speaker"].nunique()),
+        t("turns", ctx.lang): len(turns),
+        t("words", ctx.lang): int(turns["n_words"].sum()),
     }
     if hours > 0:
-        items["Durée enregistrée (h)" if fr else "Recorded time (h)"] = round(float(hours), 1)
+        items[t("recorded_hours", ctx.lang)] = round(float(hours), 1)
     show.heading(t("at_a_glance", ctx.lang))
     show.metrics(items, lang=ctx.lang)
 
@@ -346,6 +345,13 @@ def _content_words(tokens: pd.DataFrame, ctx: BriefContext) -> pd.Series:
 
 
 def _requests(ctx: BriefContext) -> pd.DataFrame:
+    """Recommendations, needs and questions of the focus, found once per brief."""
+    if "requests" not in ctx._cache:
+        ctx._cache["requests"] = _find_requests(ctx)
+    return ctx._cache["requests"]
+
+
+def _find_requests(ctx: BriefContext) -> pd.DataFrame:
     from .recommendations import recommendations
 
     codes = None
