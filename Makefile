@@ -33,6 +33,7 @@ demo: $(STAMP)
 	@echo "Briefs written to reports/demo/briefs/ (open reports/demo/briefs/index.html)."
 
 test: $(STAMP)
+	$(BIN)/python -m ruff check research_kit tests benchmarks docs
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -31,7 +31,7 @@ NOTEBOOKS = ROOT / "notebooks"
 def _pseudonymised_demo(work: Path) -> Path:
     import warnings
 
-    from research_kit.anonymise import write_pseudonymised
+    from research_kit.anonymise.folder import write_pseudonymised
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # no English NER model: said in the pseudonymisation benchmark
@@ -40,7 +40,7 @@ def _pseudonymised_demo(work: Path) -> Path:
 
 
 def _plan(corpus: Path) -> dict:
-    from research_kit.corpus import read_corpus
+    from research_kit.project import read_corpus
 
     docs = read_corpus(corpus).documents
     fr = docs.loc[docs["language"] == "fr", "doc_id"].tolist()
@@ -55,7 +55,7 @@ def run(*, jobs: int = 2) -> list[dict]:
 
     from research_kit.annotate import annotate
     from research_kit.briefs import expand_plan, run_batch
-    from research_kit.corpus import read_corpus
+    from research_kit.project import read_corpus
 
     work = Path(tempfile.mkdtemp(prefix="rk-bench-briefs-"))
     try:

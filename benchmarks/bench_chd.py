@@ -193,10 +193,12 @@ def _naive_first_split(m: np.ndarray) -> tuple[int, float]:
 
 
 def _first_split_comparison(tokens: pd.DataFrame, n_sample: int) -> dict:
-    from research_kit import chd
-    from research_kit.textstats import _in_order
+    from research_kit.chd import ACTIVE_POS
+    from research_kit.chd.bipartition import cut_chi2, first_axis
+    from research_kit.chd.matrix import prepare
+    from research_kit.tokens import in_order
 
-    prep = chd._prepare(_in_order(tokens), 40, 16, "lemma", chd.ACTIVE_POS, 3)
+    prep = prepare(in_order(tokens), 40, 16, "lemma", ACTIVE_POS, 3)
     m = prep.x[np.flatnonzero(np.diff(prep.x.indptr) > 0)[:n_sample]]
     m = m[:, np.flatnonzero(np.bincount(m.indices, minlength=m.shape[1]))].tocsr()
     dense = m.toarray()
@@ -204,8 +206,8 @@ def _first_split_comparison(tokens: pd.DataFrame, n_sample: int) -> dict:
     _naive_first_split(dense)
     naive = time.perf_counter() - start
     start = time.perf_counter()
-    order = np.argsort(chd._first_axis(m), kind="stable")
-    int(np.argmax(chd._cut_chi2(m[order])))
+    order = np.argsort(first_axis(m), kind="stable")
+    int(np.argmax(cut_chi2(m[order])))
     ours = time.perf_counter() - start
     return {"benchmark": f"first split, every cut scored ({m.shape[0]:,} segments x {m.shape[1]:,} forms): "
                          "sparse + incremental chi-square vs dense + recomputed per cut",

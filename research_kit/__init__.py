@@ -16,18 +16,20 @@ from .coding import (code_matrix, code_trends, coded_segments, cooccurrence, mer
 from .ca import correspondence_analysis, specificities
 from .chd import classification_summary, reinert
 from .collocations import collocations
-from .corpus import Corpus, read_corpus, write_corpus
-from .errors import ResearchKitError
+from .corpus import Corpus
+from .errors import ResearchKitError, ResearchKitWarning
 from .iramuteq import read_iramuteq, write_iramuteq
 from .keyness import keyness
 from .kwic import kwic
 from .qda import read_qdc, read_qdpx, write_qdc, write_qdpx
+from .manifest import Manifest
 from .participation import floor, monologues, participation, turn_taking
+from .project import Project, read_corpus, write_corpus
 from .summary import summary
 from .textstats import dispersion, frequencies, lexical_diversity, ngrams
 
 __all__ = [
-    "Corpus", "read_corpus", "write_corpus", "summary",
+    "Project", "Manifest", "Corpus", "read_corpus", "write_corpus", "summary",
     "annotate", "pseudonymise",
     "frequencies", "ngrams", "lexical_diversity", "dispersion", "keyness", "kwic", "collocations",
     "participation", "floor", "turn_taking", "monologues",
@@ -38,6 +40,6 @@ __all__ = [
     "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
     "reinert", "classification_summary", "specificities", "correspondence_analysis", "read_iramuteq",
     "write_iramuteq",
-    "ResearchKitError",
+    "ResearchKitError", "ResearchKitWarning",
 ]
 __version__ = "0.1.0"

@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -35,6 +36,8 @@ __all__ = [
     "file_hash",
     "write_cache_table",
     "cache_path",
+    "slug",
+    "replace_folder",
 ]
 
 _BOMS = (
@@ -276,3 +279,45 @@ def write_cache_table(path: Path, table, *, metadata: dict[bytes, bytes] | None 
         if old.name != path.name:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+def slug(text: object, *, fallback: str = "x", max_length: int = 80) -> str:
+    """The one slug rule for names we write: ASCII letters and digits, lower case, ``-`` between.
+
+    Accents are dropped (``é`` → ``e``), everything else becomes one ``-``.
+
+    >>> slug("Atelier 3 — Forest, Saint-Gilles")
+    'atelier-3-forest-saint-gilles'
+    """
+    folded = unicodedata.normalize("NFKD", str(text))
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    out = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:max_length].strip("-")
+    return out or fallback
+
+
+def replace_folder(new: str | Path, target: str | Path) -> Path:
+    """Move the finished folder ``new`` to ``target``, replacing what was there, with rollback.
+
+    The old ``target`` (if any) is first renamed aside; if moving ``new`` in fails, it is
+    put back, so ``target`` is always either the old folder or the new one, never half of
+    each. ``new`` and ``target`` must be on the same file system (make ``new`` beside it).
+    """
+    new, target = Path(new), Path(target)
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    had_old = target.exists()
+    if had_old:
+        if target.is_dir() and not any(target.iterdir()):
+            target.rmdir()
+            had_old = False
+        else:
+            os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if had_old:
+            os.replace(old, target)
+        raise
+    if had_old:
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    return target

@@ -52,7 +52,7 @@ import pandas as pd
 from . import schemas
 from ._io import cache_path, content_hash, write_cache_table
 from .corpus import Corpus
-from .errors import ParameterError, ResearchKitError, check_option
+from .errors import ParameterError, ResearchKitError, check_option, warn
 from .language import FUNCTION_WORDS, detect_language
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,8 +67,9 @@ SCHEMA_VERSION = 2  # 2: transcribers' notes in [brackets] are stop words
 #: Pipeline per language when ``pipelines=`` does not say otherwise.
 DEFAULT_PIPELINES: dict[str, str] = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
 
-#: Where the cache lives, relative to the corpus folder.
-CACHE_FOLDER = Path(".research_kit") / "annotations"
+#: Where the cache lives, inside the corpus's cache folder (``Corpus.cache_dir``, which the project
+#: sets to ``<corpus folder>/.research_kit``).
+CACHE_FOLDER = "annotations"
 
 # Languages whose pipeline must be installed: the package depends on it.
 _REQUIRED = {"fr": "fr-core-news-sm"}
@@ -157,14 +158,14 @@ def _warn_fallback(spec: _Spec) -> None:
     if spec.kind != "fallback" or spec.lang in _WARNED:
         return
     _WARNED.add(spec.lang)
-    warnings.warn(
-        f'[RK-A02] The spaCy pipeline "{spec.name}" for language "{spec.lang}" is not installed, so text in '
+    warn(
+        "RK-A02",
+        f'The spaCy pipeline "{spec.name}" for language "{spec.lang}" is not installed, so text in '
         f'"{spec.lang}" is annotated by a basic pipeline: tokens, sentences and dictionary lemmas (spaCy lookup '
         "tables, when spacy-lookups-data has one for the language), but no parts of speech (pos is \"X\") and no "
         "named entities (ent_type is empty). If you have a full model, install it (`python -m spacy download "
         f"{spec.name}`, or `pip install` its wheel file) or pass pipelines={{\"{spec.lang}\": <package or folder>}} "
         "to annotate().",
-        UserWarning,
         stacklevel=3,
     )
 
@@ -250,7 +251,7 @@ def _stop_digest(stop_words: Any, lang: str) -> tuple[frozenset[str] | None, str
         raise ParameterError(
             "RK-A04", f"stop words for {lang!r} must be an iterable of words; got {type(given).__name__}.",
             hint='For example stop_words={"fr": research_kit.stopwords.stop_words("fr") | {"genre"}}.')
-    words = frozenset(stopwords._norm(str(w)) for w in given)
+    words = frozenset(stopwords.normalise_word(str(w)) for w in given)
     rules = sorted(f"{w}={r}" for w, r in stopwords.CONTEXT_RULES.get(lang, {}).items())
     return words, "given:" + content_hash(*sorted(words), *rules)
 
@@ -286,9 +287,9 @@ class _Planner:
 
 def _plan(corpus: Corpus, planner: _Planner, by_turn: bool, folder: Path | None) -> list[_Doc]:
     turns = corpus.turns
-    manifest_lang = _norm_lang(corpus.manifest.get("language")) if corpus.manifest else None
+    manifest_lang = _norm_lang(corpus.manifest.language)
     doc_langs = dict(zip(corpus.documents["doc_id"].astype(str), corpus.documents["language"]))
-    candidates = tuple(dict.fromkeys(l for l in [*DEFAULT_PIPELINES, *planner.requested] if l in FUNCTION_WORDS))
+    candidates = tuple(dict.fromkeys(lg for lg in [*DEFAULT_PIPELINES, *planner.requested] if lg in FUNCTION_WORDS))
     # Whole columns once, then positions per document: far faster than a frame per document.
     all_texts = turns["text"].astype(str).tolist()
     all_starts = turns["start_char"].to_numpy(dtype="int64")
@@ -534,7 +535,7 @@ def _run(docs: list[_Doc], planner: _Planner, n_process: int) -> Iterator[list[t
     parent competes with the two workers for two cores; here the parent only writes the
     cache files.
     """
-    specs = {lang: planner.spec(lang) for lang in {l for d in docs for l in d.langs}}
+    specs = {lang: planner.spec(lang) for lang in {lg for d in docs for lg in d.langs}}
     stops = {lang: planner.stops[lang] for lang in specs}
     jobs = _jobs(docs, n_process)
     if n_process == 1 or len(jobs) == 1:
@@ -614,7 +615,7 @@ def annotate(
         (``"fait que"``) mark consecutive tokens. The positional rules of
         :data:`research_kit.stopwords.CONTEXT_RULES` apply to the entries they list.
     cache
-        ``True`` keeps each document's tokens in ``<corpus folder>/.research_kit/annotations/``
+        ``True`` keeps each document's tokens in ``<corpus.cache_dir>/annotations/``
         (no cache for a corpus built in memory); a path puts the files in that folder;
         ``False`` annotates everything afresh and writes nothing. See the module's
         documentation for the key. An unreadable cache file is annotated again with a
@@ -684,13 +685,12 @@ def annotate(
     cached = [d for d in docs if d.path is not None and d.path.exists()]
     for doc, outcome in zip(cached, _read_all([d.path for d in cached])):
         if isinstance(outcome, Exception):
-            warnings.warn(f"[RK-A05] {doc.path}: the cached annotation of {doc.doc_id!r} cannot be read "
-                          f"({type(outcome).__name__}: {outcome}); the document is annotated again.",
-                          UserWarning, stacklevel=2)
+            warn("RK-A05", f"{doc.path}: the cached annotation of {doc.doc_id!r} cannot be read "
+                          f"({type(outcome).__name__}: {outcome}); the document is annotated again.", stacklevel=2)
         else:
             tables[doc.index] = outcome
     todo = [d for d in docs if d.index not in tables]
-    for lang in dict.fromkeys(l for d in todo for l in d.langs):  # warn only when the fallback will annotate
+    for lang in dict.fromkeys(lg for d in todo for lg in d.langs):  # warn only when the fallback will annotate
         _warn_fallback(planner.spec(lang))
 
     if todo:
@@ -713,9 +713,8 @@ def annotate(
                             _write_cached(path, table)
                         except OSError as e:
                             writable = False
-                            warnings.warn(f"[RK-A06] {folder}: cannot write the annotation cache ({e}); results are "
-                                          "not cached. Pass cache=<a writable folder>, or cache=False.",
-                                          UserWarning, stacklevel=2)
+                            warn("RK-A06", f"{folder}: cannot write the annotation cache ({e}); results are "
+                                          "not cached. Pass cache=<a writable folder>, or cache=False.", stacklevel=2)
                 if bar is not None:
                     bar.update(len(results))
         finally:
@@ -726,7 +725,7 @@ def annotate(
 
 def _cache_folder(corpus: Corpus, cache: Any) -> Path | None:
     if cache is True:
-        return None if corpus.root is None else Path(corpus.root) / CACHE_FOLDER
+        return None if corpus.cache_dir is None else Path(corpus.cache_dir) / CACHE_FOLDER
     if cache is False or cache is None:
         return None
     if isinstance(cache, (str, os.PathLike)):

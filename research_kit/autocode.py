@@ -49,7 +49,6 @@ import copy
 import importlib.metadata
 import json
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -60,7 +59,7 @@ import pandas as pd
 from . import schemas
 from ._io import atomic_write, cache_path, content_hash, write_cache_table
 from .corpus import Corpus
-from .errors import CodingError, ParameterError, check_option
+from .errors import CodingError, ParameterError, check_option, warn
 from .segments import snap, units
 
 __all__ = ["autocode", "evaluate_rules", "CACHE_FOLDER", "RULES_VERSION"]
@@ -68,8 +67,8 @@ __all__ = ["autocode", "evaluate_rules", "CACHE_FOLDER", "RULES_VERSION"]
 #: Bump when matching changes: every cached result goes stale.
 RULES_VERSION = 1
 
-#: Where the cache lives, relative to the corpus folder (next to the annotations).
-CACHE_FOLDER = Path(".research_kit") / "autocode"
+#: Where the cache lives, inside the corpus's cache folder (next to the annotations).
+CACHE_FOLDER = "autocode"
 
 # Columns of the tokens frame that matching reads; they make a document's cache key.
 _KEY_COLUMNS = ["turn", "sentence", "token", "text", "lemma", "pos", "ent_type", "start_char", "end_char", "language"]
@@ -178,7 +177,8 @@ def autocode(
     rules = {lang: r for lang, r in rules.items() if r}
     _warn_patterns(rules)
 
-    folder = Path(corpus.root) / CACHE_FOLDER if cache and corpus is not None and corpus.root is not None else None
+    folder = (Path(corpus.cache_dir) / CACHE_FOLDER
+              if cache and corpus is not None and corpus.cache_dir is not None else None)
     phrase_words = _phrase_words(rules, folder)
     lemma_phrases = _lemma_phrases(tok, phrase_words) if phrases == "lemmas" else {}
     settings = content_hash(f"version={RULES_VERSION}", f"phrases={phrases}", _rules_json(rules),
@@ -214,8 +214,8 @@ def autocode(
             try:
                 _write_cached(paths[doc_id], found[doc_id])
             except OSError as e:
-                warnings.warn(f"[RK-G15] {folder}: cannot write the autocode cache ({e}); results are not cached. "
-                              "Pass cache=False to stop trying.", UserWarning, stacklevel=2)
+                warn("RK-G15", f"{folder}: cannot write the autocode cache ({e}); results are not cached. "
+                              "Pass cache=False to stop trying.", stacklevel=2)
                 paths.clear()
 
     # One frame of match-level hits, documents in order.
@@ -248,10 +248,9 @@ def _languages(tokens: pd.DataFrame, codebook: Any, languages: Iterable[str] | N
                  or not codebook.rules(lang)] if languages is None else []
     if uncovered:
         n = int(tokens["language"].isin(uncovered).sum())
-        warnings.warn(f"[RK-G10] {n:,} tokens are in {', '.join(repr(x) for x in uncovered)}, for which the codebook "
+        warn("RK-G10", f"{n:,} tokens are in {', '.join(repr(x) for x in uncovered)}, for which the codebook "
                       f"has no rules (its languages: {', '.join(codebook.languages)}); they were not coded. Add "
-                      "rules in that language to the codebook, or pass languages=[...] to say which to apply.",
-                      UserWarning, stacklevel=3)
+                      "rules in that language to the codebook, or pass languages=[...] to say which to apply.", stacklevel=3)
     return wanted
 
 
@@ -302,9 +301,8 @@ def _warn_patterns(rules: Mapping[str, Mapping[str, Any]]) -> None:
                 for token in pattern:
                     used |= {str(k).upper() for k in token} & _MISSING_ATTRS
     if used:
-        warnings.warn(f"[RK-G11] some patterns test {', '.join(sorted(used))}, which the tokens frame does not hold; "
-                      "those tokens never match. Write the patterns on LEMMA, LOWER, POS or ENT_TYPE.",
-                      UserWarning, stacklevel=3)
+        warn("RK-G11", f"some patterns test {', '.join(sorted(used))}, which the tokens frame does not hold; "
+                      "those tokens never match. Write the patterns on LEMMA, LOWER, POS or ENT_TYPE.", stacklevel=3)
 
 
 def _rules_json(rules: Mapping[str, Mapping[str, Any]]) -> str:

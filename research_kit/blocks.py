@@ -10,8 +10,8 @@ warning text, no path.
 Block kinds and their fields (all strings unless said otherwise):
 
 ``meta``       ``lang`` ("fr"/"en"), ``title``, ``subtitle``, ``corpus``, ``generated`` (ISO date), ``notice``
-``heading``    ``text``, ``level`` (int 1–3)
-``paragraph``  ``text`` (plain text; ``**bold**`` and ``*italic*`` allowed)
+``heading``    ``text``, ``level`` (int 1–3); optional ``color`` (``#RRGGBB``, drawn as a swatch)
+``paragraph``  ``text`` (plain text; ``**bold**``, ``*italic*`` and ```code``` allowed)
 ``bullets``    ``items`` (list of str, same inline marks)
 ``metrics``    ``items`` (list of ``{"label": str, "value": str}``): key figures
 ``table``      ``columns`` (list of str), ``rows`` (list of lists of str), ``caption``

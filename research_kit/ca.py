@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from . import measures
-from .errors import ParameterError, check_option
-from .textstats import _bool, _check_int, _check_tokens, _term_codes, _with_context, _word_mask
+from .errors import ParameterError, check_int, check_option
+from .tokens import OF, Of, bool_column, check_tokens, term_codes, with_context, word_mask
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -37,18 +37,18 @@ _NEEDED = ["doc_id", "text", "lemma", "is_stop", "is_punct", "is_space"]
 def _counts(tokens: pd.DataFrame, by: str, corpus: Corpus | None, of: str, drop_stop: bool,
             function: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Term × value counts (dense), the terms, the values and each value's size in words."""
-    _check_tokens(tokens, _NEEDED, function=function)
-    frame = _with_context(tokens, [by], corpus, function=function)
-    word = _word_mask(frame)
+    check_tokens(tokens, _NEEDED, function=function)
+    frame = with_context(tokens, [by], corpus, function=function)
+    word = word_mask(frame)
     values = frame[by]
     known = values.notna().to_numpy()
     vcodes, vnames = pd.factorize(values, sort=True)
     word &= known
     size = np.bincount(vcodes[word], minlength=len(vnames)).astype(np.int64)
-    codes, names = _term_codes(frame, of)
+    codes, names = term_codes(frame, of)
     listed = word & (codes >= 0)
     if drop_stop:
-        listed &= ~_bool(frame, "is_stop")
+        listed &= ~bool_column(frame, "is_stop")
     table = np.zeros((len(names), len(vnames)), dtype=np.int64)
     np.add.at(table, (codes[listed], vcodes[listed]), 1)
     return table, np.asarray(names, dtype=object), np.asarray(vnames, dtype=object), size
@@ -59,7 +59,7 @@ def specificities(
     *,
     by: str,
     corpus: Corpus | None = None,
-    of: Literal["lemma", "text", "lower"] = "lemma",
+    of: Of = "lemma",
     min_frequency: int = 3,
     drop_stop: bool = True,
     wide: bool = False,
@@ -121,10 +121,10 @@ def specificities(
     3     b    parc      0 -1.301
     """
     fn = "specificities"
-    check_option("of", of, ("lemma", "text", "lower"), function=fn)
+    check_option("of", of, OF, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
     check_option("wide", wide, (True, False), function=fn)
-    min_frequency = _check_int(min_frequency, "min_frequency", function=fn, minimum=1)
+    min_frequency = check_int(min_frequency, "min_frequency", function=fn, minimum=1)
     if not isinstance(by, str):
         raise ParameterError("RK-P22", f"the 'by' parameter of {fn}() must be one column name; got {by!r} instead.",
                              hint='For example by="site" or by="role".')
@@ -229,7 +229,7 @@ def correspondence_analysis(
     *,
     by: str | None = None,
     corpus: Corpus | None = None,
-    of: Literal["lemma", "text", "lower"] = "lemma",
+    of: Of = "lemma",
     min_frequency: int = 3,
     drop_stop: bool = True,
     n_components: int = 2,
@@ -283,7 +283,7 @@ def correspondence_analysis(
     [52.9, 47.1]
     """
     fn = "correspondence_analysis"
-    n_components = _check_int(n_components, "n_components", function=fn, minimum=1)
+    n_components = check_int(n_components, "n_components", function=fn, minimum=1)
     check_option("kind", kind, ("active", "supplementary"), function=fn)
     from .chd import Reinert
 
@@ -299,8 +299,8 @@ def correspondence_analysis(
         if by is None:
             raise ParameterError("RK-P73", f"{fn}() on a tokens frame needs by=, the variable whose values are the "
                                            "columns of the table.", hint='For example by="site".')
-        check_option("of", of, ("lemma", "text", "lower"), function=fn)
-        min_frequency = _check_int(min_frequency, "min_frequency", function=fn, minimum=1)
+        check_option("of", of, OF, function=fn)
+        min_frequency = check_int(min_frequency, "min_frequency", function=fn, minimum=1)
         counts, names, values, _ = _counts(data, by, corpus, of, drop_stop, fn)
         keep = counts.sum(axis=1) >= min_frequency
         table = pd.DataFrame(counts[keep], index=pd.Index(names[keep], name="term"), columns=list(values))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .errors import ResearchKitError
+from .errors import ResearchKitError, ResearchKitWarning
 
 
 def _fail(error: Exception) -> None:
@@ -33,7 +33,7 @@ def main() -> None:
               help="Stop at the first unreadable file, or read what can be read and list the problems.")
 def summary(corpus: Path, out: Path | None, errors: str) -> None:
     """Print a summary of CORPUS (documents, speakers, roles, turns, words, languages)."""
-    from .corpus import read_corpus
+    from .project import read_corpus
     from .summary import summary as summarise, write_summary
 
     try:
@@ -162,7 +162,7 @@ def pseudonymise(corpus: Path, key: Path, to: Path, names: Path | None, keep: Pa
     """
     import warnings
 
-    from .anonymise import write_pseudonymised
+    from .anonymise.folder import write_pseudonymised
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -172,7 +172,7 @@ def pseudonymise(corpus: Path, key: Path, to: Path, names: Path | None, keep: Pa
         except ResearchKitError as e:
             _fail(e)
     for w in caught:
-        if "[RK-D" in str(w.message):
+        if isinstance(w.message, ResearchKitWarning) and w.message.code.startswith("RK-D"):
             click.echo(f"warning: {w.message}", err=True)
     click.echo(f"wrote {to} (pseudonymised copy of {corpus})")
     click.echo(counts.to_string(index=False))
@@ -200,7 +200,8 @@ def qdpx() -> None:
 def qdpx_import(file: Path, folder: Path, codebook: Path | None, language: str | None, overwrite: bool) -> None:
     """Turn a REFI-QDA project FILE (.qdpx) into a corpus folder with its codebook and codings."""
     from .codebook import read_codebook
-    from .qda import read_qdpx, write_qda_folder
+    from .qda import read_qdpx
+    from .qda.folder import write_qda_folder
 
     try:
         project = read_qdpx(file, language=language, codebook=read_codebook(codebook) if codebook else None)
@@ -238,7 +239,7 @@ def qdpx_import(file: Path, folder: Path, codebook: Path | None, language: str |
 def qdpx_export(corpus: Path, out: Path, codebook: Path | None, codings: tuple[Path, ...], notes: Path | None,
                 convention: str, name: str | None, language: str | None) -> None:
     """Write CORPUS with its codebook and codings as a REFI-QDA project (.qdpx)."""
-    from .qda import export_folder_to_qdpx
+    from .qda.folder import export_folder_to_qdpx
 
     try:
         path = export_folder_to_qdpx(corpus, out, codebook=codebook, codings=codings, notes=notes,

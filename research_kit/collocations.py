@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, check_option
-from .textstats import (
-    _OF, _bool, _check_int, _check_tokens, _column_list, _empty, _group_codes, _in_order, _term_codes,
-    _with_context, _word_mask,
+from .errors import ParameterError, check_int, check_option
+from .tokens import (
+    OF, Of, as_term, bool_column, check_columns, check_tokens, doc_codes, empty_result, group_codes, grouped_result,
+    in_order, run_starts, term_codes, with_context, word_mask,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,7 +32,7 @@ COLLOCATION_MEASURES = ("pmi", "likelihood_ratio", "student_t")
 def collocations(
     tokens: pd.DataFrame,
     *,
-    of: Literal["lemma", "text", "lower"] = "lemma",
+    of: Of = "lemma",
     window: int = 5,
     measure: Literal["pmi", "likelihood_ratio", "student_t"] = "pmi",
     min_count: int = 3,
@@ -134,38 +134,36 @@ def collocations(
     from nltk.probability import FreqDist
 
     fn = "collocations"
-    check_option("of", of, _OF, function=fn)
+    check_option("of", of, OF, function=fn)
     check_option("measure", measure, COLLOCATION_MEASURES, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
-    window = _check_int(window, "window", function=fn, minimum=2)
-    min_count = _check_int(min_count, "min_count", function=fn, minimum=1)
-    by = _column_list(by, "by", function=fn)
+    window = check_int(window, "window", function=fn, minimum=2)
+    min_count = check_int(min_count, "min_count", function=fn, minimum=1)
+    by = check_columns(by, "by", function=fn)
     if node is not None and (not isinstance(node, str) or not node.strip()):
         raise ParameterError("RK-P30", f"the 'node' parameter of collocations() must be a word or None; "
                                        f"got {node!r} instead.")
-    if node is not None and of in ("lemma", "lower"):
-        node = node.lower()
+    if node is not None:
+        node = as_term(node, of)
     needed = ["doc_id", "turn", "token", "text", "lemma", "is_stop", "is_punct", "is_space"]
-    _check_tokens(tokens, needed, function=fn)
-    frame = _with_context(tokens, by, corpus, function=fn, keep=needed)
-    frame = _in_order(frame)
+    check_tokens(tokens, needed, function=fn)
+    frame = with_context(tokens, by, corpus, function=fn, keep=needed)
+    frame = in_order(frame)
     columns = {**{c: frame[c].dtype for c in by}, "w1": "string", "w2": "string", "count": "int64",
                "pmi": "float64", "likelihood_ratio": "float64", "student_t": "float64"}
-    word = _word_mask(frame)  # punctuation and white space leave no slot
+    word = word_mask(frame)  # punctuation and white space leave no slot
     if not word.any():
-        return _empty(columns)
+        return empty_result(columns)
 
-    group, keys = _group_codes(frame, by)
-    term, names = _term_codes(frame, of)
+    group, keys = group_codes(frame, by)
+    term, names = term_codes(frame, of)
     if drop_stop:
-        term = np.where(_bool(frame, "is_stop"), -1, term)
-    doc = pd.factorize(frame["doc_id"], use_na_sentinel=False)[0][word]
+        term = np.where(bool_column(frame, "is_stop"), -1, term)
+    doc = doc_codes(frame)[word]
     turn = frame["turn"].to_numpy()[word]
     group, term = group[word], term[word]
     n = len(term)
-    new = np.ones(n, dtype=bool)
-    new[1:] = (doc[1:] != doc[:-1]) | (turn[1:] != turn[:-1]) | (group[1:] != group[:-1])
-    run = np.cumsum(new)
+    run = np.cumsum(run_starts(doc, turn, group))
 
     # every (w1, w2) with w2 at distance 1 .. window - 1 after w1 in the same turn
     n_terms = len(names)
@@ -206,14 +204,14 @@ def collocations(
             for m, score_fn in functions.items():
                 scores[m][r] = _score(finder, score_fn, w1, w2)
 
-    out = keys.take(p_group).reset_index(drop=True) if by else pd.DataFrame(index=range(len(count)))
-    out["w1"] = pd.array(names[p_w1], dtype="string")
-    out["w2"] = pd.array(names[p_w2], dtype="string")
-    out["count"] = count.astype("int64")
-    for m in COLLOCATION_MEASURES:
-        out[m] = scores[m]
+    out = grouped_result(keys, p_group, {
+        "w1": pd.array(names[p_w1], dtype="string"),
+        "w2": pd.array(names[p_w2], dtype="string"),
+        "count": count.astype("int64"),
+        **scores,
+    })
     if out.empty:
-        return _empty(columns)
+        return empty_result(columns)
     order = [*by, measure, "w1", "w2"]
     ascending = [True] * len(by) + [False, True, True]
     return out.sort_values(order, ascending=ascending, kind="stable", na_position="last").reset_index(drop=True)

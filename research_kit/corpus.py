@@ -1,42 +1,12 @@
-"""The corpus: a folder of transcripts and its optional ``corpus.yml`` manifest.
+"""The corpus: documents and their turns, as two tidy frames in a frozen :class:`Corpus`.
 
-:func:`read_corpus` reads every transcript with the reader for its format, applies the
-manifest (titles, dates, languages, roles, document variables) and returns a frozen
-:class:`Corpus` holding two tidy frames, ``documents`` and ``turns``, whose columns are
-declared in :mod:`research_kit.schemas`. Source files are only ever read.
-
-The manifest
-------------
-Every key is optional::
-
-    title: Médiation et participation (corpus fictif)
-    language: fr                 # default language of the documents
-    identities: true             # the transcripts name real people: pseudonymise before briefs
-    facilitator_roles: [animatrice]   # roles that hold the floor by office (participation figures)
-    variables:                   # document variables (name: description, or a list of names)
-      project: Projet ou processus
-      site: Ville
-    roles:                       # speaker label -> role, for the whole corpus
-      Marie-Ève Tremblay: médiatrice
-    include: ["transcripts/**"]  # which files are transcripts (default: every supported file)
-    exclude: ["brouillons/**"]
-    documents:                   # per file, by path relative to the corpus folder
-      transcripts/cop-01.txt:
-        id: mtl-cop-01
-        title: Communauté de pratique, janvier
-        date: 2025-01-22
-        language: fr
-        project: Communauté de pratique
-        roles: {Karim: invité}   # per-document roles override the corpus-wide ones
-        speaker: Karim           # speaker of a file without labels
-        columns: {speaker: Locuteur, text: Propos}   # CSV columns
-        encoding: cp1252         # only if detection gets it wrong
-        format: iramuteq         # only to override the extension
-
-A transcript's YAML front matter may carry ``title``, ``date``, ``language``,
-``speaker`` and document variables. Unknown keys are errors (a typo would otherwise
-silently lose a variable); a manifest without ``variables:`` accepts any variable in
-front matter.
+:func:`build_corpus` is the one place that defines a document's text and its offsets;
+:func:`read_transcript` reads one transcript file with the reader for its format and
+applies its settings (title, date, language, roles, variables) from a
+:class:`~research_kit.manifest.Manifest`. Reading a corpus *folder* (its ``corpus.yml``,
+which files are transcripts, codebook, codings, caches) is the project layer's:
+:func:`research_kit.project.read_corpus` and :class:`research_kit.project.Project`.
+Source files are only ever read.
 
 Language: the document's own (manifest, front matter), else detected from its text,
 else the corpus default.
@@ -44,33 +14,32 @@ else the corpus default.
 
 from __future__ import annotations
 
-import fnmatch
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import schemas
 from ._io import read_text
-from .errors import InputFileError, ManifestError, ResearchKitError, check_option, did_you_mean
+from .errors import InputFileError, ManifestError, ResearchKitError, UnknownNameError, did_you_mean
 from .language import detect_language
+from .manifest import FRONT_MATTER_FIELDS, DOCUMENT_FIELDS, MANIFEST_NAME, Manifest, parse_date
 from .readers import ParsedDocument
 
-__all__ = ["Corpus", "read_corpus", "write_corpus", "count_words", "build_corpus", "READERS", "MANIFEST_NAME"]
-
-MANIFEST_NAME = "corpus.yml"
+__all__ = ["Corpus", "count_words", "build_corpus", "read_transcript", "transcript_records", "records_frames",
+           "speaker_key", "READERS", "CONVERT_FIRST", "WORD_RE", "MANIFEST_NAME"]
 
 #: file suffix -> format name
 READERS: dict[str, str] = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".vtt": "vtt", ".srt": "srt",
     ".docx": "docx", ".csv": "csv", ".tsv": "csv",
 }
-_CONVERT_FIRST = {
+#: unsupported file suffix -> what to do instead
+CONVERT_FIRST = {
     ".doc": "Open it in Word or LibreOffice and save it as .docx.",
     ".rtf": "Open it in Word or LibreOffice and save it as .docx.",
     ".odt": "Open it in LibreOffice and save it as .docx.",
@@ -78,15 +47,7 @@ _CONVERT_FIRST = {
     ".xls": "Export the sheet as CSV (one row per utterance).",
     ".pdf": "Export the transcript as text or .docx from the program that made the PDF.",
 }
-# Files a corpus folder commonly holds that are not transcripts.
-_IGNORED = ["corpus.yml", "corpus.yaml", "codebook.*", "codings/**", "codings*.csv", "README*", "LICENSE*",
-            "NOTICE*", "*.parquet", "*.qdpx", "*.qdc", "Thumbs.db", "desktop.ini"]
-_TOP_KEYS = {"title", "description", "language", "identities", "pseudonymised", "fiction", "variables", "roles",
-             "include", "exclude", "documents", "codebook", "codings", "columns", "encoding", "notice",
-             "facilitator_roles"}
-_DOC_KEYS = {"id", "title", "date", "language", "format", "encoding", "columns", "roles", "speaker"}
-_FRONT_KEYS = {"title", "date", "language", "speaker", "id", "roles"}
-_WORD_RE = re.compile(r"\w+(?:[-‑]\w+)*")
+WORD_RE = re.compile(r"\w+(?:[-‑]\w+)*")
 
 
 def count_words(text: str) -> int:
@@ -97,7 +58,7 @@ def count_words(text: str) -> int:
     >>> count_words("Bon, ben… l'équipe est peut-être épuisée.")
     7
     """
-    return len(_WORD_RE.findall(text))
+    return len(WORD_RE.findall(text))
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,18 +70,22 @@ class Corpus:
     documents, turns
         Tidy frames following :data:`schemas.DOCUMENTS` and :data:`schemas.TURNS`.
     manifest
-        The manifest as read (empty without ``corpus.yml``).
+        The :class:`~research_kit.manifest.Manifest` (defaults without ``corpus.yml``).
     root
         The corpus folder, or ``None`` for a corpus built in memory.
     problems
         What could not be read (``errors="collect"``), following :data:`schemas.PROBLEMS`.
+    cache_dir
+        Where annotations and rule codings of this corpus are cached (the project sets it
+        to ``<folder>/.research_kit``), or ``None``: nothing is cached.
     """
 
     documents: pd.DataFrame
     turns: pd.DataFrame
-    manifest: Mapping[str, Any] = field(default_factory=dict)
+    manifest: Manifest = field(default_factory=Manifest)
     root: Path | None = None
     problems: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame(schemas.PROBLEMS))
+    cache_dir: Path | None = None
     _texts: dict = field(default_factory=dict, init=False, repr=False)
 
     def text(self, doc_id: str) -> str:
@@ -132,7 +97,7 @@ class Corpus:
             turns = self.turns[self.turns["doc_id"] == doc_id]
             if turns.empty and doc_id not in set(self.documents["doc_id"]):
                 known = self.documents["doc_id"].tolist()
-                raise KeyError(f"[RK-C10] no document {doc_id!r} in this corpus.{did_you_mean(doc_id, known)}")
+                raise UnknownNameError("RK-C10", f"no document {doc_id!r} in this corpus.{did_you_mean(doc_id, known)}")
             self._texts[doc_id] = schemas.TURN_SEPARATOR.join(turns.sort_values("turn")["text"].tolist())
         return self._texts[doc_id]
 
@@ -147,18 +112,18 @@ class Corpus:
 
     @property
     def title(self) -> str:
-        return str(self.manifest.get("title") or (self.root.name if self.root else "corpus"))
+        return self.manifest.title or (self.root.name if self.root else "corpus")
 
     def subset(self, doc_ids: Iterable[str]) -> "Corpus":
         """A corpus of the given documents only (offsets unchanged)."""
         keep = list(doc_ids)
         unknown = sorted(set(keep) - set(self.documents["doc_id"]))
         if unknown:
-            raise KeyError(f"[RK-C10] no document {unknown[0]!r} in this corpus."
-                           f"{did_you_mean(unknown[0], self.doc_ids)}")
+            raise UnknownNameError("RK-C10", f"no document {unknown[0]!r} in this corpus."
+                                   f"{did_you_mean(unknown[0], self.doc_ids)}")
         docs = self.documents[self.documents["doc_id"].isin(keep)].reset_index(drop=True)
         turns = self.turns[self.turns["doc_id"].isin(keep)].reset_index(drop=True)
-        return Corpus(docs, turns, self.manifest, self.root, self.problems)
+        return Corpus(docs, turns, self.manifest, self.root, self.problems, self.cache_dir)
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -172,9 +137,13 @@ class Corpus:
 # assembling frames
 
 
-def build_corpus(documents: pd.DataFrame, turns: pd.DataFrame, *, manifest: Mapping[str, Any] | None = None,
-                 root: Path | None = None, problems: pd.DataFrame | None = None) -> Corpus:
+def build_corpus(documents: pd.DataFrame, turns: pd.DataFrame, *,
+                 manifest: Manifest | Mapping[str, Any] | None = None, root: Path | None = None,
+                 problems: pd.DataFrame | None = None, cache_dir: Path | None = None) -> Corpus:
     """Make a :class:`Corpus` from document and turn records, computing what derives from them.
+
+    ``manifest`` is a :class:`~research_kit.manifest.Manifest` or a mapping of manifest
+    fields (``{"title": "x", "language": "fr"}``), parsed as ``corpus.yml`` would be.
 
     ``turns`` needs ``doc_id, speaker, text`` (``turn``, ``role``, ``start_s``, ``end_s``
     optional); ``documents`` needs ``doc_id`` and may carry any other column. Turn
@@ -231,226 +200,114 @@ def build_corpus(documents: pd.DataFrame, turns: pd.DataFrame, *, manifest: Mapp
     documents = documents[schemas.DOCUMENTS.names + extra].reset_index(drop=True)
     if problems is None:
         problems = schemas.empty_frame(schemas.PROBLEMS)
-    return Corpus(documents, turns, dict(manifest or {}), root, problems)
+    if not isinstance(manifest, Manifest):
+        manifest = Manifest.from_dict(manifest)
+    return Corpus(documents, turns, manifest, root, problems, cache_dir)
 
 
 # ---------------------------------------------------------------------------
-# reading
+# one transcript
+
+#: A function that raises a problem (errors="raise") or keeps it (errors="collect").
+Report = Callable[[ResearchKitError], None]
 
 
-class _Collector:
-    """Raises at once (errors="raise") or keeps problems as rows (errors="collect")."""
-
-    def __init__(self, mode: str, root: Path) -> None:
-        self.mode, self.root, self.rows = mode, root, []
-
-    def __call__(self, error: ResearchKitError) -> None:
-        if self.mode == "raise":
-            raise error
-        self.rows.append(error.as_record())
-
-    def frame(self) -> pd.DataFrame:
-        if not self.rows:
-            return schemas.empty_frame(schemas.PROBLEMS)
-        df = pd.DataFrame(self.rows, columns=schemas.PROBLEMS.names)
-        return df.astype(schemas.PROBLEMS.dtypes)
+def _raise(error: ResearchKitError) -> None:
+    raise error
 
 
-def read_corpus(path: str | Path, *, errors: Literal["raise", "collect"] = "raise",
-                languages: tuple[str, ...] = ("fr", "en")) -> Corpus:
-    """Read a folder of transcripts (or one transcript file) into a :class:`Corpus`.
+def transcript_records(file: str | Path, *, rel: str | None = None, manifest: Manifest | None = None,
+                       stems: Mapping[str, int] | None = None, languages: tuple[str, ...] = ("fr", "en"),
+                       report: Report = _raise) -> tuple[list[dict[str, Any]], list[pd.DataFrame]]:
+    """Read one transcript file into document rows and turn frames, applying its settings.
 
     Parameters
     ----------
-    path
-        A corpus folder (with an optional ``corpus.yml``) or a single transcript.
-    errors
-        ``"raise"`` stops at the first problem with an error naming the file and line;
-        ``"collect"`` reads what it can and lists the problems in ``corpus.problems``.
-    languages
-        Languages that detection may answer (see :func:`research_kit.language.detect_language`).
+    file
+        The transcript.
+    rel
+        Its path relative to the corpus folder, as messages and the manifest name it
+        (default: the file name).
+    manifest
+        The corpus's manifest, for the file's settings, roles, variables and defaults.
+    stems
+        How many files of the corpus share each file stem (a shared stem makes the
+        relative path the ``doc_id``).
+    report
+        Called with each problem that does not stop the file (unknown front matter);
+        problems that do are raised.
 
     Returns
     -------
-    Corpus
-        ``.documents`` and ``.turns`` follow ``schemas.DOCUMENTS`` and ``schemas.TURNS``.
+    (list of dict, list of DataFrame)
+        One documents row and one turns frame per text of the file (most files hold
+        one), for :func:`build_corpus`.
 
     Raises
     ------
     InputFileError
-        For an unreadable file, with a code listed in ``docs/errors.md``.
-
-    Examples
-    --------
-    >>> corpus = read_corpus("corpora/demo")            # doctest: +SKIP
-    >>> corpus.turns[["doc_id", "speaker", "text"]].head()  # doctest: +SKIP
+        For a file that cannot be read as its format (a code of ``docs/errors.md``).
     """
-    check_option("errors", errors, ("raise", "collect"), function="read_corpus")
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError("RK-C02", "no such folder or file.", path=path,
-                             hint="Give the path of a corpus folder or of one transcript.")
-    root = path if path.is_dir() else path.parent
-    report = _Collector(errors, root)
-    manifest, lines = _read_manifest(root, report) if path.is_dir() else ({}, {})
-    files = _list_files(root, manifest, lines, report) if path.is_dir() else [path]
+    file = Path(file)
+    rel = rel or file.name
+    manifest = manifest or Manifest()
+    entry = manifest.entry(rel)
+    parsed, fmt = _parse_file(file, rel, entry)
+    rows, frames = [], []
+    for doc in parsed:
+        row, turns = _document(doc, fmt, rel, entry, manifest, stems or {}, languages, report)
+        rows.append(row)
+        frames.append(turns)
+    return rows, frames
 
-    declared = _declared_variables(manifest)
-    doc_rows: list[dict[str, Any]] = []
-    turn_frames: list[pd.DataFrame] = []
-    seen_ids: dict[str, str] = {}
-    stems = _stem_counts(files, root)
-    entries = manifest.get("documents") or {}
-    for file in files:
-        rel = _rel(file, root)
-        entry = entries.get(rel, {}) if isinstance(entries, dict) else {}
-        entry = entry if isinstance(entry, dict) else {}
+
+def read_transcript(path: str | Path, *, errors: str = "raise",
+                    languages: tuple[str, ...] = ("fr", "en")) -> Corpus:
+    """Read one transcript file (any supported format) into a :class:`Corpus`, with no manifest.
+
+    For a folder of transcripts and its ``corpus.yml``, use
+    :func:`research_kit.project.read_corpus`, which reads a single file through this one.
+
+    Parameters
+    ----------
+    errors
+        ``"raise"`` or ``"collect"`` (the problems land in ``corpus.problems``).
+    """
+    from .errors import check_option
+
+    check_option("errors", errors, ("raise", "collect"), function="read_transcript")
+    path = Path(path)
+    rows: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
+    problems: list[dict[str, object]] = []
+
+    def report(error: ResearchKitError) -> None:
+        if errors == "raise":
+            raise error
+        problems.append(error.as_record())
+
+    if path.suffix.lower() not in READERS:
+        hint = CONVERT_FIRST.get(path.suffix.lower(), "Supported: " + ", ".join(sorted(READERS)) + ".")
+        report(InputFileError("RK-R03", f'unknown extension "{path.suffix or "(none)"}" for a transcript.',
+                              path=path.name, hint=hint))
+    else:
         try:
-            parsed, fmt = _parse_file(file, rel, entry)
-            for doc in parsed:
-                row, turns = _document(doc, fmt, rel, entry, manifest, lines, declared, stems, languages, report)
-                if row["doc_id"] in seen_ids:
-                    raise ManifestError(
-                        "RK-C06", f'document id "{row["doc_id"]}" is already used by {seen_ids[row["doc_id"]]}.',
-                        path=_shown(root / MANIFEST_NAME, root) if entry.get("id") else rel,
-                        line=lines.get(("documents", rel, "id")),
-                        hint="Give each document a distinct `id:` in corpus.yml.")
-                seen_ids[row["doc_id"]] = rel
-                doc_rows.append(row)
-                turn_frames.append(turns)
+            rows, frames = transcript_records(path, rel=path.name, languages=languages, report=report)
         except ResearchKitError as e:
             report(e)
-    if not doc_rows:
-        documents = pd.DataFrame({"doc_id": pd.Series(dtype="string")})
-        turns = pd.DataFrame({c: [] for c in ("doc_id", "speaker", "text")})
-    else:
-        documents = pd.DataFrame(doc_rows)
-        turns = pd.concat(turn_frames, ignore_index=True)
-    corpus = build_corpus(documents, turns, manifest=manifest, root=root, problems=report.frame())
-    return corpus
+    documents, turns = records_frames(rows, frames)
+    frame = (pd.DataFrame(problems, columns=schemas.PROBLEMS.names).astype(schemas.PROBLEMS.dtypes) if problems
+             else schemas.empty_frame(schemas.PROBLEMS))
+    return build_corpus(documents, turns, root=path.parent, problems=frame)
 
 
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _rel(file: Path, root: Path) -> str:
-    try:
-        return file.relative_to(root).as_posix()
-    except ValueError:
-        return file.name
-
-
-def _read_manifest(root: Path, report: _Collector) -> tuple[dict, dict]:
-    from ._yaml import load_yaml_with_lines
-
-    file = root / MANIFEST_NAME
-    if not file.exists():
-        alt = root / "corpus.yaml"
-        if not alt.exists():
-            return {}, {}
-        file = alt
-    shown = _shown(file, root)
-    try:
-        text, _ = read_text(file)
-        data, lines = load_yaml_with_lines(text, path=shown)
-    except ResearchKitError as e:
-        report(e)
-        return {}, {}
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        report(ManifestError("RK-C03", "is not a mapping of settings (title:, documents:, …).", path=shown, line=1,
-                             hint="See the manifest format in docs/corpus.md."))
-        return {}, {}
-    for key in data:
-        if key not in _TOP_KEYS:
-            report(ManifestError("RK-C04", f'unknown field "{key}".{did_you_mean(key, _TOP_KEYS)}', path=shown,
-                                 line=lines.get((key,)),
-                                 hint=f"The fields are {', '.join(sorted(_TOP_KEYS))}; per-document settings go under `documents:`."))
-    declared = _declared_variables(data)
-    docs = data.get("documents") or {}
-    if not isinstance(docs, dict):
-        report(ManifestError("RK-C03", "`documents:` must map file paths to their settings.", path=shown,
-                             line=lines.get(("documents",))))
-        docs = {}
-    good_docs = {}
-    for rel, entry in docs.items():
-        if entry is None:
-            entry = {}
-        if not isinstance(entry, dict):
-            report(ManifestError("RK-C03", f'the settings of "{rel}" must be "key: value" lines.', path=shown,
-                                 line=lines.get(("documents", rel))))
-            continue
-        if not (root / rel).is_file():
-            report(ManifestError("RK-C05", f'names the file "{rel}", which is not in the corpus folder.', path=shown,
-                                 line=lines.get(("documents", rel)),
-                                 hint="Fix the path (relative to the corpus folder, with / separators) or remove the entry."))
-            continue
-        bad = [k for k in entry if k not in _DOC_KEYS and (declared is not None and k not in declared)]
-        for key in bad:
-            allowed = sorted(_DOC_KEYS | set(declared or ()))
-            report(ManifestError(
-                "RK-C04", f'unknown field "{key}" for "{rel}".{did_you_mean(key, allowed)}', path=shown,
-                line=lines.get(("documents", rel, key)),
-                hint="Declare document variables under `variables:` at the top of corpus.yml, or fix the name."))
-        good_docs[rel] = {k: v for k, v in entry.items() if k not in bad}
-    data = dict(data)
-    data["documents"] = good_docs
-    data["_path"] = shown
-    return data, lines
-
-
-def _declared_variables(manifest: Mapping[str, Any]) -> set[str] | None:
-    v = manifest.get("variables")
-    if v is None:
-        return None
-    if isinstance(v, dict):
-        return {str(k) for k in v}
-    if isinstance(v, list):
-        return {str(k) for k in v}
-    return set()
-
-
-def _list_files(root: Path, manifest: Mapping[str, Any], lines: dict, report: _Collector) -> list[Path]:
-    include = manifest.get("include") or ["**/*"]
-    exclude = list(manifest.get("exclude") or []) + _IGNORED
-    include = [include] if isinstance(include, str) else include
-    files = []
-    for file in sorted(root.rglob("*")):
-        if not file.is_file():
-            continue
-        rel = file.relative_to(root)
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            continue
-        posix = rel.as_posix()
-        if not any(_glob(posix, pat) for pat in include) or any(_glob(posix, pat) for pat in exclude):
-            continue
-        suffix = file.suffix.lower()
-        if suffix not in READERS:
-            hint = _CONVERT_FIRST.get(suffix, "Supported: " + ", ".join(sorted(READERS)) + ".")
-            report(InputFileError("RK-R03", f'unknown extension "{file.suffix or "(none)"}" for a transcript.',
-                                  path=posix, hint=hint + " Or list it under `exclude:` in corpus.yml."))
-            continue
-        files.append(file)
-    return files
-
-
-def _glob(path: str, pattern: str) -> bool:
-    if pattern.endswith("/**"):
-        return path.startswith(pattern[:-3] + "/")
-    return fnmatch.fnmatch(path, pattern) or PurePosixPath(path).match(pattern) or (
-        pattern.startswith("**/") and fnmatch.fnmatch(path, pattern[3:]))
-
-
-def _stem_counts(files: list[Path], root: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in files:
-        counts[f.stem] = counts.get(f.stem, 0) + 1
-    return counts
+def records_frames(rows: list[dict[str, Any]], frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents and turns records of :func:`transcript_records`, as the two frames
+    :func:`build_corpus` takes (empty ones with their key columns when nothing was read)."""
+    if rows:
+        return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+    return (pd.DataFrame({"doc_id": pd.Series(dtype="string")}),
+            pd.DataFrame({c: [] for c in ("doc_id", "speaker", "text")}))
 
 
 def _parse_file(file: Path, rel: str, entry: Mapping[str, Any]) -> tuple[list[ParsedDocument], str]:
@@ -483,14 +340,14 @@ def _parse_file(file: Path, rel: str, entry: Mapping[str, Any]) -> tuple[list[Pa
                         hint="Use one of " + ", ".join(sorted(set(READERS.values()) | {"iramuteq"})) + ".")
 
 
-def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any], manifest: Mapping[str, Any],
-              lines: dict, declared: set[str] | None, stems: dict[str, int], languages: tuple[str, ...],
-              report: _Collector) -> tuple[dict[str, Any], pd.DataFrame]:
-    mpath = manifest.get("_path", MANIFEST_NAME)
+def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any], manifest: Manifest,
+              stems: Mapping[str, int], languages: tuple[str, ...],
+              report: Report) -> tuple[dict[str, Any], pd.DataFrame]:
     front = dict(doc.variables)
-    if declared is not None and fmt != "iramuteq":
-        for key in [k for k in front if k not in _FRONT_KEYS and k not in declared]:
-            report(ManifestError("RK-C04", f'unknown front-matter field "{key}".{did_you_mean(key, declared)}',
+    if manifest.variables is not None and fmt != "iramuteq":
+        for key in [k for k in front if k not in FRONT_MATTER_FIELDS and not manifest.declares(k)]:
+            report(ManifestError("RK-C04", f'unknown front-matter field "{key}".'
+                                 f'{did_you_mean(key, manifest.variables)}',
                                  path=rel, hint="Declare it under `variables:` in corpus.yml, or fix the name."))
             front.pop(key)
     settings = {**front, **entry}
@@ -499,12 +356,11 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
         doc_id = f"{entry.get('id') or stem}-{doc.suffix}"
     else:
         doc_id = str(entry.get("id") or front.get("id") or stem)
-    where = lines.get(("documents", rel, "date")) if "date" in entry else None
-    doc_date = _date(settings.get("date"), path=mpath if "date" in entry else rel, line=where)
+    doc_date = _date(settings.get("date"), path=rel)  # the manifest's dates were checked with it
     text_sample = " ".join(t.text for t in doc.turns[:200])
-    language = settings.get("language") or detect_language(text_sample, languages=languages) or manifest.get("language")
-    roles = {**(manifest.get("roles") or {}), **(settings.get("roles") or {})}
-    roles = {_speaker_key(k): (None if v is None else str(v)) for k, v in roles.items()}
+    language = settings.get("language") or detect_language(text_sample, languages=languages) or manifest.language
+    roles = {**manifest.roles, **(settings.get("roles") or {})}
+    roles = {speaker_key(k): (None if v is None else str(v)) for k, v in roles.items()}
     unnamed = settings.get("speaker")
     turns = pd.DataFrame({
         "doc_id": doc_id,
@@ -518,8 +374,8 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
     # A turn without an end time ends when the next one starts.
     nxt = turns["start_s"].shift(-1)
     turns["end_s"] = turns["end_s"].fillna(nxt.where(nxt >= turns["start_s"]))
-    turns["role"] = turns["speaker"].map(lambda s: roles.get(_speaker_key(s)) if s is not None else None)
-    reserved = _FRONT_KEYS | _DOC_KEYS
+    turns["role"] = turns["speaker"].map(lambda s: roles.get(speaker_key(s)) if s is not None else None)
+    reserved = FRONT_MATTER_FIELDS | DOCUMENT_FIELDS
     variables = {k: _scalar(v) for k, v in settings.items() if k not in reserved}
     row = {
         "doc_id": doc_id,
@@ -533,7 +389,7 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
     return row, turns
 
 
-def _speaker_key(label: Any) -> str:
+def speaker_key(label: Any) -> str:
     """How speaker labels are compared with the manifest's roles: case, spacing, final dots and a
     parenthesised note (pronouns, device, organisation: ``Marie-Ève (elle)``) ignored."""
     label = re.sub(r"\s*\([^()]*\)\s*$", "", str(label))
@@ -552,80 +408,11 @@ def _scalar(value: Any) -> Any:
     return str(value)
 
 
-def _date(value: Any, *, path: str, line: int | None) -> pd.Timestamp | None:
+def _date(value: Any, *, path: str) -> pd.Timestamp | None:
     if value is None or value == "":
         return None
-    if isinstance(value, (date, datetime)):
-        return pd.Timestamp(value)
-    try:
-        return pd.Timestamp(str(value))
-    except (ValueError, TypeError):
-        raise ManifestError("RK-C08", f'date "{value}" is not a date.', path=path, line=line,
-                            hint="Write dates as YYYY-MM-DD.") from None
-
-
-# ---------------------------------------------------------------------------
-# writing
-
-
-def write_corpus(corpus: Corpus, folder: str | Path, *, overwrite: bool = False,
-                 manifest_extra: Mapping[str, Any] | None = None) -> Path:
-    """Write ``corpus`` as a corpus folder that :func:`read_corpus` reads back identically.
-
-    Each document becomes ``transcripts/<doc_id>.csv`` (speaker, start, end, text: the
-    one format that keeps every turn's text exactly), and ``corpus.yml`` carries titles,
-    dates, languages, roles and document variables. Used by pseudonymisation and QDA
-    import; files are written atomically.
-
-    Parameters
-    ----------
-    overwrite
-        Allow writing into a folder that already holds files (only the files this
-        function writes are replaced).
-    manifest_extra
-        Top-level manifest keys to add (e.g. ``{"pseudonymised": True}``).
-
-    Raises
-    ------
-    InputFileError
-        ``RK-C09`` when ``folder`` holds files and ``overwrite`` is False.
-    """
-    from ._io import atomic_write
-    from ._yaml import dump_yaml
-
-    folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()) and not overwrite:
-        raise InputFileError("RK-C09", "the folder is not empty; refusing to write a corpus over its files.",
-                             path=folder, hint="Choose a new folder, or pass overwrite=True (--overwrite).")
-    manifest: dict[str, Any] = {k: v for k, v in corpus.manifest.items()
-                                if k in ("title", "description", "language", "identities", "pseudonymised", "fiction",
-                                         "facilitator_roles", "notice")}
-    if corpus.variables:
-        declared = corpus.manifest.get("variables")
-        manifest["variables"] = {v: (declared.get(v, v) if isinstance(declared, dict) else v) for v in corpus.variables}
-    manifest.update(manifest_extra or {})
-    manifest["include"] = ["transcripts/**"]
-    documents: dict[str, Any] = {}
-    for doc in corpus.documents.itertuples(index=False):
-        d = doc._asdict()
-        name = "transcripts/" + re.sub(r"[^\w.\-]+", "_", str(d["doc_id"])) + ".csv"
-        turns = corpus.turns[corpus.turns["doc_id"] == d["doc_id"]]
-        roles = {str(s): str(r) for s, r in zip(turns["speaker"], turns["role"]) if not pd.isna(r)}
-        entry: dict[str, Any] = {"id": str(d["doc_id"]), "title": str(d["title"])}
-        if not pd.isna(d["date"]):
-            entry["date"] = pd.Timestamp(d["date"]).strftime("%Y-%m-%d")
-        if not pd.isna(d["language"]):
-            entry["language"] = str(d["language"])
-        for v in corpus.variables:
-            if not pd.isna(d[v]):
-                entry[v] = str(d[v])
-        if roles:
-            entry["roles"] = roles
-        entry["columns"] = {"speaker": "speaker", "start": "start_s", "end": "end_s", "text": "text"}
-        documents[name] = entry
-        with atomic_write(folder / name) as fh:
-            turns[["speaker", "start_s", "end_s", "text"]].to_csv(fh, index=False)
-    manifest["documents"] = documents
-    with atomic_write(folder / MANIFEST_NAME) as fh:
-        fh.write(dump_yaml(manifest))
-    return folder
+    stamp = parse_date(value)
+    if stamp is None:
+        raise ManifestError("RK-C08", f'date "{value}" is not a date.', path=path,
+                            hint="Write dates as YYYY-MM-DD in the front matter.")
+    return stamp

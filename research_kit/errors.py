@@ -19,6 +19,9 @@ Codes by family:
 from __future__ import annotations
 
 import difflib
+import numbers
+import re
+import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -33,7 +36,12 @@ __all__ = [
     "QdaError",
     "PseudonymisationError",
     "BriefError",
+    "ProblemsError",
+    "UnknownNameError",
+    "ResearchKitWarning",
+    "warn",
     "check_option",
+    "check_int",
     "did_you_mean",
 ]
 
@@ -91,6 +99,16 @@ class ResearchKitError(Exception):
         }
 
 
+class UnknownNameError(ResearchKitError, KeyError):
+    """A document, code, coder or variable named by the caller does not exist.
+
+    A :class:`KeyError` too, for callers that catch one; its message is the full one
+    (KeyError would otherwise show only the repr of its argument).
+    """
+
+    __str__ = ResearchKitError.__str__
+
+
 class InputFileError(ResearchKitError, ValueError):
     """A user's file cannot be read as what it claims to be."""
 
@@ -127,22 +145,69 @@ class BriefError(ResearchKitError, RuntimeError):
         super().__init__(code, message, **kwargs)
 
 
-class CodebookError(ResearchKitError, ValueError):
-    """A codebook has problems; ``problems`` lists every one of them at once.
+class ProblemsError(ResearchKitError, ValueError):
+    """Every problem of one file at once: ``problems`` lists them, each with its line.
 
-    Each problem is an :class:`InputFileError`-like record with a path and a line.
+    The one shape for "fix all of these": a codebook, a manifest, a batch plan. A caller
+    that wants rows gets them from :meth:`records` (``schemas.PROBLEMS``).
     """
+
+    #: the code of the summary message and what has the problems ("the codebook"): each subclass sets both
+    summary_code: str
+    what: str
 
     def __init__(self, problems: Sequence[ResearchKitError], *, path: str | Path | None = None):
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         n = len(self.problems)
         super().__init__(
-            "RK-K00",
-            f"the codebook has {n} problem{'s' if n != 1 else ''}:\n{lines}\n",
+            self.summary_code,
+            f"{self.what} has {n} problem{'s' if n != 1 else ''}:\n{lines}\n",
             path=path,
             hint="Fix them all in the file and read it again.",
         )
+        # where the first problem is, for callers that point an editor at one line
+        self.line = next((p.line for p in self.problems if p.line is not None), None)
+
+    def records(self) -> list[dict[str, object]]:
+        """One row per problem, as in a problems frame."""
+        return [p.as_record() for p in self.problems]
+
+
+class CodebookError(ProblemsError):
+    """A codebook has problems; ``problems`` lists every one of them at once.
+
+    Each problem is an :class:`InputFileError`-like record with a path and a line.
+    """
+
+    summary_code = "RK-K00"
+    what = "the codebook"
+
+
+class ResearchKitWarning(UserWarning):
+    """A warning of Research Kit; ``code`` (``"RK-A02"``) lets callers filter by code.
+
+    >>> import warnings
+    >>> warnings.filterwarnings("ignore", message=r"\\[RK-A02\\]")  # doctest: +SKIP
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"[{code}] {message}")
+
+
+_CODE = re.compile(r"RK-[A-Z]\d\d")
+
+
+def warn(code: str, message: str, *, stacklevel: int = 2) -> None:
+    """Issue a :class:`ResearchKitWarning` with its code, from the caller's caller.
+
+    ``message`` is what happened and what to do, without the ``[RK-..]`` prefix.
+    """
+    if not _CODE.fullmatch(code):
+        raise ValueError(f"not a Research Kit code: {code!r}")
+    warnings.warn(ResearchKitWarning(code, message), stacklevel=stacklevel + 1)
 
 
 def did_you_mean(value: object, choices: Iterable[object]) -> str:
@@ -175,3 +240,25 @@ def check_option(name: str, value: object, allowed: Iterable[object], *, functio
         f"the {name!r} parameter of {function}() must be one of {shown}; got {value!r} instead."
         + did_you_mean(value, allowed),
     )
+
+
+def check_int(value: object, name: str, *, function: str, minimum: int | None = None,
+              maximum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise :class:`ParameterError` (``RK-P23``).
+
+    Booleans are refused (``True`` is not a count); bounds are inclusive.
+    """
+    ok = not isinstance(value, bool) and isinstance(value, numbers.Integral)
+    if ok and minimum is not None and value < minimum:
+        ok = False
+    if ok and maximum is not None and value > maximum:
+        ok = False
+    if not ok:
+        bounds = " and ".join(b for b in (f">= {minimum}" if minimum is not None else "",
+                                          f"<= {maximum}" if maximum is not None else "") if b)
+        raise ParameterError(
+            "RK-P23",
+            f"the {name!r} parameter of {function}() must be a whole number{' ' + bounds if bounds else ''}; "
+            f"got {value!r} instead.",
+        )
+    return int(value)

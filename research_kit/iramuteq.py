@@ -50,6 +50,7 @@ import pandas as pd
 
 from ._io import atomic_write_text, read_text
 from .errors import InputFileError, ParameterError, check_option, did_you_mean
+from .tokens import bool_column, check_tokens, in_order, terms, word_mask
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -122,7 +123,7 @@ def read_iramuteq(path: str | Path, *, errors: Literal["raise", "collect"] = "ra
     --------
     >>> corpus = read_iramuteq("corpus_iramuteq.txt")   # doctest: +SKIP
     """
-    from .corpus import read_corpus
+    from .corpus import read_transcript
     from .readers.iramuteq import looks_like_iramuteq
 
     path = Path(path)
@@ -137,7 +138,7 @@ def read_iramuteq(path: str | Path, *, errors: Literal["raise", "collect"] = "ra
     if path.suffix.lower() != ".txt":
         raise InputFileError("RK-R15", f'an IRaMuTeQ corpus is a ".txt" file; this one is "{path.suffix}".',
                              path=path, hint="Rename it with the .txt extension.")
-    return read_corpus(path, errors=errors, languages=languages)
+    return read_transcript(path, errors=errors, languages=languages)
 
 
 def write_iramuteq(
@@ -254,15 +255,11 @@ def write_iramuteq(
 
 
 def _lemmatised(tokens: pd.DataFrame, turn_texts: pd.Series) -> pd.Series:
-    from .textstats import _bool, _check_tokens, _in_order
-
-    _check_tokens(tokens, ["doc_id", "turn", "token", "text", "lemma", "is_punct", "is_space"],
-                  function="write_iramuteq")
-    frame = _in_order(tokens)
-    frame = frame[~_bool(frame, "is_space")]
-    word = ~_bool(frame, "is_punct")
-    lemma = frame["lemma"].fillna(frame["text"].str.lower())
-    shown = lemma.where(word, frame["text"]).astype(str)
+    check_tokens(tokens, ["doc_id", "turn", "token", "text", "lemma", "is_punct", "is_space"],
+                 function="write_iramuteq")
+    frame = in_order(tokens)
+    frame = frame[~bool_column(frame, "is_space")]
+    shown = terms(frame, "lemma").where(word_mask(frame), frame["text"]).astype(str)
     joined = shown.groupby([frame["doc_id"].astype(object), frame["turn"]], sort=False).agg(" ".join)
     out = turn_texts.copy()
     out.loc[joined.index.intersection(out.index)] = joined.loc[joined.index.intersection(out.index)]

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from . import measures
-from .errors import ParameterError, check_option, did_you_mean
-from .textstats import _OF, _bool, _check_int, _check_tokens, _term_codes, _with_context, _word_mask
+from .errors import ParameterError, check_int, check_option, did_you_mean
+from .tokens import OF, Of, bool_column, check_tokens, term_codes, with_context, word_mask
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -34,7 +34,7 @@ def keyness(
     *,
     target: Filter,
     reference: Filter | None = None,
-    of: Literal["lemma", "text", "lower"] = "lemma",
+    of: Of = "lemma",
     corpus: Corpus | None = None,
     measure: Literal["log_likelihood", "chi_square", "log_ratio", "percent_diff", "lafon"] = "log_likelihood",
     min_count: int = 3,
@@ -138,14 +138,14 @@ def keyness(
     1    parc             0       -2.0
     """
     fn = "keyness"
-    check_option("of", of, _OF, function=fn)
+    check_option("of", of, OF, function=fn)
     check_option("measure", measure, MEASURES, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
-    min_count = _check_int(min_count, "min_count", function=fn, minimum=1)
+    min_count = check_int(min_count, "min_count", function=fn, minimum=1)
     needed = ["doc_id", "text", "lemma", "is_stop", "is_punct", "is_space"]
-    _check_tokens(tokens, needed, function=fn)
+    check_tokens(tokens, needed, function=fn)
     columns = _filter_columns(target, "target") + _filter_columns(reference, "reference")
-    frame = _with_context(tokens, columns, corpus, function=fn, parameter="target/reference", keep=needed)
+    frame = with_context(tokens, columns, corpus, function=fn, parameter="target/reference", keep=needed)
     in_target = _select(frame, target, "target")
     if reference is None:
         in_reference = ~in_target
@@ -159,7 +159,7 @@ def keyness(
                 f"(e.g. document {frame['doc_id'].iloc[int(np.argmax(both))]!r}).",
                 hint="Make the two filters exclusive, or leave reference=None to compare the target with the rest.",
             )
-    word = _word_mask(frame)
+    word = word_mask(frame)
     c = int((in_target & word).sum())
     d = int((in_reference & word).sum())
     for name, size, spec in (("target", c, target), ("reference", d, reference)):
@@ -170,8 +170,8 @@ def keyness(
                 hint="Check the filter's column and values (e.g. frame[column].unique()).")
     counted = word & (in_target | in_reference)
     if drop_stop:
-        counted &= ~_bool(frame, "is_stop")
-    term, names = _term_codes(frame, of)
+        counted &= ~bool_column(frame, "is_stop")
+    term, names = term_codes(frame, of)
     a = np.bincount(term[counted & in_target], minlength=len(names))
     b = np.bincount(term[counted & in_reference], minlength=len(names))
     keep = (a + b) >= min_count

@@ -8,13 +8,15 @@ text by character offsets, so the lines read exactly as the transcript does
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, check_option
-from .textstats import _OF, _bool, _check_documents, _check_int, _check_tokens, _in_order, _with_context
+from .errors import ParameterError, check_int, check_option
+from .tokens import (
+    OF, Of, bool_column, check_documents, check_tokens, doc_codes, in_order, run_starts, terms, with_context,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -34,7 +36,7 @@ def kwic(
     query: str,
     *,
     corpus: Corpus,
-    of: Literal["text", "lemma", "lower"] = "text",
+    of: Of = "text",
     window: int = 8,
     case_sensitive: bool = False,
     regex: bool = False,
@@ -105,10 +107,10 @@ def kwic(
     0   Bon, ben     il faudrait  qu'on se reparle.
     """
     fn = "kwic"
-    check_option("of", of, _OF, function=fn)
+    check_option("of", of, OF, function=fn)
     check_option("case_sensitive", case_sensitive, (True, False), function=fn)
     check_option("regex", regex, (True, False), function=fn)
-    window = _check_int(window, "window", function=fn, minimum=0)
+    window = check_int(window, "window", function=fn, minimum=0)
     if not isinstance(query, str) or not query.strip():
         raise ParameterError("RK-P28", f"the query of kwic() must be a non-empty string; got {query!r} instead.",
                              hint='For example kwic(tokens, "il faudrait", corpus=corpus).')
@@ -116,10 +118,10 @@ def kwic(
         raise ParameterError("RK-P24", f"the 'corpus' parameter of kwic() must be a Corpus; "
                                        f"got {type(corpus).__name__} instead.")
     needed = ["doc_id", "turn", "token", "text", "lemma", "is_space", "start_char", "end_char"]
-    _check_tokens(tokens, needed, function=fn)
-    frame = _in_order(tokens[needed])
-    frame = frame[~_bool(frame, "is_space")]
-    column = frame["text"] if of in ("text", "lower") else frame["lemma"].fillna(frame["text"].str.lower())
+    check_tokens(tokens, needed, function=fn)
+    frame = in_order(tokens[needed])
+    frame = frame[~bool_column(frame, "is_space")]
+    column = terms(frame, "lemma" if of == "lemma" else "text")  # "lower": folded below, with the query
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     forms = pd.Series(uniques, dtype=object).fillna("").map(lambda s: str(s).translate(_APOSTROPHES))
     fold = not case_sensitive or of == "lower"
@@ -140,11 +142,8 @@ def kwic(
         pieces = [(forms == w).to_numpy(dtype=bool) for w in words]
 
     n, k = len(frame), len(pieces)
-    doc = pd.factorize(frame["doc_id"], use_na_sentinel=False)[0]
-    turn = frame["turn"].to_numpy()
     # a run of tokens sharing document and turn; matches and contexts stay inside one
-    new = np.ones(n, dtype=bool)
-    new[1:] = (doc[1:] != doc[:-1]) | (turn[1:] != turn[:-1])
+    new = run_starts(doc_codes(frame), frame["turn"].to_numpy())
     run = np.cumsum(new)
     m = n - k + 1
     if m <= 0:
@@ -164,7 +163,7 @@ def kwic(
     ends = frame["end_char"].to_numpy(dtype=np.int64)
     matched = frame.iloc[first]
     if len(matched):
-        _check_documents(matched, corpus, function=fn)
+        check_documents(matched, corpus, function=fn)
     texts = {d: corpus.text(d) for d in pd.unique(matched["doc_id"].astype(object))}
     doc_ids = matched["doc_id"].astype(object).to_numpy()
     left, middle, right = [], [], []
@@ -182,7 +181,7 @@ def _result(matched: pd.DataFrame, corpus: Corpus, left: list[str], middle: list
             end: np.ndarray | None = None) -> pd.DataFrame:
     base = matched[["doc_id", "turn", "start_char"]].reset_index(drop=True)
     base["doc_id"] = base["doc_id"].astype("string")
-    base = _with_context(base.drop(columns=[c for c in ("speaker", "role") if c in base]), ["speaker", "role"],
+    base = with_context(base.drop(columns=[c for c in ("speaker", "role") if c in base]), ["speaker", "role"],
                          corpus, function="kwic")
     out = pd.DataFrame({
         "doc_id": base["doc_id"],

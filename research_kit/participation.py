@@ -47,7 +47,7 @@ from __future__ import annotations
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -58,7 +58,8 @@ from .corpus import Corpus
 from .errors import ParameterError, check_option
 from .measures import evenness, gini
 
-__all__ = ["participation", "floor", "turn_taking", "monologues", "FACILITATOR_PATTERN", "EXCERPT_WORDS"]
+__all__ = ["participation", "floor", "turn_taking", "monologues", "is_facilitator", "facilitator_roles",
+           "FACILITATOR_PATTERN", "EXCERPT_WORDS"]
 
 #: Roles counted as facilitators when neither the call nor the manifest names them
 #: (matched case-insensitively anywhere in the role): animateur, animatrice,
@@ -85,17 +86,19 @@ _NA = "\x00NA"  # stands for a missing role while grouping; never returned
 # shared preparation
 
 
-def _prepare(corpus: Corpus | pd.DataFrame, function: str) -> tuple[pd.DataFrame, pd.DataFrame, Mapping[str, Any], str]:
-    """Turns in document order with a ``_dur`` column, the documents, manifest and title."""
+def _prepare(corpus: Corpus | pd.DataFrame,
+             function: str) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...] | None, str]:
+    """Turns in document order with a ``_dur`` column, the documents, facilitator roles and title."""
     if isinstance(corpus, Corpus):
-        turns, documents, manifest, title = corpus.turns, corpus.documents, corpus.manifest, corpus.title
+        turns, documents, title = corpus.turns, corpus.documents, corpus.title
+        named = corpus.manifest.facilitator_roles
     else:
         turns = schemas.validate_frame(corpus, schemas.TURNS, argument=f"the 'corpus' argument of {function}()")
         ids = list(dict.fromkeys(turns["doc_id"].astype("string").tolist()))
         documents = pd.DataFrame({"doc_id": pd.Series(ids, dtype="string"),
                                   "title": pd.Series(ids, dtype="string"),
                                   "date": pd.Series(pd.NaT, index=range(len(ids)), dtype="datetime64[ns]")})
-        manifest, title = {}, "corpus"
+        named, title = None, "corpus"
     order = list(dict.fromkeys(documents["doc_id"].astype("string").tolist()
                                + turns["doc_id"].astype("string").tolist()))
     turns = turns.copy()
@@ -110,7 +113,7 @@ def _prepare(corpus: Corpus | pd.DataFrame, function: str) -> tuple[pd.DataFrame
     turns["_dur"] = dur.where(dur >= 0)
     turns["_in_timed"] = (turns.groupby("doc_id", sort=False)["_dur"].transform("count") > 0).astype(bool)
     turns["n_words"] = turns["n_words"].astype("int64")
-    return turns, documents, manifest, title
+    return turns, documents, named, title
 
 
 def _group_key(turns: pd.DataFrame, by: str) -> pd.Series:
@@ -279,14 +282,10 @@ def _normalise_role(role: str) -> str:
     return unicodedata.normalize("NFC", str(role)).strip().casefold()
 
 
-def _facilitator_roles(value: Any, manifest: Mapping[str, Any]) -> list[str] | None:
-    """The named facilitator roles (argument, else manifest), or None for the default pattern."""
-    source = "the 'facilitator_roles' parameter of floor()"
+def _facilitator_roles(value: Any, default: tuple[str, ...] | None) -> list[str] | None:
+    """The named facilitator roles (argument, else the manifest's), or None for the default pattern."""
     if value is None:
-        value = manifest.get("facilitator_roles")
-        source = "the manifest's `facilitator_roles:`"
-        if value is None:
-            return None
+        return None if default is None else list(default)
     if isinstance(value, str):
         return [value]
     if isinstance(value, Iterable) and not isinstance(value, Mapping):
@@ -295,21 +294,47 @@ def _facilitator_roles(value: Any, manifest: Mapping[str, Any]) -> list[str] | N
             return roles
     raise ParameterError(
         "RK-P51",
-        f"{source} must be a list of role names; got {value!r} instead.",
+        f"the 'facilitator_roles' parameter of floor() must be a list of role names; got {value!r} instead.",
         hint='Write the roles as they appear in the manifest, e.g. ["animatrice", "co-animateur"].',
     )
 
 
-def _is_facilitator(roles: pd.Series, named: list[str] | None) -> pd.Series:
-    """Whether each turn's role is a facilitator role (NA roles never are)."""
+def is_facilitator(roles: pd.Series, named: Sequence[str] | None = None) -> pd.Series:
+    """Whether each role is a facilitator role: one of ``named``, else one matching :data:`FACILITATOR_PATTERN`.
+
+    The one rule for who facilitates, used by :func:`floor` and by the briefs. Roles
+    are compared case-insensitively, with Unicode normalised; NA roles never are.
+
+    Parameters
+    ----------
+    roles
+        A column of roles (a turns frame's ``role``).
+    named
+        The corpus's facilitator roles (a manifest's ``facilitator_roles``), or ``None``
+        to recognise them by name; ``[]`` means nobody facilitates.
+
+    Examples
+    --------
+    >>> is_facilitator(pd.Series(["Animatrice", "habitante", None])).tolist()
+    [True, False, False]
+    >>> is_facilitator(pd.Series(["animatrice", "élue"]), ["élue"]).tolist()
+    [False, True]
+    """
+    roles = pd.Series(roles)
     present = roles.notna()
     text = roles.astype(object).where(present, "")
     if named is None:
-        hit = text.map(lambda r: bool(FACILITATOR_PATTERN.search(unicodedata.normalize("NFC", r))))
+        hit = text.map(lambda r: bool(FACILITATOR_PATTERN.search(unicodedata.normalize("NFC", str(r)))))
     else:
         wanted = {_normalise_role(r) for r in named}
         hit = text.map(lambda r: _normalise_role(r) in wanted)
     return (hit & present).astype(bool)
+
+
+def facilitator_roles(roles: Iterable[Any], named: Sequence[str] | None = None) -> set[str]:
+    """The facilitator roles among ``roles`` (see :func:`is_facilitator`)."""
+    present = pd.Series(list(dict.fromkeys(r for r in roles if not pd.isna(r))), dtype=object)
+    return set(present[is_facilitator(present, named)].astype(str)) if len(present) else set()
 
 
 def _floor_row(t: pd.DataFrame, fac: pd.Series, by: str) -> dict[str, Any]:
@@ -452,9 +477,9 @@ def floor(
     """
     check_option("by", by, ("speaker", "role"), function="floor")
     check_option("over", over, ("document", "corpus"), function="floor")
-    turns, documents, manifest, title = _prepare(corpus, "floor")
-    named = _facilitator_roles(facilitator_roles, manifest)
-    fac = _is_facilitator(turns["role"], named)
+    turns, documents, default_roles, title = _prepare(corpus, "floor")
+    named = _facilitator_roles(facilitator_roles, default_roles)
+    fac = is_facilitator(turns["role"], named)
 
     info = documents.set_index(documents["doc_id"].astype("string"))
     doc_ids = list(dict.fromkeys(documents["doc_id"].astype("string").tolist() + turns["doc_id"].tolist()))

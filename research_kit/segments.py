@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .corpus import Corpus, _WORD_RE
+from .corpus import WORD_RE, Corpus
 from .errors import ParameterError, check_option
 from .schemas import TOKENS, validate_frame
 
@@ -63,7 +63,7 @@ def units(corpus: Corpus, *, unit: Unit = "turn", tokens: pd.DataFrame | None = 
             raise ParameterError("RK-P41", f"size must be a positive number of words; got {size}.")
         rows = []
         for doc_id, turn, start, text in zip(t["doc_id"], t["turn"], t["start_char"], t["text"]):
-            spans = [m.span() for m in _WORD_RE.finditer(text)]
+            spans = [m.span() for m in WORD_RE.finditer(text)]
             for i in range(0, len(spans), size):
                 chunk = spans[i:i + size]
                 rows.append((doc_id, turn, start + chunk[0][0], start + chunk[-1][1]))

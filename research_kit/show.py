@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .blocks import MIME, check_block
-from .i18n import column
+from .i18n import column, t
 
 _NOTE = re.compile(r"\[[^\]\n]{1,40}\]")  # a transcriber's [rires], [inaudible]: not words to quote
 
@@ -133,7 +133,7 @@ def quotes(frame: pd.DataFrame, *, theme: str | None = None, lang: str = "fr") -
 
     A speaker the transcript does not name (``?``) is shown as such, in ``lang``.
     """
-    unnamed = "locuteur·rice non identifié·e" if lang == "fr" else "unidentified speaker"
+    unnamed = t("show.unnamed_speaker", lang)
     out = []
     for r in frame.to_dict("records"):
         if str(r.get("speaker")) == "?":

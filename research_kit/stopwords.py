@@ -113,17 +113,23 @@ def stop_words(lang: str) -> frozenset[str]:
         spacy_list = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
     except ImportError:
         spacy_list = set()
-    return frozenset(_norm(w) for w in spacy_list) | FILLERS.get(lang, frozenset())
+    return frozenset(normalise_word(w) for w in spacy_list) | FILLERS.get(lang, frozenset())
 
 
-def _norm(word: str) -> str:
+def normalise_word(word: str) -> str:
+    """A stop-word entry as lists compare them: lower case, typographic apostrophe (’) made straight.
+
+    >>> normalise_word("Aujourd’hui")
+    "aujourd'hui"
+    """
     return word.lower().replace("’", "'")
+
 
 
 def split_marker(entry: str) -> tuple[str, ...]:
     """How spaCy tokenises a marker: on spaces and after an inner apostrophe (``t'sais`` -> ``t'``, ``sais``)."""
     parts: list[str] = []
-    for word in _norm(entry).split():
+    for word in normalise_word(entry).split():
         while "'" in word[:-1]:
             head, tail = word.split("'", 1)
             parts.append(head + "'")

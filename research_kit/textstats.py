@@ -3,25 +3,13 @@
 Every function takes the tokens frame that ``annotate(corpus)`` returns (see
 ``schemas.TOKENS``) and returns a new tidy DataFrame; the tokens are never modified.
 
-Conventions shared by the text-analysis verbs (``frequencies``, ``ngrams``,
-``lexical_diversity``, ``dispersion``, ``keyness``, ``collocations``, ``kwic``):
-
-Terms
-    ``of="lemma"`` counts lemmas (lower-cased by the annotator; a missing lemma
-    falls back to the lower-cased text), ``of="text"`` the tokens as written,
-    ``of="lower"`` the lower-cased tokens.
-Words
-    Punctuation and white-space tokens are never counted. A group's or a part's
-    *size* is its number of words: every other token, stop words included. So a
-    term's share, rate per 10,000 words or keyness does not change with
-    ``drop_stop``, which only chooses which terms are listed.
-Context columns
-    ``by=``, ``across=`` and filters may name a column the tokens frame lacks:
-    ``speaker`` and ``role`` (or any column of ``corpus.turns``), looked up by
-    ``doc_id`` and ``turn``, and any document variable (``site``, ``project``…)
-    or column of ``corpus.documents``, looked up by ``doc_id``. Pass ``corpus=``,
-    the :class:`~research_kit.corpus.Corpus` the tokens were annotated from. A
-    missing value (a turn without a role) forms a group of its own.
+The conventions shared by the verbs over a tokens frame (what a term is, what
+counts as a word, how ``by=`` finds ``speaker``, ``role`` or a document variable
+through ``corpus=``) are those of :mod:`research_kit.tokens`, whose toolkit they use.
+In short: punctuation and white space are never counted, and a group's or a part's
+*size* is its number of words, stop words included, so a term's share, rate per
+10,000 words or keyness does not change with ``drop_stop``, which only chooses which
+terms are listed.
 
 Error codes (all :class:`~research_kit.errors.ParameterError` unless noted):
 
@@ -36,217 +24,26 @@ Error codes (all :class:`~research_kit.errors.ParameterError` unless noted):
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, SchemaError, check_option, did_you_mean
+from .errors import ParameterError, check_int, check_option
+from .tokens import (
+    OF, Of, as_term, bool_column, check_columns, check_tokens, doc_codes, empty_result, group_codes,
+    grouped_result, in_order, run_starts, term_codes, with_context, word_mask,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
 
 __all__ = ["frequencies", "ngrams", "lexical_diversity", "dispersion"]
 
-Of = Literal["lemma", "text", "lower"]
-_OF = ("lemma", "text", "lower")
-
 
 # ---------------------------------------------------------------------------
-# shared helpers (also used by keyness, kwic and collocations)
-
-
-def _check_tokens(tokens: object, needed: Sequence[str], *, function: str) -> pd.DataFrame:
-    """Check that ``tokens`` is a DataFrame with the columns ``function`` needs."""
-    if not isinstance(tokens, pd.DataFrame):
-        raise SchemaError(
-            "RK-S02",
-            f"the 'tokens' argument of {function}() must be a tokens DataFrame (from annotate(corpus)); "
-            f"got {type(tokens).__name__}.",
-        )
-    missing = [c for c in needed if c not in tokens.columns]
-    if missing:
-        raise SchemaError(
-            "RK-S01",
-            f"the 'tokens' argument of {function}() is not a tokens frame: it lacks the column(s) "
-            f"{', '.join(missing)}.",
-            hint="Pass the frame that annotate(corpus) returns (see docs/frames.md, 'tokens').",
-        )
-    return tokens
-
-
-def _column_list(value: object, name: str, *, function: str, allow_none: bool = True) -> list[str]:
-    """``None`` / ``"col"`` / ``["a", "b"]`` -> a list of column names."""
-    if value is None and allow_none:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
-        if len(set(value)) != len(value):
-            raise ParameterError("RK-P22", f"the {name!r} parameter of {function}() names a column twice: {list(value)!r}.")
-        return list(value)
-    expected = "a column name or a list of column names" + (", or None" if allow_none else "")
-    raise ParameterError(
-        "RK-P22",
-        f"the {name!r} parameter of {function}() must be {expected}; got {value!r} instead.",
-        hint='For example by="speaker" or by=["doc_id", "role"].',
-    )
-
-
-def _check_int(value: object, name: str, *, function: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ParameterError(
-            "RK-P23",
-            f"the {name!r} parameter of {function}() must be a whole number >= {minimum}; got {value!r} instead.",
-        )
-    return int(value)
-
-
-def _with_context(tokens: pd.DataFrame, columns: Sequence[str], corpus: Corpus | None, *,
-                  function: str, parameter: str = "by", keep: Sequence[str] | None = None) -> pd.DataFrame:
-    """Return ``tokens`` with the context ``columns`` it lacks attached from ``corpus``.
-
-    Turn columns (``speaker``, ``role``…) are looked up by ``doc_id`` and ``turn``,
-    document columns (variables such as ``site``) by ``doc_id``. The input is not
-    modified. With ``keep``, the result holds only those token columns and
-    ``columns``, so that later row selections copy no more than needed.
-    """
-    missing = [c for c in dict.fromkeys(columns) if c not in tokens.columns]
-    frame = tokens
-    if keep is not None:
-        frame = tokens[list(dict.fromkeys([*keep, *(c for c in columns if c in tokens.columns)]))]
-    if not missing:
-        return frame
-    if corpus is None:
-        col = missing[0]
-        raise ParameterError(
-            "RK-P20",
-            f"{function}() was asked to use the column {col!r} ({parameter}=), which the tokens frame does not have.",
-            hint=f"Pass corpus= (the Corpus the tokens were annotated from) so that {col!r} is looked up in "
-            "corpus.turns (speaker, role) or corpus.documents (document variables).",
-        )
-    turn_cols = [c for c in missing if c in corpus.turns.columns and c not in ("doc_id", "turn")]
-    doc_cols = [c for c in missing if c not in turn_cols and c in corpus.documents.columns and c != "doc_id"]
-    unknown = [c for c in missing if c not in turn_cols and c not in doc_cols]
-    if unknown:
-        known = sorted(set(tokens.columns) | set(corpus.turns.columns) | set(corpus.documents.columns))
-        raise ParameterError(
-            "RK-P21",
-            f"{function}() cannot find the column {unknown[0]!r} ({parameter}=) in the tokens, corpus.turns "
-            f"or corpus.documents.{did_you_mean(unknown[0], known)}",
-            hint=f"Available columns: {', '.join(known)}.",
-        )
-    # documents: factorise the tokens' doc_id once, then work on small integer codes
-    doc_code, doc_values = pd.factorize(tokens["doc_id"], use_na_sentinel=False)
-    doc_values = pd.Index(np.asarray(doc_values, dtype=object))
-    corpus_docs = pd.Index(corpus.documents["doc_id"].astype(object))
-    position = corpus_docs.get_indexer(doc_values)
-    if (position < 0).any():
-        _check_documents(tokens, corpus, function=function)
-    added: dict[str, object] = {}
-    if turn_cols:
-        _check_tokens(tokens, ["turn"], function=function)
-        turns = corpus.turns
-        span = int(max(turns["turn"].max() if len(turns) else 0, tokens["turn"].max() if len(tokens) else 0)) + 1
-        turn_doc = corpus_docs.get_indexer(turns["doc_id"].astype(object))
-        turn_key = pd.Index(turn_doc.astype(np.int64) * span + turns["turn"].to_numpy(dtype=np.int64))
-        token_key = position[doc_code].astype(np.int64) * span + tokens["turn"].to_numpy(dtype=np.int64)
-        where = turn_key.get_indexer(token_key)
-        for col in turn_cols:  # -1 (a turn the corpus lacks) becomes a missing value
-            added[col] = pd.Series(turns[col].array.take(where, allow_fill=True), index=tokens.index)
-    for col in doc_cols:
-        added[col] = pd.Series(corpus.documents[col].array.take(position[doc_code], allow_fill=True),
-                               index=tokens.index)
-    return frame.assign(**added)
-
-
-def _check_documents(tokens: pd.DataFrame, corpus: Corpus, *, function: str) -> None:
-    """``RK-P27`` when the tokens come from documents the corpus does not hold."""
-    ours = pd.unique(tokens["doc_id"].astype(object))
-    known = set(corpus.documents["doc_id"].astype(object))
-    stray = [d for d in ours if d not in known]
-    if stray:
-        raise ParameterError(
-            "RK-P27",
-            f"the tokens passed to {function}() come from the document {stray[0]!r}, which the corpus does not hold"
-            f"{did_you_mean(stray[0], known)}.",
-            hint="Pass the corpus the tokens were annotated from (annotate(corpus) -> tokens).",
-        )
-
-
-def _bool(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return frame[column].to_numpy(dtype=bool, na_value=False)
-
-
-def _word_mask(frame: pd.DataFrame) -> np.ndarray:
-    """True for the tokens that count as words: not punctuation, not white space."""
-    return ~(_bool(frame, "is_punct") | _bool(frame, "is_space"))
-
-
-def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """The tokens in document order (documents as they first appear, then ``token``)."""
-    doc_codes, _ = pd.factorize(frame["doc_id"], use_na_sentinel=False)
-    token = frame["token"].to_numpy()
-    same_doc = doc_codes[1:] == doc_codes[:-1]
-    if (np.diff(doc_codes) >= 0).all() and (token[1:][same_doc] > token[:-1][same_doc]).all():
-        return frame
-    order = np.lexsort((token, doc_codes))
-    return frame.iloc[order]
-
-
-def _terms(frame: pd.DataFrame, of: str) -> pd.Series:
-    """The term of each token, as ``of`` asks."""
-    if of == "text":
-        return frame["text"]
-    if of == "lower":
-        return frame["text"].str.lower()
-    lemma = frame["lemma"]
-    if lemma.isna().any():
-        lemma = lemma.fillna(frame["text"].str.lower())
-    return lemma
-
-
-def _term_codes(frame: pd.DataFrame, of: str) -> tuple[np.ndarray, np.ndarray]:
-    """Integer code of each token's term, and the terms (an object array) they index."""
-    column = frame["lemma"] if of == "lemma" else frame["text"]
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
-    if (codes < 0).any():  # a missing lemma (or text): fall back, see _terms
-        return _term_codes_slow(frame, of)
-    if of == "lower":  # lower the distinct forms only, then merge forms that now coincide
-        lowered = pd.Series(uniques, dtype="string").str.lower()
-        remap, uniques = pd.factorize(lowered)
-        codes = remap[codes]
-        uniques = np.asarray(uniques, dtype=object)
-    return codes.astype(np.int64, copy=False), uniques
-
-
-def _term_codes_slow(frame: pd.DataFrame, of: str) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(_terms(frame, of).fillna(""))
-    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
-
-
-def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Code of each row's group (sorted, missing values last) and the groups' keys."""
-    if not by:
-        return np.zeros(len(frame), dtype=np.int64), pd.DataFrame(index=range(1))
-    keys = []
-    codes = np.zeros(len(frame), dtype=np.int64)
-    for col in by:
-        c, uniques = pd.factorize(frame[col], sort=True, use_na_sentinel=False)
-        keys.append(pd.Series(uniques, name=col))
-        codes = codes * len(uniques) + c
-    dense, combos = pd.factorize(codes, sort=True)
-    table = pd.DataFrame(index=range(len(combos)))
-    rest = combos.astype(np.int64)
-    for key in reversed(keys):
-        n = len(key)
-        values = key.take(rest % n).reset_index(drop=True)
-        table.insert(0, key.name, values.astype(frame[key.name].dtype) if len(values) else values)
-        rest = rest // n
-    return dense.astype(np.int64), table
+# counting helpers of this module's verbs
 
 
 def _dense_counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -261,24 +58,12 @@ def _doc_freq(pair: np.ndarray, doc: np.ndarray, n_docs: int, pairs: np.ndarray)
     return pd.Series(n_seen, index=seen).reindex(pairs).to_numpy()
 
 
-def _assemble(keys: pd.DataFrame, group: np.ndarray, columns: dict[str, object]) -> pd.DataFrame:
-    """A result frame: the group key columns of each row, then ``columns``."""
-    out = keys.take(group).reset_index(drop=True) if len(keys.columns) else pd.DataFrame(index=range(len(group)))
-    for name, values in columns.items():
-        out[name] = values
-    return out
-
-
 def _rank_and_sort(frame: pd.DataFrame, by: list[str], term: str) -> pd.DataFrame:
     """Add ``rank`` (1 = most frequent in its group, ties share the best rank) and sort."""
     group = frame.groupby(by, sort=False, dropna=False)["count"] if by else frame["count"]
     frame["rank"] = group.rank(method="min", ascending=False).astype("int64")
     frame = frame.sort_values([*by, "rank", term], kind="stable", na_position="last").reset_index(drop=True)
     return frame
-
-
-def _empty(columns: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
 
 
 # ---------------------------------------------------------------------------
@@ -348,24 +133,24 @@ def frequencies(
     0  projet      2  0.666667     1
     """
     fn = "frequencies"
-    check_option("of", of, _OF, function=fn)
+    check_option("of", of, OF, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
-    by = _column_list(by, "by", function=fn)
-    min_count = _check_int(min_count, "min_count", function=fn, minimum=1)
+    by = check_columns(by, "by", function=fn)
+    min_count = check_int(min_count, "min_count", function=fn, minimum=1)
     needed = ["doc_id", "text", "lemma", "is_stop", "is_punct", "is_space"]
-    _check_tokens(tokens, needed, function=fn)
-    frame = _with_context(tokens, by, corpus, function=fn, keep=needed)
-    word = _word_mask(frame)
+    check_tokens(tokens, needed, function=fn)
+    frame = with_context(tokens, by, corpus, function=fn, keep=needed)
+    word = word_mask(frame)
     if not word.any():
-        return _empty({**{c: frame[c].dtype for c in by}, "term": "string", "count": "int64", "share": "float64",
+        return empty_result({**{c: frame[c].dtype for c in by}, "term": "string", "count": "int64", "share": "float64",
                        "per_10k": "float64", "rank": "int64", "doc_freq": "int64"})
     # codes over the whole frame, then masks on the integer arrays: selecting rows of
     # string columns would cost more than all the counting
-    group, keys = _group_codes(frame, by)
+    group, keys = group_codes(frame, by)
     size = np.bincount(group[word], minlength=len(keys))
-    term, names = _term_codes(frame, of)
-    doc = pd.factorize(frame["doc_id"], use_na_sentinel=False)[0].astype(np.int64)
-    keep = word & ~_bool(frame, "is_stop") if drop_stop else word
+    term, names = term_codes(frame, of)
+    doc = doc_codes(frame)
+    keep = word & ~bool_column(frame, "is_stop") if drop_stop else word
     group, term, doc = group[keep], term[keep], doc[keep]
     n_terms, n_docs = len(names), int(doc.max()) + 1 if len(doc) else 1
     pair = group * n_terms + term
@@ -374,7 +159,7 @@ def frequencies(
     keep = count >= min_count
     pairs, count, doc_freq = pairs[keep], count[keep], doc_freq[keep]
     g = pairs // n_terms
-    out = _assemble(keys, g, {
+    out = grouped_result(keys, g, {
         "term": pd.array(names[pairs % n_terms], dtype="string"),
         "count": count.astype("int64"),
         "share": count / size[g],
@@ -451,37 +236,36 @@ def ngrams(
     0  prise de parole      1
     """
     fn = "ngrams"
-    check_option("of", of, _OF, function=fn)
+    check_option("of", of, OF, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
-    n = _check_int(n, "n", function=fn, minimum=1)
-    min_count = _check_int(min_count, "min_count", function=fn, minimum=1)
-    by = _column_list(by, "by", function=fn)
+    n = check_int(n, "n", function=fn, minimum=1)
+    min_count = check_int(min_count, "min_count", function=fn, minimum=1)
+    by = check_columns(by, "by", function=fn)
     needed = ["doc_id", "turn", "sentence", "token", "text", "lemma", "is_stop", "is_punct", "is_space"]
-    _check_tokens(tokens, needed, function=fn)
-    frame = _with_context(tokens, by, corpus, function=fn, keep=needed)
-    frame = _in_order(frame)
+    check_tokens(tokens, needed, function=fn)
+    frame = with_context(tokens, by, corpus, function=fn, keep=needed)
+    frame = in_order(frame)
     columns = {**{c: frame[c].dtype for c in by}, "ngram": "string", "count": "int64", "share": "float64",
                "rank": "int64", "doc_freq": "int64"}
-    visible = ~_bool(frame, "is_space")  # white space is skipped, as if absent
+    visible = ~bool_column(frame, "is_space")  # white space is skipped, as if absent
     if not visible.any():
-        return _empty(columns)
-    group, keys = _group_codes(frame, by)
-    term, names = _term_codes(frame, of)
-    doc = pd.factorize(frame["doc_id"], use_na_sentinel=False)[0].astype(np.int64)[visible]
+        return empty_result(columns)
+    group, keys = group_codes(frame, by)
+    term, names = term_codes(frame, of)
+    doc = doc_codes(frame)[visible]
     turn = frame["turn"].to_numpy()[visible]
     sentence = frame["sentence"].to_numpy()[visible]
-    stop = _bool(frame, "is_stop")[visible]
+    stop = bool_column(frame, "is_stop")[visible]
     group, term = group[visible], term[visible]
-    breaker = _bool(frame, "is_punct")[visible] | (stop if drop_stop else False)
-    new = np.ones(len(doc), dtype=bool)
-    new[1:] = (doc[1:] != doc[:-1]) | (turn[1:] != turn[:-1]) | (sentence[1:] != sentence[:-1])
+    breaker = bool_column(frame, "is_punct")[visible] | (stop if drop_stop else False)
+    new = run_starts(doc, turn, sentence)
     segment = np.cumsum(new | breaker)
     # a breaker opens a segment of its own, then goes: the words on each side end up apart
     keep = ~breaker
     segment, group, term, doc, stop = segment[keep], group[keep], term[keep], doc[keep], stop[keep]
     m = len(term) - n + 1
     if m <= 0:
-        return _empty(columns)
+        return empty_result(columns)
     start = np.arange(m)
     valid = segment[start] == segment[start + n - 1]  # segments are contiguous runs
     if not drop_stop:
@@ -491,7 +275,7 @@ def ngrams(
         valid &= ~all_stop
     start = start[valid]
     if not len(start):
-        return _empty(columns)
+        return empty_result(columns)
     # one integer per distinct sequence, re-densified at each step so it never overflows
     key = np.zeros(len(start), dtype=np.int64)
     for j in range(n):
@@ -512,14 +296,14 @@ def ngrams(
     for j in range(1, n):
         label = label + " " + pd.Series(words[j], dtype=object)
     keep = count >= min_count
-    out = _assemble(keys, gp[keep], {
+    out = grouped_result(keys, gp[keep], {
         "ngram": pd.array(label.to_numpy()[keep], dtype="string"),
         "count": count[keep].astype("int64"),
         "share": count[keep] / per_group[gp[keep]],
         "doc_freq": doc_freq[keep].astype("int64"),
     })
     if out.empty:
-        return _empty(columns)
+        return empty_result(columns)
     out = _rank_and_sort(out, by, "ngram")
     return out[[*by, "ngram", "count", "share", "rank", "doc_freq"]]
 
@@ -593,20 +377,20 @@ def lexical_diversity(
     0     d1       3      2  0.666667   0.75
     """
     fn = "lexical_diversity"
-    check_option("of", of, _OF, function=fn)
-    by = _column_list(by, "by", function=fn)
-    window = _check_int(window, "window", function=fn, minimum=1)
+    check_option("of", of, OF, function=fn)
+    by = check_columns(by, "by", function=fn)
+    window = check_int(window, "window", function=fn, minimum=1)
     needed = ["doc_id", "token", "text", "lemma", "is_punct", "is_space"]
-    _check_tokens(tokens, needed, function=fn)
-    frame = _with_context(tokens, by, corpus, function=fn, keep=needed)
-    frame = _in_order(frame)
+    check_tokens(tokens, needed, function=fn)
+    frame = with_context(tokens, by, corpus, function=fn, keep=needed)
+    frame = in_order(frame)
     columns = {**{c: frame[c].dtype for c in by}, "tokens": "int64", "types": "int64", "ttr": "float64",
                "mattr": "float64"}
-    word = _word_mask(frame)
+    word = word_mask(frame)
     if not word.any():
-        return _empty(columns)
-    group, keys = _group_codes(frame, by)
-    term, names = _term_codes(frame, of)
+        return empty_result(columns)
+    group, keys = group_codes(frame, by)
+    term, names = term_codes(frame, of)
     group, term = group[word], term[word]
     n_groups = len(keys)
     size = np.bincount(group, minlength=n_groups)
@@ -728,31 +512,31 @@ def dispersion(
     0  vote      3      2         1.0  0.0
     """
     fn = "dispersion"
-    check_option("of", of, _OF, function=fn)
+    check_option("of", of, OF, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
-    across = _column_list(across, "across", function=fn, allow_none=False)
-    min_count = _check_int(min_count, "min_count", function=fn, minimum=1)
+    across = check_columns(across, "across", function=fn, allow_none=False)
+    min_count = check_int(min_count, "min_count", function=fn, minimum=1)
     wanted = _term_list(terms, of, function=fn)
     needed = ["doc_id", "text", "lemma", "is_stop", "is_punct", "is_space"]
-    _check_tokens(tokens, needed, function=fn)
-    frame = _with_context(tokens, across, corpus, function=fn, parameter="across", keep=needed)
-    word = _word_mask(frame)
+    check_tokens(tokens, needed, function=fn)
+    frame = with_context(tokens, across, corpus, function=fn, parameter="across", keep=needed)
+    word = word_mask(frame)
     if not word.any():
-        result = _empty({"term": "string", "count": "int64", "range": "int64", "juilland_d": "float64",
+        result = empty_result({"term": "string", "count": "int64", "range": "int64", "juilland_d": "float64",
                          "dp": "float64"})
         if wanted is None:
             return result
         return result.set_index("term").reindex(pd.Index(wanted, dtype="string")).rename_axis("term").reset_index(
             ).assign(count=0, range=0).astype({"count": "int64", "range": "int64"})
-    part, _ = _group_codes(frame, across)
+    part, _ = group_codes(frame, across)
     part = pd.factorize(part[word])[0].astype(np.int64)  # parts that hold at least one word
     n_parts = int(part.max()) + 1
     size = np.bincount(part, minlength=n_parts).astype(float)
     share = size / size.sum()
-    term, names = _term_codes(frame, of)
+    term, names = term_codes(frame, of)
     term = term[word]
     if wanted is None and drop_stop:
-        keep = ~_bool(frame, "is_stop")[word]
+        keep = ~bool_column(frame, "is_stop")[word]
         part, term = part[keep], term[keep]
     pairs, count = _dense_counts(term * n_parts + part)
     t, p = pairs // n_parts, pairs % n_parts
@@ -795,5 +579,5 @@ def _term_list(terms: object, of: str, *, function: str) -> list[str] | None:
             "RK-P22",
             f"the 'terms' parameter of {function}() must be a term, a list of terms or None; got {terms!r} instead.",
         )
-    out = [t.lower() for t in terms] if of in ("lemma", "lower") else list(terms)
+    out = [as_term(t, of) for t in terms]
     return list(dict.fromkeys(out))

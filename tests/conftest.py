@@ -1,17 +1,15 @@
+"""Fixtures shared by the tests. Constants and builders live in tests/helpers.py."""
+
 from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).parent.parent
+# ROOT is re-exported only for the test files that still import it from here; import from
+# tests.helpers instead (tests/test_architecture.py lists the files that do not yet).
+from tests.helpers import DATA, ROOT  # noqa: F401
 
 
 @pytest.fixture
 def data() -> Path:
+    """The folder of small input files, ``tests/data``."""
     return DATA
-
-
-def read(path: Path) -> str:
-    from research_kit._io import read_text
-
-    return read_text(path)[0]

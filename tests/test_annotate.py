@@ -15,7 +15,7 @@ from research_kit.annotate import annotate
 from research_kit.errors import ParameterError, ResearchKitError
 from research_kit.schemas import TOKENS
 from research_kit.stopwords import FILLERS, mark_stops, split_marker, stop_words
-from tests.conftest import DATA, ROOT
+from tests.helpers import DATA, ROOT
 
 A = importlib.import_module("research_kit.annotate")  # the module, even if the package re-exports the verb
 
@@ -319,7 +319,7 @@ def test_cache_in_another_folder_or_none(french, tmp_path):
     assert not (french / ".research_kit").exists()
     annotate(corpus, cache=False)
     assert not (french / ".research_kit").exists()
-    in_memory = replace(corpus, root=None)
+    in_memory = replace(corpus, root=None, cache_dir=None)
     pd.testing.assert_frame_equal(annotate(in_memory), tokens)
     assert not (french / ".research_kit").exists()
 

@@ -25,7 +25,6 @@ from research_kit._io import file_hash
 from research_kit.anonymise import (
     REPLACEMENTS,
     carry_codings,
-    check_publishable,
     leaks,
     pseudonymise,
     read_names,
@@ -33,14 +32,14 @@ from research_kit.anonymise import (
     replacement_pairs,
     reveal,
     unpseudonymise,
-    write_pseudonymised,
     write_report,
 )
+from research_kit.anonymise.folder import check_publishable, write_pseudonymised
 from research_kit.coding import read_codings, write_codings
 from research_kit.corpus import build_corpus
 from research_kit.errors import PseudonymisationError
 from research_kit.schemas import CODINGS, TURN_SEPARATOR
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 HERE = DATA / "anonymise"
 NAMES = HERE / "names.txt"
@@ -76,7 +75,7 @@ def everything(corpus) -> str:
     parts += docs["path"].astype(str).tolist() + corpus.turns["speaker"].astype(str).tolist()
     for var in corpus.variables:
         parts += docs[var].dropna().astype(str).tolist()
-    parts += [json.dumps(dict(corpus.manifest), ensure_ascii=False, default=str)]
+    parts += [json.dumps(corpus.manifest.to_dict(), ensure_ascii=False, default=str)]
     return "\n".join(parts)
 
 
@@ -144,9 +143,9 @@ def test_names_in_titles_doc_ids_paths_and_variables_are_replaced(run):
 
 def test_the_manifest_says_pseudonymised_and_keeps_identities(run):
     manifest = run["pseudo"].manifest
-    assert manifest["pseudonymised"] is True and manifest["identities"] is True
-    assert set(manifest["roles"]) == set(run["pseudo"].turns["speaker"]) - {"?", "Participant·e 1"}  # no role
-    assert "documents" not in manifest and run["pseudo"].root is None
+    assert manifest.pseudonymised is True and manifest.identities is True
+    assert set(manifest.roles) == set(run["pseudo"].turns["speaker"]) - {"?", "Participant·e 1"}  # no role
+    assert not manifest.documents and run["pseudo"].root is None
 
 
 def test_speakers_get_role_aware_pseudonyms_numbered_by_first_appearance(run):
@@ -210,7 +209,7 @@ def test_keep_list_words_are_untouched(run):
 def test_leaks_finds_nothing_in_the_pseudonymised_corpus(run, tmp_path):
     assert leaks(everything(run["pseudo"]), run["key"]) == []
     folder = tmp_path / "out"
-    from research_kit.corpus import write_corpus
+    from research_kit.project import write_corpus
 
     write_corpus(run["pseudo"], folder)
     assert leaks(folder, run["key"]) == []
@@ -455,7 +454,7 @@ def test_write_pseudonymised_writes_a_corpus_codings_and_a_private_report(run, t
     report = tmp_path / "private" / "key.json.replacements.csv"
     assert stat.S_IMODE(report.stat().st_mode) == 0o600 and stat.S_IMODE(key.stat().st_mode) == 0o600
     written = read_corpus(out)
-    assert written.manifest["pseudonymised"] is True and written.manifest["identities"] is True
+    assert written.manifest.pseudonymised is True and written.manifest.identities is True
     check_publishable(written)
     assert sorted(written.doc_ids) == ["atelier-bxl", "entretien-mediatrice-1", "meeting-en"]
     files = [p for p in out.rglob("*") if p.is_file()]
@@ -589,10 +588,10 @@ def test_leaks_reads_notebooks_and_word_files(run, tmp_path):
 def test_leaks_ignores_embedded_image_data_but_not_alt_text(tmp_path):
     import base64
 
-    from research_kit.anonymise import _BASE64_RUN
+    from research_kit.anonymise.audit import BASE64_RUN
 
     blob = base64.b64encode(bytes(range(256)) * 3).decode()
     page = f'<img alt="Ginette parle" src="data:image/png;base64,{blob[:100]}+obi+{blob[100:]}">'
-    assert _BASE64_RUN.search(page)
-    cleaned = _BASE64_RUN.sub(" ", page)
+    assert BASE64_RUN.search(page)
+    cleaned = BASE64_RUN.sub(" ", page)
     assert "Ginette parle" in cleaned and "+obi+" not in cleaned

@@ -23,7 +23,7 @@ from research_kit.coding import merge_codings, read_codings
 from research_kit.corpus import build_corpus
 from research_kit.errors import CodingError, ParameterError
 from research_kit.schemas import CODINGS
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 A = importlib.import_module("research_kit.autocode")  # the module, even if the package re-exports the verb
 
@@ -202,7 +202,7 @@ def test_tokens_of_another_corpus_are_refused(tiny):
 def test_a_cached_call_does_not_match_again(tiny, monkeypatch):
     corpus, tokens, codebook = tiny
     first = autocode(tokens, codebook, corpus=corpus, unit="sentence")
-    files = sorted((corpus.root / A.CACHE_FOLDER).glob("*.parquet"))
+    files = sorted((corpus.cache_dir / A.CACHE_FOLDER).glob("*.parquet"))
     assert len(files) == 2  # one per document
 
     def fail(*args, **kwargs):

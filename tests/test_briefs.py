@@ -13,10 +13,11 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from research_kit.anonymise import leaks, write_pseudonymised
+from research_kit.anonymise import leaks
+from research_kit.anonymise.folder import write_pseudonymised
 from research_kit.briefs import run_batch, run_brief
 from research_kit.errors import BriefError, PseudonymisationError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
 

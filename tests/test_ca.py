@@ -21,7 +21,8 @@ from research_kit import measures
 from research_kit.ca import CorrespondenceAnalysis, correspondence_analysis, specificities
 from research_kit.corpus import build_corpus
 from research_kit.errors import ParameterError
-from tests.test_chd import block_tokens, make_tokens
+from tests.helpers import block_tokens
+from tests.helpers import make_item_tokens
 
 SMOKE = pd.DataFrame([[4, 2, 3, 2], [4, 3, 7, 4], [25, 10, 12, 4], [18, 24, 33, 13], [10, 6, 7, 2]],
                      index=["SM", "JM", "SE", "JE", "SC"], columns=["none", "light", "medium", "heavy"])
@@ -75,7 +76,7 @@ def test_ca_errors():
     with pytest.raises(ParameterError, match="RK-P73"):
         correspondence_analysis([1, 2, 3])
     with pytest.raises(ParameterError, match="RK-P73"):
-        correspondence_analysis(make_tokens({"d": ["a", "b"]}))
+        correspondence_analysis(make_item_tokens({"d": ["a", "b"]}))
 
 
 # ---------------------------------------------------------------------------
@@ -93,7 +94,7 @@ DOCS = {
 
 @pytest.fixture
 def tokens():
-    return make_tokens(DOCS)
+    return make_item_tokens(DOCS)
 
 
 @pytest.fixture

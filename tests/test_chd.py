@@ -21,40 +21,15 @@ from scipy.stats import chi2_contingency
 
 from research_kit import chd
 from research_kit.chd import Reinert, classification_summary, reinert, text_segments
+from research_kit.chd.bipartition import (class_labels, cut_chi2, descending_classification, first_axis, reassign,
+                                          select_columns)
+from research_kit.chd.double import context_units
 from research_kit.errors import ParameterError, SchemaError
+from tests.helpers import block_matrix, block_tokens
+from tests.helpers import make_item_tokens
 
 # ---------------------------------------------------------------------------
 # hand-made tokens
-
-
-def make_tokens(docs: dict[str, list], *, pos: str = "NOUN") -> pd.DataFrame:
-    """A tokens frame from ``{doc_id: [item, ...]}``.
-
-    An item is a word, a punctuation mark (a string of punctuation characters), the
-    marker ``"|"`` (the next words start a new turn), or ``(word, pos, is_stop)``.
-    """
-    rows = []
-    for doc_id, items in docs.items():
-        offset, turn, token = 0, 0, 0
-        for item in items:
-            if item == "|":
-                turn += 1
-                offset += 2  # the turn separator
-                continue
-            if isinstance(item, tuple):
-                text, p, stop = item
-            else:
-                text, p, stop = item, pos, False
-            punct = all(not ch.isalnum() for ch in text)
-            rows.append({"doc_id": doc_id, "turn": turn, "sentence": 0, "token": token, "text": text,
-                         "lemma": text.lower(), "pos": "PUNCT" if punct else p, "is_stop": stop,
-                         "is_punct": punct, "is_space": False, "ent_type": "", "start_char": offset,
-                         "end_char": offset + len(text), "language": "fr"})
-            offset += len(text) + 1
-            token += 1
-    frame = pd.DataFrame(rows)
-    return frame.astype({"doc_id": "string", "text": "string", "lemma": "string", "pos": "string",
-                         "ent_type": "string", "language": "string"})
 
 
 def words(n: int, start: int = 0) -> list[str]:
@@ -72,78 +47,78 @@ def sizes(segments: pd.DataFrame) -> list[int]:
 
 
 def test_short_document_is_one_segment():
-    seg = text_segments(make_tokens({"d": words(40)}))
+    seg = text_segments(make_item_tokens({"d": words(40)}))
     assert sizes(seg) == [40]
 
 
 def test_without_punctuation_cuts_at_segment_size():
     # 100 words: cut after 40 (0.01 / 1 beats 0.01 / k), after 80, then the last 20 remain
-    seg = text_segments(make_tokens({"d": words(100)}))
+    seg = text_segments(make_item_tokens({"d": words(100)}))
     assert sizes(seg) == [40, 40, 20]
 
 
 def test_full_stop_near_the_size_wins():
     # full stop after word 35: 6 / (|35 - 40| + 1) = 1.0 > 0.01
     items = words(35) + ["."] + words(65, 35)
-    assert sizes(text_segments(make_tokens({"d": items})))[0] == 35
+    assert sizes(text_segments(make_item_tokens({"d": items})))[0] == 35
 
 
 def test_tie_goes_to_the_first_candidate():
     # full stop after 35 scores 6 / 6 = 1.0, comma after 40 scores 1 / 1 = 1.0: the first wins
     items = words(35) + ["."] + words(5, 35) + [","] + words(60, 40)
-    assert sizes(text_segments(make_tokens({"d": items})))[0] == 35
+    assert sizes(text_segments(make_item_tokens({"d": items})))[0] == 35
 
 
 def test_comma_at_the_size_beats_a_far_full_stop():
     # full stop after 50: 6 / 11 = 0.545; comma after 40: 1 / 1 = 1.0
     items = words(40) + [","] + words(10, 40) + ["."] + words(50, 50)
-    assert sizes(text_segments(make_tokens({"d": items})))[0] == 40
+    assert sizes(text_segments(make_item_tokens({"d": items})))[0] == 40
 
 
 def test_colon_and_semicolon_weights():
     # colon after 44: 5 / 5 = 1.0 beats the semicolon after 38: 4 / 3 = 1.33? no: 1.33 wins
     items = words(38) + [";"] + words(6, 38) + [":"] + words(60, 44)
-    assert sizes(text_segments(make_tokens({"d": items})))[0] == 38
+    assert sizes(text_segments(make_item_tokens({"d": items})))[0] == 38
     # colon after 44 (5 / 5 = 1.0) beats nothing else (0.01)
     items = words(44) + [":"] + words(60, 44)
-    assert sizes(text_segments(make_tokens({"d": items})))[0] == 44
+    assert sizes(text_segments(make_item_tokens({"d": items})))[0] == 44
 
 
 def test_window_reaches_size_plus_window_words():
     # full stop after 56 = 40 + 16: 6 / 17 = 0.35 > 0.01: taken
     items = words(56) + ["."] + words(60, 56)
-    assert sizes(text_segments(make_tokens({"d": items})))[0] == 56
+    assert sizes(text_segments(make_item_tokens({"d": items})))[0] == 56
     # after 57, out of the window: the cut stays at 40
     items = words(57) + ["."] + words(60, 57)
-    assert sizes(text_segments(make_tokens({"d": items})))[0] == 40
+    assert sizes(text_segments(make_item_tokens({"d": items})))[0] == 40
     # window=0: no candidate beyond 40
     items = words(41) + ["."] + words(60, 41)
-    assert sizes(text_segments(make_tokens({"d": items}), window=0))[0] == 40
+    assert sizes(text_segments(make_item_tokens({"d": items}), window=0))[0] == 40
 
 
 def test_a_far_strong_break_can_win():
     # rainette's rule, documented: a full stop after word 10 (6 / 31 = 0.19) beats no
     # punctuation at all (0.01 at best)
     items = words(10) + ["."] + words(90, 10)
-    assert sizes(text_segments(make_tokens({"d": items})))[0] == 10
+    assert sizes(text_segments(make_item_tokens({"d": items})))[0] == 10
 
 
 def test_last_segment_keeps_up_to_size_plus_window_words():
     # 56 words: the loop needs more than 56 words to cut, so one segment of 56
-    assert sizes(text_segments(make_tokens({"d": words(56)}))) == [56]
+    assert sizes(text_segments(make_item_tokens({"d": words(56)}))) == [56]
     # 57 words: cut at 40, 17 remain
-    assert sizes(text_segments(make_tokens({"d": words(57)}))) == [40, 17]
+    assert sizes(text_segments(make_item_tokens({"d": words(57)}))) == [40, 17]
 
 
 def test_turn_end_counts_as_a_full_stop():
     items = words(36) + ["|"] + words(64, 36)
-    seg = text_segments(make_tokens({"d": items}))
+    seg = text_segments(make_item_tokens({"d": items}))
     assert sizes(seg)[0] == 36
     assert seg["turn"].tolist()[:2] == [0, 1]
 
 
 def test_segments_never_cross_documents():
-    seg = text_segments(make_tokens({"a": words(30), "b": words(30, 30), "c": words(90, 60)}))
+    seg = text_segments(make_item_tokens({"a": words(30), "b": words(30, 30), "c": words(90, 60)}))
     # c: 90 words, cut at 40; 50 words remain, no more than 40 + 16: the last segment
     assert seg["doc_id"].tolist() == ["a", "b", "c", "c"]
     assert sizes(seg) == [30, 30, 40, 50]
@@ -151,7 +126,7 @@ def test_segments_never_cross_documents():
 
 
 def test_segment_offsets_and_text():
-    seg = text_segments(make_tokens({"d": ["Bon", ",", "on", "commence", ".", "Merci", "."]}), segment_size=3,
+    seg = text_segments(make_item_tokens({"d": ["Bon", ",", "on", "commence", ".", "Merci", "."]}), segment_size=3,
                         window=0)
     # 4 words > 3: candidates 1..3 from "Bon"; after "commence" (position 3) the full stop scores 6 / 1
     assert seg["text"].tolist() == ["Bon , on commence .", "Merci ."]
@@ -161,13 +136,13 @@ def test_segment_offsets_and_text():
 
 def test_opening_brackets_go_with_the_next_word():
     items = words(38) + ["."] + ["["] + ["rires"] + ["]"] + words(60, 38)
-    seg = text_segments(make_tokens({"d": items}))
+    seg = text_segments(make_item_tokens({"d": items}))
     assert seg["text"].iloc[1].startswith("[ rires ]")
 
 
 def test_segment_size_must_be_a_number():
     with pytest.raises(ParameterError, match="RK-P23"):
-        text_segments(make_tokens({"d": words(5)}), segment_size=0)
+        text_segments(make_item_tokens({"d": words(5)}), segment_size=0)
 
 
 # ---------------------------------------------------------------------------
@@ -192,7 +167,7 @@ def random_binary(n: int, p: int, density: float, seed: int) -> np.ndarray:
 def test_incremental_chi2_equals_every_cut_computed_afresh(seed):
     m = random_binary(40, 25, 0.15, seed)
     order = np.random.default_rng(seed).permutation(40)
-    fast = chd._cut_chi2(sparse.csr_matrix(m[order]))
+    fast = cut_chi2(sparse.csr_matrix(m[order]))
     for cut in range(1, 40):
         first = np.zeros(40, dtype=bool)
         first[order[:cut]] = True
@@ -202,13 +177,13 @@ def test_incremental_chi2_equals_every_cut_computed_afresh(seed):
 def test_chosen_cut_has_the_highest_chi2_of_all_cuts():
     m = random_binary(60, 30, 0.12, 7)
     sub = sparse.csr_matrix(m)
-    order = np.argsort(chd._first_axis(sub), kind="stable")
+    order = np.argsort(first_axis(sub), kind="stable")
     brute = []
     for cut in range(1, 60):
         first = np.zeros(60, dtype=bool)
         first[order[:cut]] = True
         brute.append(brute_chi2(m, first))
-    fast = chd._cut_chi2(sub[order])
+    fast = cut_chi2(sub[order])
     assert int(np.argmax(fast)) == int(np.argmax(brute))
     assert fast.max() == pytest.approx(max(brute))
 
@@ -218,7 +193,7 @@ def test_reassignment_never_lowers_the_chi2_and_ends_at_a_local_optimum(seed):
     m = random_binary(30, 20, 0.2, seed)
     first = np.random.default_rng(seed).random(30) < 0.5
     before = brute_chi2(m, first)
-    after_groups, after = chd._reassign(sparse.csr_matrix(m), first, before)
+    after_groups, after = reassign(sparse.csr_matrix(m), first, before)
     assert after >= before - 1e-9
     assert after == pytest.approx(brute_chi2(m, after_groups))
     # no single move raises it any more
@@ -234,7 +209,7 @@ def test_reassignment_respects_the_minimum_size():
     m = random_binary(30, 20, 0.2, 8)
     first = np.zeros(30, dtype=bool)
     first[:10] = True
-    groups, _ = chd._reassign(sparse.csr_matrix(m), first, brute_chi2(m, first), min_size=8)
+    groups, _ = reassign(sparse.csr_matrix(m), first, brute_chi2(m, first), min_size=8)
     assert groups.sum() >= 8 and (~groups).sum() >= 8
 
 
@@ -243,7 +218,7 @@ def test_first_axis_sparse_and_dense_agree():
     m = random_binary(600, 500, 0.01, 9)
     m[:300, :250] += (np.random.default_rng(1).random((300, 250)) < 0.03)
     m = np.minimum(m, 1.0)
-    fast = chd._first_axis(sparse.csr_matrix(m))
+    fast = first_axis(sparse.csr_matrix(m))
     p = m / m.sum()
     r, c = p.sum(axis=1), p.sum(axis=0)
     s = (p - np.outer(r, c)) / np.sqrt(np.outer(r, c))
@@ -260,11 +235,11 @@ def test_column_pruning_follows_rainettes_rule():
     # col 1: chi = 0.801 + 0.728 = 1.53, cc = sqrt(1.53 / 6.53) = 0.48 > 0.3: group 2 only (4 > 2.62)
     # col 2: chi = 0.018, cc = 0.05 <= 0.3: both groups (4 >= 3 in each)
     # col 3: group 2 only (3 >= 3); group 1 has none
-    keep1, keep2 = chd._select_columns(a, b, 3, 0.3)
+    keep1, keep2 = select_columns(a, b, 3, 0.3)
     assert keep1.tolist() == [True, False, True, False]
     assert keep2.tolist() == [False, True, True, True]
     # IRaMuTeQ's behaviour: only empty columns go
-    keep1, keep2 = chd._select_columns(a, b, 1, 1.0)
+    keep1, keep2 = select_columns(a, b, 1, 1.0)
     assert keep1.tolist() == [True, True, True, False]
     assert keep2.tolist() == [False, True, True, True]
 
@@ -273,29 +248,17 @@ def test_column_pruning_follows_rainettes_rule():
 # 5. the hierarchy on block matrices
 
 
-def block_matrix(blocks: list[int], n_cols: int = 6, seed: int = 0) -> np.ndarray:
-    """Rows of block b use only the columns of block b, each row 3 of its block's 6 forms."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for b, n in enumerate(blocks):
-        for _ in range(n):
-            row = np.zeros(n_cols * len(blocks))
-            row[b * n_cols + rng.choice(n_cols, 3, replace=False)] = 1.0
-            rows.append(row)
-    return np.array(rows)
-
-
 def test_block_diagonal_matrix_splits_into_its_blocks():
     m = block_matrix([12, 9])
-    nodes = chd._chd(sparse.csr_matrix(m), k=2, min_class_size=2, min_split_frequency=1, cc_test=0.3)
-    labels, _ = chd._labels(nodes, m.shape[0])
+    nodes = descending_classification(sparse.csr_matrix(m), k=2, min_class_size=2, min_split_frequency=1, cc_test=0.3)
+    labels, _ = class_labels(nodes, m.shape[0])
     assert len(set(labels[:12])) == 1 and len(set(labels[12:])) == 1 and labels[0] != labels[12]
 
 
 def test_three_blocks_make_three_classes_largest_split_first():
     m = block_matrix([10, 8, 6])
-    nodes = chd._chd(sparse.csr_matrix(m), k=3, min_class_size=2, min_split_frequency=1, cc_test=0.3)
-    labels, _ = chd._labels(nodes, m.shape[0])
+    nodes = descending_classification(sparse.csr_matrix(m), k=3, min_class_size=2, min_split_frequency=1, cc_test=0.3)
+    labels, _ = class_labels(nodes, m.shape[0])
     groups = [set(labels[:10]), set(labels[10:18]), set(labels[18:])]
     assert all(len(g) == 1 for g in groups)
     assert len(set.union(*groups)) == 3
@@ -305,18 +268,6 @@ def test_three_blocks_make_three_classes_largest_split_first():
     assert sizes_ in ([6, 18], [8, 16], [10, 14])
     second = [nd for nd in nodes if nd.step == 2][0]
     assert len(second.rows) == sizes_[1]
-
-
-def block_tokens(blocks: list[int], *, extra: dict[int, str] | None = None) -> pd.DataFrame:
-    """One document (one segment) per row of block_matrix; ``extra`` adds a word to some documents."""
-    m = block_matrix(blocks)
-    docs = {}
-    for i, row in enumerate(m):
-        items = [f"f{j}" for j in np.flatnonzero(row)] + ["."]
-        if extra and i in extra:
-            items.insert(0, extra[i])
-        docs[f"d{i:02d}"] = items
-    return make_tokens(docs)
 
 
 def test_reinert_on_blocks_recovers_the_blocks():
@@ -384,12 +335,12 @@ def test_context_units_merge_until_the_minimum_and_never_cross_documents():
     active = np.array([3, 2, 6, 1, 2, 2, 1])
     # doc 0: [3, 2] reaches 5, [6] reaches 5, [1] is short -> joins the one before
     # doc 1: [2, 2] (a single short unit stays), doc 2: [1]
-    assert chd._context_units(doc, active, 5).tolist() == [0, 0, 1, 1, 2, 2, 3]
+    assert context_units(doc, active, 5).tolist() == [0, 0, 1, 1, 2, 2, 3]
 
 
 def test_segments_without_active_form_are_unclassified():
     tokens = block_tokens([12, 9])
-    extra = make_tokens({"zz": [("le", "DET", True), ("de", "ADP", True), "."]})
+    extra = make_item_tokens({"zz": [("le", "DET", True), ("de", "ADP", True), "."]})
     result = reinert(pd.concat([tokens, extra], ignore_index=True), k=2, min_class_size=2, min_frequency=1)
     last = result.segments.iloc[-1]
     assert last["doc_id"] == "zz" and last["n_active"] == 0 and last["cls"] == 0 and last["score"] == 0
@@ -398,7 +349,7 @@ def test_segments_without_active_form_are_unclassified():
 def test_errors():
     tokens = block_tokens([12, 9])
     with pytest.raises(ParameterError, match="RK-P70"):
-        reinert(make_tokens({"d": [("le", "DET", True), ("chat", "NOUN", True)]}))
+        reinert(make_item_tokens({"d": [("le", "DET", True), ("chat", "NOUN", True)]}))
     with pytest.raises(ParameterError, match="RK-P01"):
         reinert(tokens, double="yes")
     with pytest.raises(ParameterError, match="RK-P23"):
@@ -547,7 +498,7 @@ def test_walkthrough_notebook_runs_on_the_demo_corpus(tmp_path):
 
     import papermill
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     notebook = ROOT / "notebooks" / "reinert_walkthrough.ipynb"
     stored = json.loads(notebook.read_text(encoding="utf-8"))

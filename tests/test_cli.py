@@ -4,7 +4,7 @@ import sys
 from click.testing import CliRunner
 
 from research_kit.cli import main
-from tests.conftest import DATA, ROOT
+from tests.helpers import DATA, ROOT
 
 
 def test_summary_prints_totals_and_writes_reports(tmp_path):

@@ -11,19 +11,19 @@ import pandas as pd
 import pytest
 import yaml
 
-import research_kit.codebook as codebook_module
+import research_kit.codebook.io as codebook_io
 from research_kit._yaml import dump_yaml, line_of, load_yaml_with_lines
 from research_kit.codebook import (
+    OKABE_ITO,
     CodeEntry,
     Codebook,
     Rules,
-    codebook_markdown,
     read_codebook,
     validate_codebook,
     write_codebook,
-    write_codebook_docx,
 )
 from research_kit.errors import CodebookError, InputFileError, ParameterError
+from research_kit.render import codebook_blocks, codebook_markdown, write_codebook_docx
 from research_kit.schemas import CODES
 
 DATA = Path(__file__).parent / "data" / "codebooks"
@@ -292,7 +292,7 @@ def test_csv_for_french_spreadsheets_uses_semicolons(valid, tmp_path):
 def test_failed_csv_write_leaves_the_existing_file_untouched(valid, tmp_path, monkeypatch):
     path = tmp_path / "codebook.csv"
     path.write_text("previous content\n", encoding="utf-8")
-    real_row = codebook_module._csv_row
+    real_row = codebook_io.csv_row
     calls = []
 
     def failing_row(entry, languages):
@@ -301,7 +301,7 @@ def test_failed_csv_write_leaves_the_existing_file_untouched(valid, tmp_path, mo
             raise RuntimeError("disk full")
         return real_row(entry, languages)
 
-    monkeypatch.setattr(codebook_module, "_csv_row", failing_row)
+    monkeypatch.setattr(codebook_io, "csv_row", failing_row)
     with pytest.raises(RuntimeError, match="disk full"):
         write_codebook(valid, path)
     assert len(calls) == 3  # it did fail mid-way
@@ -316,7 +316,7 @@ def test_failed_yaml_write_leaves_the_existing_file_untouched(valid, tmp_path, m
     def failing_dump(data):
         raise RuntimeError("cannot serialise")
 
-    monkeypatch.setattr(codebook_module, "dump_yaml", failing_dump)
+    monkeypatch.setattr(codebook_io, "dump_yaml", failing_dump)
     with pytest.raises(RuntimeError):
         write_codebook(valid, path)
     assert path.read_text(encoding="utf-8") == "previous: content\n"
@@ -346,17 +346,61 @@ def test_markdown_uses_the_chosen_language(valid):
     fr = codebook_markdown(valid, lang="fr")
     en = codebook_markdown(valid, lang="en")
     assert fr.startswith("# Atelier test\n")
-    assert "## 1. Soin de l'équipe" in fr and "### 1.1 Épuisement" in fr and "#### 1.1.1 Travail de nuit" in fr
+    # the brief's Markdown: a heading of level n is "#" * n, like the title for level 1
+    assert "\n# 1. Soin de l'équipe\n" in fr and "\n## 1.1 Épuisement\n" in fr
+    assert "\n### 1.1.1 Travail de nuit\n" in fr
     assert "Care of the team" not in fr
-    assert "## 1. Care of the team" in en and "### 1.1 Exhaustion" in en
+    assert "\n# 1. Care of the team\n" in en and "\n## 1.1 Exhaustion\n" in en
     assert "**Quand ne pas l'utiliser.** Horaire seul." in fr
     assert "**When not to use.** Schedule alone." in en
-    assert "[fr] Travail de nuit" in en  # missing English label: French, marked
-    assert "« On est épuisés. »" in fr
-    assert "`(?i)\\bburn-?out\\b`" in fr  # rules summary
+    assert "\\[fr\\] Travail de nuit" in en  # missing English label: French, marked (brackets escaped)
+    assert "«\u00a0On est épuisés.\u00a0»" in fr
+    assert "`(?i)\\bburn-?out\\b`" in fr  # rules summary, regex as code
+    assert '`[{"LEMMA": "être"}, {"LEMMA": "épuiser"}]`' in fr
     assert "Dossier" in fr and "Folder" in en  # the folder is said to be one
     with pytest.raises(ParameterError, match="RK-P01"):
         codebook_markdown(valid, lang="de")
+
+
+def _texts(entry, lang, languages):
+    """What the document must show of ``entry``: its texts in ``lang``, else in another language."""
+    out = [entry.code]
+    for name in ("label", "definition", "when_to_use", "when_not_to_use"):
+        texts = getattr(entry, name)
+        shown = texts.get(lang) or next((texts[x] for x in languages if texts.get(x)), None)
+        if shown:
+            out.append(shown)
+    out += entry.examples.get(lang) or next((entry.examples[x] for x in languages if entry.examples.get(x)), ())
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_documents_show_every_code_label_definition_and_example(valid, demo, lang, tmp_path):
+    import docx
+
+    for codebook in (valid, demo):
+        markdown = codebook_markdown(codebook, lang=lang).replace("\\", "")   # Markdown escapes: \[ \_ …
+        document = docx.Document(str(write_codebook_docx(codebook, tmp_path / "c.docx", lang=lang)))
+        word = "\n".join(p.text for p in document.paragraphs)
+        for entry in codebook.entries:
+            for text in _texts(entry, lang, codebook.languages):
+                assert text in markdown, (entry.code, text)
+                assert text in word, (entry.code, text)
+
+
+def test_codebook_blocks_are_brief_blocks(valid):
+    from research_kit.blocks import check_block
+
+    blocks = codebook_blocks(valid, lang="en")
+    assert [check_block(b)["kind"] for b in blocks][:3] == ["meta", "heading", "bullets"]
+    assert blocks[0]["title"] == "Atelier test" and blocks[0]["lang"] == "en"
+    headings = [b for b in blocks if b["kind"] == "heading"]
+    assert [(b["level"], b["color"]) for b in headings[1:3]] == [(1, "#E69F00"), (2, None)]
+    for function in (codebook_blocks, codebook_markdown):
+        with pytest.raises(ParameterError, match="RK-P01"):
+            function(valid, lang="de")
+    with pytest.raises(ParameterError, match="RK-P01"):
+        write_codebook_docx(valid, "never.docx", lang="de")
 
 
 def test_docx_has_real_headings_for_the_hierarchy(valid, tmp_path):
@@ -366,6 +410,8 @@ def test_docx_has_real_headings_for_the_hierarchy(valid, tmp_path):
     document = docx.Document(str(path))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert ("Heading 1", "■ 1. Soin de l'équipe") in headings
+    swatch = next(p for p in document.paragraphs if p.text == "■ 1. Soin de l'équipe").runs[0]
+    assert str(swatch.font.color.rgb) == "E69F00"  # the square takes the code's colour
     assert ("Heading 2", "1.1 Épuisement") in headings
     assert ("Heading 3", "1.1.1 Travail de nuit") in headings
     assert ("Heading 2", "2.1 Ne pas être écouté·es") in headings
@@ -386,7 +432,7 @@ def test_demo_codebook_is_rich_and_bilingual(demo):
     assert len(both) >= 16
     assert all(e.label.get("fr") and e.label.get("en") and e.definition.get("fr") and e.definition.get("en")
                for e in demo.entries)
-    okabe_ito = set(codebook_module.OKABE_ITO)
+    okabe_ito = set(OKABE_ITO)
     assert all(color in okabe_ito for color in demo.codes["color"].dropna())
     assert demo.codes["color"].notna().sum() == (demo.codes["depth"] == 0).sum()
     top = set(demo.codes.loc[demo.codes["depth"] == 0, "code"])

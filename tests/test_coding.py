@@ -7,7 +7,7 @@ from research_kit.coding import (code_matrix, code_trends, coded_segments, coocc
 from research_kit.corpus import build_corpus
 from research_kit.errors import CodingError
 from research_kit.schemas import CODINGS
-from tests.conftest import DATA, ROOT
+from tests.helpers import DATA, ROOT
 
 
 @pytest.fixture(scope="module")

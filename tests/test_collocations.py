@@ -11,7 +11,7 @@ from nltk.metrics import BigramAssocMeasures
 
 from research_kit.collocations import collocations
 from research_kit.errors import ParameterError
-from tests.test_textstats import make_corpus, make_tokens, p, w
+from tests.helpers import make_corpus, make_tokens, p, w
 
 COLUMNS = ["w1", "w2", "count", "pmi", "likelihood_ratio", "student_t"]
 

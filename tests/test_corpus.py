@@ -9,7 +9,7 @@ from research_kit import read_corpus
 from research_kit.corpus import build_corpus, count_words
 from research_kit.errors import InputFileError, ManifestError, ParameterError
 from research_kit.schemas import DOCUMENTS, PROBLEMS, TURN_SEPARATOR, TURNS
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 SMALL = DATA / "corpus_small"
 
@@ -197,14 +197,14 @@ def test_build_corpus_recomputes_offsets():
 
 
 def test_write_corpus_reads_back_identically(tmp_path, small):
-    from research_kit.corpus import write_corpus
+    from research_kit.project import write_corpus
 
     out = write_corpus(small, tmp_path / "copy", manifest_extra={"pseudonymised": True})
     again = read_corpus(out)
     pd.testing.assert_frame_equal(again.turns, small.turns)
     cols = ["doc_id", "title", "date", "language", "n_turns", "n_words", "n_chars", "site", "session_type"]
     pd.testing.assert_frame_equal(again.documents[cols], small.documents[cols])
-    assert again.manifest["pseudonymised"] is True
+    assert again.manifest.pseudonymised is True
     for d in small.doc_ids:
         assert again.text(d) == small.text(d)
     with pytest.raises(InputFileError, match="RK-C09"):

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_every_error_code_in_the_package_is_documented():
@@ -34,3 +34,27 @@ def test_notebooks_are_committed_without_outputs():
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         assert not any(c.get("outputs") or c.get("execution_count") for c in cells if c["cell_type"] == "code"), path
+
+
+def test_notebooks_default_corpus_exists_or_the_first_cell_says_what_to_run():
+    # A fresh clone has corpora/demo but not reports/demo/corpus (make demo writes it).
+    import ast
+    import json
+    import subprocess
+
+    tracked = set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split())
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        params = next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))
+        defaults = {}
+        for node in ast.parse("".join(params["source"])).body:
+            if isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Constant):
+                defaults[node.target.id] = node.value.value
+        folder = defaults.get("corpus") or defaults.get("corpus_path")
+        assert folder, f"{path.name}: no corpus parameter"
+        rel = (path.parent / folder).resolve().relative_to(ROOT).as_posix()
+        in_clone = any(f == rel or f.startswith(rel + "/") for f in tracked)
+        if not in_clone:
+            first = "".join(cells[0]["source"]) if cells[0]["cell_type"] == "markdown" else ""
+            assert "make demo" in first, f"{path.name}: its default corpus {folder} is not in a fresh clone; " \
+                                         "its first cell must say to run `make demo` first"

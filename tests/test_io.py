@@ -5,7 +5,7 @@ import pytest
 
 from research_kit._io import atomic_write, atomic_write_text, decode, read_text
 from research_kit.errors import InputFileError
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 EXPECTED = "Médiatrice : Ça va? L’équipe est épuisée… «Faque» on arrête.\nRésident : Oui, c’est ça.\n"
 
@@ -73,3 +73,44 @@ def test_a_renamed_docx_says_what_it_is():
 def test_short_cp1252_files_are_not_read_as_cjk(text):
     # a few accented letters once made the detector answer big5 or johab
     assert decode(text.encode("cp1252")) == (text, "cp1252")
+
+
+def test_slug_is_ascii_lower_case_with_dashes():
+    from research_kit._io import slug
+
+    assert slug("Atelier 3 — Forest, Saint-Gilles") == "atelier-3-forest-saint-gilles"
+    assert slug("Éloïse & Zoë") == "eloise-zoe"
+    assert slug("…") == "x" and slug("—", fallback="brief") == "brief"
+    assert len(slug("a" * 300)) == 80
+
+
+def test_replace_folder_swaps_whole_and_rolls_back(tmp_path, monkeypatch):
+    import os
+
+    from research_kit._io import replace_folder
+
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    new = tmp_path / ".new"
+    new.mkdir()
+    (new / "new.txt").write_text("new")
+    replace_folder(new, target)
+    assert sorted(p.name for p in target.iterdir()) == ["new.txt"] and not new.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # nothing left aside
+
+    # the move in fails: the old folder is put back as it was
+    newer = tmp_path / ".newer"
+    newer.mkdir()
+    (newer / "newer.txt").write_text("x")
+    real = os.replace
+
+    def failing(src, dst):
+        if os.fspath(src) == os.fspath(newer):
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError, match="disk full"):
+        replace_folder(newer, target)
+    assert sorted(p.name for p in target.iterdir()) == ["new.txt"]

@@ -11,7 +11,7 @@ from research_kit import read_corpus
 from research_kit.corpus import build_corpus
 from research_kit.errors import InputFileError, ParameterError
 from research_kit.iramuteq import read_iramuteq, slug_name, slug_value, write_iramuteq
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 STAR_WORD = re.compile(r"^\*[a-z0-9]+_[A-Za-z0-9-]+$")
 

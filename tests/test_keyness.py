@@ -12,7 +12,7 @@ import pytest
 from research_kit import measures
 from research_kit.errors import ParameterError
 from research_kit.keyness import keyness
-from tests.test_textstats import make_corpus, make_tokens, p, w
+from tests.helpers import make_corpus, make_tokens, p, w
 
 COLUMNS = ["term", "count_target", "count_reference", "size_target", "size_reference", "per_10k_target",
            "per_10k_reference", "log_likelihood", "p", "chi_square", "log_ratio", "percent_diff", "lafon"]
@@ -149,7 +149,7 @@ def test_plot_keyness_diverging_colours_and_labels(tokens):
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from research_kit.plots._style import NEGATIVE, POSITIVE
+    from research_kit.palette import NEGATIVE, POSITIVE
     from research_kit.plots.textstats import plot_keyness
 
     out = keyness(tokens, target={"doc_id": "d1"}, reference={"doc_id": "d2"}, min_count=1)

@@ -7,7 +7,7 @@ import pytest
 
 from research_kit.errors import ParameterError
 from research_kit.kwic import kwic, split_query
-from tests.test_textstats import make_corpus, make_tokens, p, w
+from tests.helpers import make_corpus, make_tokens, p, w
 
 ROWS = [
     # d1 turn 0 (Marie, animatrice): "Bon, ben il faudrait qu'on se reparle."

@@ -18,7 +18,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from research_kit.corpus import build_corpus, read_corpus  # noqa: E402
+from research_kit.corpus import build_corpus  # noqa: E402
+from research_kit.project import read_corpus  # noqa: E402
 from research_kit.errors import ParameterError, SchemaError  # noqa: E402
 from research_kit.participation import (  # noqa: E402
     EXCERPT_WORDS,

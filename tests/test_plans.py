@@ -3,7 +3,7 @@ import pytest
 from research_kit.briefs import expand_plan, read_plan
 from research_kit.cli import _parse_params
 from research_kit.errors import InputFileError
-from tests.conftest import DATA, ROOT
+from tests.helpers import DATA, ROOT
 
 
 def write_plan(tmp_path, body):
@@ -60,3 +60,14 @@ def test_cli_parameters_keep_leading_zeros_as_strings(tmp_path):
     f.write_text("lang: en\nn: 3\n")
     params = _parse_params((("session", "03"), ("n", "5"), ("flag", "true"), ("name", "Atelier 2")), (f,))
     assert params == {"lang": "en", "n": 5, "session": "03", "flag": True, "name": "Atelier 2"}
+
+
+def test_every_problem_of_a_plan_at_once(tmp_path):
+    from research_kit.briefs import PlanProblems
+
+    text = ("corpus: CORPUS\njob: 2\nbriefs:\n  - notebook: NB/x.ipynb\n    for_eche: document\n"
+            "  - name: sans-carnet\n")
+    with pytest.raises(PlanProblems) as err:
+        read_plan(write_plan(tmp_path, text))
+    assert [(p.code, p.line) for p in err.value.problems] == [("RK-B30", 2), ("RK-B30", 5), ("RK-B30", 6)]
+    assert err.value.line == 2 and "3 problems" in str(err.value)

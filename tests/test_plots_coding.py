@@ -23,7 +23,7 @@ from research_kit.plots.coding import (  # noqa: E402
     plot_code_trends,
     plot_cooccurrence,
 )
-from tests.conftest import ROOT  # noqa: E402
+from tests.helpers import ROOT  # noqa: E402
 
 CODEBOOK = Codebook((
     CodeEntry("care", label={"fr": "Soin", "en": "Care"}, color="#E69F00"),
@@ -134,6 +134,18 @@ def test_code_frequencies_of_a_count_table_most_frequent_first():
     assert ticks(ax.yaxis) == ["b", "c", "a"]  # top to bottom
     assert ax.get_legend() is None and ax.get_xlabel() == "Count"
 
+
+
+def test_labels_come_from_i18n(monkeypatch):
+    from research_kit import i18n
+
+    monkeypatch.setitem(i18n.MESSAGES, "plot.coding.count", {"fr": "Effectif", "en": "Tally"})
+    monkeypatch.setitem(i18n.MESSAGES, "plot.coding.by_site", {"fr": "commune", "en": "town"})
+    frame = pd.DataFrame({"code": ["a", "b"], "count": [1, 5]})
+    assert plot_code_frequencies(frame, lang="en").axes[0].get_xlabel() == "Tally"
+    fig = plot_code_matrix(matrix_frame(), codebook=CODEBOOK, lang="fr")
+    assert fig.axes[0].get_title() == "Codes par commune"  # by_<column>, then an unknown column as named
+    assert plot_code_matrix(matrix_frame().rename(columns={"site": "lieu"})).axes[0].get_title() == "Codes par lieu"
 
 def agreement_frame():
     return pd.DataFrame({"code": ["care", "needs", "care.fatigue", "(all)"], "unit": "turn", "coders": "a, b",

@@ -6,8 +6,8 @@ import itertools
 import numpy as np
 import pytest
 
-from research_kit import _positions
-from research_kit._positions import CONVENTIONS, PositionError, export_positions, export_text, normalise_source
+from research_kit.qda import positions
+from research_kit.qda.positions import CONVENTIONS, PositionError, export_positions, export_text, normalise_source
 
 # A BOM, CRLF line ends, a blank line, an emoji (outside the BMP: 2 UTF-16 units, 1 code
 # point) before the selection, spaces around a paragraph.
@@ -150,5 +150,5 @@ def test_every_convention_is_known_and_unknown_ones_refused():
 
 
 def test_module_examples():
-    result = doctest.testmod(_positions)
+    result = doctest.testmod(positions)
     assert result.failed == 0 and result.attempted >= 3

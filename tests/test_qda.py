@@ -18,10 +18,10 @@ from research_kit.codebook import Codebook, CodeEntry, read_codebook
 from research_kit.coding import merge_codings, read_codings
 from research_kit.corpus import build_corpus
 from research_kit.errors import CodingError, ParameterError, QdaError
-from research_kit.qda import (DROPPED, NOTES, QdaProject, export_folder_to_qdpx, import_qdpx_to_folder, read_notes,
-                              read_qdc, read_qdpx, write_qda_folder, write_qdc, write_qdpx)
+from research_kit.qda import DROPPED, NOTES, QdaProject, read_qdc, read_qdpx, write_qdc, write_qdpx
+from research_kit.qda.folder import export_folder_to_qdpx, import_qdpx_to_folder, read_notes, write_qda_folder
 from research_kit.schemas import CODINGS
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 QDPX = DATA / "qdpx"
 REFI = Path(__file__).parents[1] / ".." / "shared" / "refi-qda"
@@ -123,7 +123,7 @@ def test_text_sources_become_documents_with_their_variables(standard):
     assert docs.loc["entrevue", "site"] == "Montréal" and docs.loc["notes-terrain", "site"] == "Liège"
     assert docs.loc["entrevue", "participants"] == "3"
     assert docs.loc["entrevue", "format"] == "qdpx"
-    assert standard.corpus.manifest["description"] == "Projet de démonstration."
+    assert standard.corpus.manifest.description == "Projet de démonstration."
 
 
 def test_paragraphs_become_turns_that_rebuild_the_text(standard):
@@ -533,7 +533,7 @@ def test_the_committed_test_files_are_what_make_py_builds():
     (float("nan"), 5.0, "? --> 00:00:05.000"),
 ])
 def test_turn_times_are_written_readably_and_read_back_exactly(start, end, shown):
-    from research_kit.readers.qdpx import format_times, parse_times
+    from research_kit.qda import format_times, parse_times
 
     assert format_times(start, end) == shown
     back = parse_times(shown)
@@ -544,7 +544,7 @@ def test_turn_times_are_written_readably_and_read_back_exactly(start, end, shown
 
 def test_what_real_tools_write_users_dates_markup_and_member_sources(tmp_path):
     text = "Première séance : on parle du travail.".encode("utf-8")
-    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+    qde = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="QualCoder 3.5">
   <Users>
     <User guid="11111111-1111-1111-1111-111111111111" name="Ana"/>

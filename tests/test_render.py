@@ -18,7 +18,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from research_kit import render as rk_render
+import research_kit.render.docx as render_docx
+import research_kit.render.markdown as render_markdown
 from research_kit.blocks import MIME
 from research_kit.errors import BriefError, ParameterError, ResearchKitError
 from research_kit.render import (
@@ -257,6 +258,73 @@ def test_a_broken_figure_is_named(blocks, tmp_path):
     assert "prises-de-parole" in str(caught.value)
 
 
+def test_figure_files_are_named_by_the_one_slug_rule(blocks, figure_block, tmp_path):
+    figures = [{**figure_block, "name": "Prises_De Parole.v2"}, {**figure_block, "name": "prises-de-parole-v2"},
+               {**figure_block, "name": ""}]
+    folder = to_markdown([blocks[0], *figures], tmp_path / "f-md")
+    text = (folder / "f.md").read_text(encoding="utf-8")
+    # research_kit._io.slug: ASCII, lower case, "-" between; made unique; figure-<n> without a name
+    assert re.findall(r"\]\((figures/[^)]+)\)", text) == [
+        "figures/prises-de-parole-v2.png", "figures/prises-de-parole-v2-2.png", "figures/figure-3.png"]
+    assert sorted(p.name for p in (folder / "figures").glob("*.png")) == [
+        "figure-3.png", "prises-de-parole-v2-2.png", "prises-de-parole-v2.png"]
+
+
+def test_fixed_words_come_from_i18n(blocks, monkeypatch):
+    from research_kit import i18n
+
+    monkeypatch.setitem(i18n.MESSAGES, "render.questions", {"fr": "À débattre", "en": "To debate"})
+    monkeypatch.setitem(i18n.MESSAGES, "render.month.5", {"fr": "MAI", "en": "MAY"})
+    page = to_html(blocks[:1] + [{"kind": "paragraph", "text": "x"}, {"kind": "questions", "items": ["Q ?"]}])
+    assert "À débattre" in page and "Questions pour la discussion" not in page
+    assert ">3 MAI 2024</time>" in page
+
+
+def test_code_spans_are_literal_in_every_format(blocks, tmp_path):
+    said = [blocks[0], {"kind": "paragraph", "text": "Le code `care.fatigue`, la regex `a*b*c` et l`eau d`ici."},
+            {"kind": "bullets", "items": ["motif ``[{\"OP\": \"`\"}]``"]}]
+    page = to_html(said)
+    assert "<code>care.fatigue</code>" in page and "<code>a*b*c</code>" in page and "<em>" not in page
+    assert "l`eau d`ici" in page                      # backticks glued to words stay text
+    assert '<code>[{&quot;OP&quot;: &quot;`&quot;}]</code>' in page
+    text = (to_markdown(said, tmp_path / "c-md") / "c.md").read_text(encoding="utf-8")
+    assert "Le code `care.fatigue`, la regex `a*b*c` et l\\`eau d\\`ici." in text
+    assert '- motif ``[{"OP": "`"}]``' in text
+    import docx
+
+    doc = docx.Document(str(to_docx(said, tmp_path / "c.docx")))
+    paragraph = next(p for p in doc.paragraphs if p.text.startswith("Le code"))
+    assert [r.text for r in paragraph.runs if r.font.name == "Consolas"] == ["care.fatigue", "a*b*c"]
+    assert "la regex a*b*c et" in pdf_text(to_pdf(said, tmp_path / "c.pdf"))
+
+
+def test_a_heading_colour_is_a_swatch_in_html_and_docx(blocks, tmp_path):
+    import docx
+
+    headings = [blocks[0], {"kind": "heading", "text": "Soin", "level": 1, "color": "#e69f00"},
+                {"kind": "heading", "text": "Sans", "level": 2, "color": "red; x"}]
+    page = to_html(headings)
+    assert '<h1><span class="rk-swatch" style="color: #E69F00" aria-hidden="true">■</span> Soin</h1>' in page
+    assert "<h2>Sans</h2>" in page                    # not #RRGGBB: no swatch, nothing injected
+    doc = docx.Document(str(to_docx(headings, tmp_path / "h.docx")))
+    soin = next(p for p in doc.paragraphs if p.style.name == "Heading 1")
+    assert soin.text == "■ Soin" and str(soin.runs[0].font.color.rgb) == "E69F00"
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 2"] == ["Sans"]
+
+
+def test_long_titles_and_notices_fit_office_properties(tmp_path):
+    import docx
+    from pptx import Presentation
+
+    long = "Une description très longue. " * 20
+    blocks = [{"kind": "meta", "lang": "fr", "title": long, "subtitle": long, "notice": long},
+              {"kind": "quote", "text": "Il faudrait des bancs.", "speaker": "Habitant·e 1"}]
+    props = docx.Document(str(to_docx(blocks, tmp_path / "l.docx"))).core_properties
+    assert len(props.subject) == len(props.comments) == len(props.title) <= 255 and props.subject.endswith("…")
+    deck = Presentation(str(to_pptx(blocks, tmp_path / "l.pptx")))
+    assert len(deck.core_properties.subject) <= 255
+
+
 # --------------------------------------------------------------------------- HTML
 
 
@@ -428,6 +496,16 @@ def test_markdown_shows_transcript_text_as_written(blocks, tmp_path):
     assert "\\<b>brut\\</b> \\[lien\\](x) doc\\_id\\\n\\# pas un titre\\\n1\\. pas une liste\n" in text
 
 
+def test_markdown_escapes_only_what_would_start_a_list(blocks, tmp_path):
+    said = [blocks[0], {"kind": "paragraph", "text": "1.5 million\n2. vraiment"},
+            {"kind": "heading", "text": "1. Titre numéroté", "level": 2},
+            {"kind": "metrics", "items": [{"label": "Sans valeur", "value": ""}, {"label": "Mots", "value": "12"}]}]
+    text = (to_markdown(said, tmp_path / "e-md") / "e.md").read_text(encoding="utf-8")
+    assert "\n1.5 million\\\n2\\. vraiment\n" in text
+    assert "\n## 1. Titre numéroté\n" in text      # after "## " nothing starts a list
+    assert "\n- Sans valeur\n- Mots\xa0: **12**\n" in text
+
+
 # --------------------------------------------------------------------------- slides
 
 
@@ -539,7 +617,7 @@ def test_a_failing_renderer_keeps_the_earlier_file_and_leaves_no_temp_file(block
         raise RuntimeError("disque plein")
 
     # fails half-way through the document, after the headings, tables and picture
-    monkeypatch.setattr(rk_render, "_docx_restart_numbering", broken)
+    monkeypatch.setattr(render_docx, "_restart_numbering", broken)
     with pytest.raises(BriefError, match="RK-B11") as caught:
         render(blocks, tmp_path, name="b", formats=("docx",))
     assert "docx" in str(caught.value) and "disque plein" in str(caught.value)
@@ -582,7 +660,7 @@ def test_a_failing_markdown_render_keeps_the_earlier_folder(blocks, tmp_path, mo
         raise RuntimeError("panne")
 
     # the figures are already written in the folder being built when this fails
-    monkeypatch.setattr(rk_render, "_markdown", broken)
+    monkeypatch.setattr(render_markdown, "markdown_text", broken)
     with pytest.raises(BriefError, match="RK-B11.*md"):
         render(blocks, tmp_path, name="b", formats=("md",))
     after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}

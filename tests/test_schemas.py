@@ -3,7 +3,7 @@ import pytest
 
 from research_kit.errors import SchemaError
 from research_kit.schemas import SCHEMAS, TURNS, empty_frame, markdown, validate_frame
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_docs_frames_md_is_generated_from_the_schemas():

@@ -9,79 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research_kit.corpus import build_corpus
 from research_kit.errors import ParameterError, SchemaError
 from research_kit.schemas import TOKENS, TURN_SEPARATOR
 from research_kit.textstats import dispersion, frequencies, lexical_diversity, ngrams
-
-# ---------------------------------------------------------------------------
-# helpers shared with test_keyness, test_kwic and test_collocations
-
-_NO_SPACE_BEFORE = {",", ".", ")", "…"}
-
-
-def _layout(rows):
-    """Token records with offsets, and the text of each (doc_id, turn).
-
-    A token is preceded by one space unless it opens its turn, is one of , . ) …,
-    or follows a token ending with an apostrophe (qu' + on -> "qu'on"). Turns are
-    joined by the corpus's turn separator, as ``Corpus.text`` joins them.
-    """
-    records, texts = [], {}
-    state = {}  # doc_id -> (offset of the next turn, next token index, last turn)
-    for doc_id, turn, sentence, text, lemma, is_stop, is_punct in rows:
-        start_of_turn, index, last_turn = state.get(doc_id, (0, 0, None))
-        key = (doc_id, turn)
-        if key not in texts:
-            if last_turn is not None:
-                start_of_turn += len(texts[(doc_id, last_turn)]) + len(TURN_SEPARATOR)
-            texts[key] = ""
-            last_turn = turn
-        current = texts[key]
-        glue = "" if not current or text in _NO_SPACE_BEFORE or current.endswith(("'", "’")) else " "
-        start = start_of_turn + len(current) + len(glue)
-        texts[key] = current + glue + text
-        records.append({
-            "doc_id": doc_id, "turn": turn, "sentence": sentence, "token": index, "text": text, "lemma": lemma,
-            "pos": "PUNCT" if is_punct else "X", "is_stop": is_stop, "is_punct": is_punct,
-            "is_space": not text.strip(), "ent_type": "", "start_char": start, "end_char": start + len(text),
-            "language": "fr",
-        })
-        state[doc_id] = (start_of_turn, index + 1, last_turn)
-    return records, texts
-
-
-def make_tokens(rows) -> pd.DataFrame:
-    """A TOKENS frame from (doc_id, turn, sentence, text, lemma, is_stop, is_punct) tuples."""
-    records, _ = _layout(rows)
-    return pd.DataFrame(records, columns=TOKENS.names).astype(TOKENS.dtypes)
-
-
-def make_corpus(rows, speakers, documents=None):
-    """The corpus whose text those tokens point into.
-
-    ``speakers`` maps (doc_id, turn) to (speaker, role); ``documents`` maps doc_id to
-    a dict of document variables.
-    """
-    _, texts = _layout(rows)
-    turns = pd.DataFrame([
-        {"doc_id": d, "turn": t, "speaker": speakers[(d, t)][0], "role": speakers[(d, t)][1], "text": text}
-        for (d, t), text in texts.items()
-    ])
-    doc_ids = list(dict.fromkeys(d for d, _ in texts))
-    docs = pd.DataFrame([{"doc_id": d, **((documents or {}).get(d, {}))} for d in doc_ids])
-    return build_corpus(docs, turns)
-
-
-def w(doc_id, turn, sentence, text, lemma=None, stop=False):
-    """A word row."""
-    return (doc_id, turn, sentence, text, lemma if lemma is not None else text.lower(), stop, False)
-
-
-def p(doc_id, turn, sentence, text):
-    """A punctuation row."""
-    return (doc_id, turn, sentence, text, text, False, True)
-
+from tests.helpers import make_corpus, make_tokens, p, w
 
 # ---------------------------------------------------------------------------
 # a small corpus: two meetings, a facilitator and a resident

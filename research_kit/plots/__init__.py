@@ -7,6 +7,6 @@ A plot function computes nothing: it takes the frame that ``participation()``,
 
 from __future__ import annotations
 
-from ._style import NEGATIVE, NEUTRAL, PALETTE, POSITIVE
+from ..palette import NEGATIVE, NEUTRAL, PALETTE, POSITIVE
 
 __all__ = ["PALETTE", "POSITIVE", "NEGATIVE", "NEUTRAL"]

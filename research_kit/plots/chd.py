@@ -22,28 +22,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, SchemaError, check_option
-from ._style import NEUTRAL, PALETTE, label, tidy
+from ..i18n import t
+from ..palette import CLASS_EXTRA, DARK_GREY, MID_GREY, NEUTRAL, PALETTE
+from ._style import tidy
 
-__all__ = ["plot_reinert", "plot_class_profiles", "plot_correspondence", "class_color", "LABELS"]
-
-#: Every text the figures show, ``{key: {"fr": …, "en": …}}``.
-LABELS: dict[str, dict[str, str]] = {
-    "class": {"fr": "Classe", "en": "Class"},
-    "segments": {"fr": "des segments classés", "en": "of classified segments"},
-    "chi2": {"fr": "Khi-deux d'association (signé)", "en": "Association chi-square (signed)"},
-    "axis": {"fr": "Facteur", "en": "Factor"},
-    "height_chi2": {"fr": "Khi-deux cumulé des partitions", "en": "Cumulated chi-square of the splits"},
-    "height_steps": {"fr": "Ordre des partitions", "en": "Order of the splits"},
-    "no_class": {"fr": "Aucune classe à afficher", "en": "No class to show"},
-    "title": {"fr": "Classification descendante hiérarchique (méthode Reinert)",
-              "en": "Descending hierarchical classification (Reinert method)"},
-    "classified": {"fr": "{n} segments classés sur {total} ({share} %)",
-                   "en": "{n} of {total} segments classified ({share} %)"},
-}
+__all__ = ["plot_reinert", "plot_class_profiles", "plot_correspondence", "class_color"]
 
 # Okabe-Ito without yellow and black (too pale or too dark for words), then three of Paul Tol's muted
 # colours and a dark yellow, for up to ten classes.
-_CLASS_COLORS = PALETTE[:6] + ("#882255", "#44AA99", "#999933", "#B59F00")
+_CLASS_COLORS = PALETTE[:6] + CLASS_EXTRA
 
 
 def _figure(size: tuple[float, float]):
@@ -118,7 +105,7 @@ def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "c
     ax = fig.subplots()
     ax.set_axis_off()
     if n_classes == 0:
-        ax.text(0.5, 0.5, label(LABELS, "no_class", lang), ha="center", va="center")
+        ax.text(0.5, 0.5, t("plot.chd.no_class", lang), ha="center", va="center")
         return fig
     # x of each node: leaves at 0..K-1 by class number, parents at their children's mean
     x = {int(node): float(c - 1) for node, c in zip(leaves["node"], leaves["cls"])}
@@ -141,11 +128,11 @@ def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "c
         node = int(node)
         left, right = int(by_node.loc[node, "left"]), int(by_node.loc[node, "right"])
         ax.plot([x[left], x[left], x[right], x[right]], [y[left], y[node], y[node], y[right]],
-                color="#444444", lw=1.2, solid_capstyle="butt")
+                color=DARK_GREY, lw=1.2, solid_capstyle="butt")
     segs = result.segments
     total = len(segs)
     classified = int((segs["cls"] > 0).sum())
-    word = label(LABELS, "class", lang)
+    word = t("plot.chd.class", lang)
     line = 0.16  # height of one word line, in data units
     for _, leaf in leaves.iterrows():
         c, xc = int(leaf["cls"]), x[int(leaf["node"])]
@@ -164,8 +151,8 @@ def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "c
     ax.set_xlim(-0.6, n_classes - 0.4)
     ax.set_ylim(bottom, tree_top + 0.05)
     share = round(100.0 * classified / total, 1) if total else 0.0
-    ax.set_title(label(LABELS, "title", lang) + "\n"
-                 + LABELS["classified"][lang].format(n=classified, total=total, share=share),
+    ax.set_title(t("plot.chd.title", lang) + "\n"
+                 + t("plot.chd.classified", lang, n=classified, total=total, share=share),
                  loc="left", fontsize=10)
     return fig
 
@@ -208,7 +195,7 @@ def plot_class_profiles(profiles: Any, *, n: int = 10, kind: Literal["active", "
     rows = int(np.ceil(len(shown) / cols)) or 1
     fig = _figure((3.6 * cols, 0.28 * n * rows + 1.0 * rows + 0.3))
     axes = fig.subplots(rows, cols, squeeze=False)
-    word = label(LABELS, "class", lang)
+    word = t("plot.chd.class", lang)
     for ax in axes.ravel()[len(shown):]:
         ax.set_axis_off()
     for ax, c in zip(axes.ravel(), shown):
@@ -219,7 +206,7 @@ def plot_class_profiles(profiles: Any, *, n: int = 10, kind: Literal["active", "
         ax.invert_yaxis()
         ax.set_title(f"{word} {c}", loc="left", fontsize=10, color=class_color(c), fontweight="bold")
         ax.tick_params(axis="x", labelsize=8)
-    fig.supxlabel(label(LABELS, "chi2", lang), fontsize=9)
+    fig.supxlabel(t("plot.chd.chi2", lang), fontsize=9)
     return fig
 
 
@@ -271,12 +258,12 @@ def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int 
     ax.axvline(0, color=NEUTRAL, lw=0.8, zorder=0)
     groups = rows["cls"] if "cls" in rows.columns else pd.Series(pd.NA, index=rows.index)
     for term, x0, y0, g in zip(rows["term"], rows[f"dim_{a1}"], rows[f"dim_{a2}"], groups):
-        color = class_color(int(g)) if pd.notna(g) else "#555555"
+        color = class_color(int(g)) if pd.notna(g) else MID_GREY
         ax.text(x0, y0, str(term), color=color, fontsize=8, ha="center", va="center", alpha=0.9)
     is_class = ca.variable == "cls"
     for value, x0, y0 in zip(ca.columns["value"], ca.columns[f"dim_{a1}"], ca.columns[f"dim_{a2}"]):
         if is_class:
-            text, face, edge, ink = f"{label(LABELS, 'class', lang)} {int(value)}", class_color(int(value)), \
+            text, face, edge, ink = f"{t('plot.chd.class', lang)} {int(value)}", class_color(int(value)), \
                 class_color(int(value)), "white"
         else:
             text, face, edge, ink = str(value), "white", "black", "black"
@@ -289,7 +276,7 @@ def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int 
     ax.set_xlim(xs.min() - pad_x, xs.max() + pad_x)
     ax.set_ylim(ys.min() - pad_y, ys.max() + pad_y)
     ev = ca.eigenvalues.set_index("axis")["percent"]
-    name = label(LABELS, "axis", lang)
+    name = t("plot.chd.axis", lang)
     ax.set_xlabel(f"{name} {a1} ({ev.get(a1, float('nan')):.1f} %)")
     ax.set_ylabel(f"{name} {a2} ({ev.get(a2, float('nan')):.1f} %)")
     return fig

@@ -3,10 +3,10 @@
 Each function draws exactly the frame that a function of :mod:`research_kit.coding`
 or :mod:`research_kit.agreement` returned (``code_matrix``, ``cooccurrence``,
 ``code_trends``, ``agreement``) and computes nothing: no total, no share, no mean.
-Labels come from :data:`LABELS`, in French (``lang="fr"``, the default) or English;
-with ``codebook=`` the codes are shown by their label in that language and in the
-codebook's order, and the trend lines take the codebook's colours. Every function
-accepts ``ax=`` and returns the matplotlib ``Figure``.
+Labels come from :mod:`research_kit.i18n` (``plot.coding.<key>``), in French
+(``lang="fr"``, the default) or English; with ``codebook=`` the codes are shown by
+their label in that language and in the codebook's order, and the trend lines take the
+codebook's colours. Every function accepts ``ax=`` and returns the matplotlib ``Figure``.
 
 Error codes: ``RK-P01`` (an option not among its allowed values), ``RK-S01``/``RK-S02``
 (a frame that is not the one the figure draws).
@@ -21,49 +21,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SchemaError, check_option
-from ._style import NEUTRAL, PALETTE, label, new_axes
+from ..i18n import MESSAGES, t
+from ..palette import NEUTRAL, PALETTE, WHITE
+from ._style import new_axes
 
 __all__ = ["plot_code_matrix", "plot_cooccurrence", "plot_code_trends", "plot_code_frequencies", "plot_agreement",
-           "LABELS", "ALPHA_THRESHOLDS"]
+           "ALPHA_THRESHOLDS"]
 
 #: Krippendorff's (2004, p. 241) thresholds: rely on alpha >= 0.8, draw tentative conclusions >= 0.667.
 ALPHA_THRESHOLDS = (0.667, 0.8)
 
-#: Every text the figures show, ``{key: {"fr": …, "en": …}}``.
-LABELS: dict[str, dict[str, str]] = {
-    "code": {"fr": "Code", "en": "Code"},
-    "segments": {"fr": "Segments codés", "en": "Coded segments"},
-    "documents": {"fr": "Documents où le code apparaît", "en": "Documents with the code"},
-    "words": {"fr": "Mots codés", "en": "Coded words"},
-    "count": {"fr": "Nombre", "en": "Count"},
-    "matrix": {"fr": "Codes par {by}", "en": "Codes by {by}"},
-    "cooccurrence": {"fr": "Codes appliqués ensemble", "en": "Codes applied together"},
-    "cooccurrence_count": {"fr": "Co-occurrences", "en": "Co-occurrences"},
-    "trends": {"fr": "Évolution des codes d'une séance à l'autre", "en": "Codes across sessions"},
-    "per_1000_words": {"fr": "Segments pour 1 000 mots", "en": "Segments per 1,000 words"},
-    "date": {"fr": "Date de la séance", "en": "Session date"},
-    "frequencies": {"fr": "Fréquence des codes", "en": "Code frequencies"},
-    "agreement": {"fr": "Accord entre codeur·euses par code", "en": "Agreement between coders by code"},
-    "all": {"fr": "Ensemble des codes", "en": "All codes"},
-    "krippendorff_alpha": {"fr": "Alpha de Krippendorff", "en": "Krippendorff's alpha"},
-    "cohen_kappa": {"fr": "Kappa de Cohen", "en": "Cohen's kappa"},
-    "fleiss_kappa": {"fr": "Kappa de Fleiss", "en": "Fleiss' kappa"},
-    "percent_agreement": {"fr": "Pourcentage d'accord", "en": "Percent agreement"},
-    "tentative": {"fr": "0,667 : conclusions provisoires", "en": "0.667: tentative conclusions"},
-    "reliable": {"fr": "0,8 : fiable", "en": "0.8: reliable"},
-    "undefined": {"fr": "non défini", "en": "undefined"},
-    "no_data": {"fr": "Aucune valeur à afficher", "en": "No values to show"},
-    # names of the usual `by` columns, "by_<column>"
-    "by_doc_id": {"fr": "document", "en": "document"},
-    "by_speaker": {"fr": "locuteur·rice", "en": "speaker"},
-    "by_role": {"fr": "rôle", "en": "role"},
-    "by_date": {"fr": "date", "en": "date"},
-    "by_site": {"fr": "ville", "en": "site"},
-    "by_session_type": {"fr": "type de séance", "en": "session type"},
-    "by_project": {"fr": "projet", "en": "project"},
-    "by_group": {"fr": "groupe", "en": "group"},
-    "by_coder": {"fr": "codeur·euse", "en": "coder"},
-}
 
 _COUNTS = ("segments", "documents", "words")
 _MEASURES = ("krippendorff_alpha", "cohen_kappa", "fleiss_kappa", "percent_agreement")
@@ -107,18 +74,18 @@ def _order(codes: Iterable[object], codebook: Any) -> list[str]:
 
 
 def _no_data(ax, lang: str) -> None:
-    ax.text(0.5, 0.5, label(LABELS, "no_data", lang), ha="center", va="center", transform=ax.transAxes, color=NEUTRAL)
+    ax.text(0.5, 0.5, t("plot.coding.no_data", lang), ha="center", va="center", transform=ax.transAxes, color=NEUTRAL)
 
 
 def _by_name(by: str, lang: str) -> str:
-    return LABELS[f"by_{by}"][lang] if f"by_{by}" in LABELS else str(by)
+    return t(f"plot.coding.by_{by}", lang) if f"plot.coding.by_{by}" in MESSAGES else str(by)
 
 
 def _heatmap(ax, fig, matrix: np.ndarray, rows: list[str], columns: list[str], colour_label: str) -> None:
     from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.ticker import MaxNLocator
 
-    cmap = LinearSegmentedColormap.from_list("rk_blue", ["#FFFFFF", PALETTE[0]]).with_extremes(bad="#FFFFFF")
+    cmap = LinearSegmentedColormap.from_list("rk_blue", [WHITE, PALETTE[0]]).with_extremes(bad=WHITE)
     top = float(np.nanmax(matrix)) if np.isfinite(matrix).any() else 1.0
     image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, vmin=0, vmax=max(top, 1.0), aspect="auto")
     for i in range(matrix.shape[0]):
@@ -186,11 +153,11 @@ def plot_code_matrix(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", c
     for code, group, value in zip(frame["code"].astype(str), frame[by].astype("string").fillna("–"), frame[count]):
         matrix[row[code], col[group]] = float(value)
     fig, ax = new_axes(ax, figsize=(max(5.0, 0.6 * len(groups) + 4.0), max(3.0, 0.38 * len(codes) + 1.6)))
-    ax.set_title(label(LABELS, "matrix", lang).format(by=_by_name(by, lang)))
+    ax.set_title(t("plot.coding.matrix", lang).format(by=_by_name(by, lang)))
     if not len(codes):
         _no_data(ax, lang)
         return fig
-    _heatmap(ax, fig, matrix, [_code_name(c, codebook, lang) for c in codes], groups, label(LABELS, count, lang))
+    _heatmap(ax, fig, matrix, [_code_name(c, codebook, lang) for c in codes], groups, t(f"plot.coding.{count}", lang))
     return fig
 
 
@@ -225,12 +192,12 @@ def plot_cooccurrence(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", 
         matrix[where[a], where[b]] = matrix[where[b], where[a]] = float(n)
     size = max(3.5, 0.45 * len(codes) + 2.5)
     fig, ax = new_axes(ax, figsize=(size + 1.0, size))
-    ax.set_title(label(LABELS, "cooccurrence", lang))
+    ax.set_title(t("plot.coding.cooccurrence", lang))
     if not len(codes):
         _no_data(ax, lang)
         return fig
     names = [_code_name(c, codebook, lang) for c in codes]
-    _heatmap(ax, fig, matrix, names, names, label(LABELS, "cooccurrence_count", lang))
+    _heatmap(ax, fig, matrix, names, names, t("plot.coding.cooccurrence_count", lang))
     ax.set_aspect("equal")
     return fig
 
@@ -292,9 +259,9 @@ def plot_code_trends(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", c
                 markersize=4, linewidth=1.6, color=colours[code], linestyle=styles[(k // len(PALETTE)) % len(styles)],
                 label=_code_name(code, codebook, lang))
         drawn += 1
-    ax.set_xlabel(label(LABELS, "date", lang))
-    ax.set_ylabel(label(LABELS, "per_1000_words", lang))
-    ax.set_title(label(LABELS, "trends", lang))
+    ax.set_xlabel(t("plot.coding.date", lang))
+    ax.set_ylabel(t("plot.coding.per_1000_words", lang))
+    ax.set_title(t("plot.coding.trends", lang))
     if drawn:
         import matplotlib.dates as mdates
 
@@ -346,8 +313,8 @@ def plot_code_frequencies(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "f
         codes = sorted(codes, key=lambda c: -float(first.get(c, 0)))
     groups = sorted(dict.fromkeys(frame[by].astype("string").fillna("–"))) if by else ["_"]
     fig, ax = new_axes(ax, figsize=(7.0, max(2.5, 0.35 * len(codes) + 1.2)))
-    ax.set_title(label(LABELS, "frequencies", lang))
-    ax.set_xlabel(label(LABELS, count, lang))
+    ax.set_title(t("plot.coding.frequencies", lang))
+    ax.set_xlabel(t(f"plot.coding.{count}", lang))
     if not codes:
         _no_data(ax, lang)
         return fig
@@ -413,12 +380,12 @@ def plot_agreement(frame: pd.DataFrame, *, measure: str = "krippendorff_alpha", 
     values = [value_of[c] for c in codes]
     colours = [PALETTE[0]] * len(codes)
     if len(pooled):
-        names.append(label(LABELS, "all", lang))
+        names.append(t("plot.coding.all", lang))
         values.append(float(pooled[measure].iloc[0]))
         colours.append(PALETTE[7])
     fig, ax = new_axes(ax, figsize=(7.0, max(2.5, 0.35 * len(names) + 1.6)))
-    ax.set_title(label(LABELS, "agreement", lang), pad=24 if measure != "percent_agreement" else 6)
-    ax.set_xlabel(label(LABELS, measure, lang))
+    ax.set_title(t("plot.coding.agreement", lang), pad=24 if measure != "percent_agreement" else 6)
+    ax.set_xlabel(t(f"plot.coding.{measure}", lang))
     if not names:
         _no_data(ax, lang)
         return fig
@@ -427,7 +394,7 @@ def plot_agreement(frame: pd.DataFrame, *, measure: str = "krippendorff_alpha", 
     ax.barh(positions, shown, color=colours, height=0.7)
     for p, v in zip(positions, values):
         if np.isnan(v):
-            ax.text(0.01, p, label(LABELS, "undefined", lang), va="center", ha="left", fontsize=8, color=NEUTRAL)
+            ax.text(0.01, p, t("plot.coding.undefined", lang), va="center", ha="left", fontsize=8, color=NEUTRAL)
     ax.set_yticks(positions, names)
     low = min(0.0, float(np.nanmin(values)) if not np.isnan(values).all() else 0.0)
     ax.set_xlim(low - 0.02 if low < 0 else 0.0, 1.02)
@@ -435,6 +402,6 @@ def plot_agreement(frame: pd.DataFrame, *, measure: str = "krippendorff_alpha", 
         ax.axvline(0.0, color="black", linewidth=0.8)
     if measure != "percent_agreement":
         for threshold, key, style in ((ALPHA_THRESHOLDS[0], "tentative", ":"), (ALPHA_THRESHOLDS[1], "reliable", "--")):
-            ax.axvline(threshold, color=PALETTE[3], linestyle=style, linewidth=1.2, label=label(LABELS, key, lang))
+            ax.axvline(threshold, color=PALETTE[3], linestyle=style, linewidth=1.2, label=t(f"plot.coding.{key}", lang))
         ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
     return fig

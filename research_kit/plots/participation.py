@@ -2,7 +2,8 @@
 
 Each function draws exactly the frame that a function of
 :mod:`research_kit.participation` returned and computes nothing: no share, no total,
-no Gini. Labels come from :data:`LABELS`, in French (``lang="fr"``, the default) or
+no Gini. Labels come from :mod:`research_kit.i18n`
+(``plot.participation.<key>``), in French (``lang="fr"``, the default) or
 English; a missing role is shown as "(sans rôle)" / "(no role)". Every function
 accepts ``ax=`` to draw into existing axes and returns the matplotlib ``Figure``.
 
@@ -20,50 +21,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, SchemaError, check_option
-from ._style import NEUTRAL, PALETTE, label, new_axes
+from ..i18n import t
+from ..palette import NEUTRAL, PALETTE, WHITE
+from ._style import new_axes
 
-__all__ = ["plot_participation", "plot_floor", "plot_turn_taking", "LABELS"]
-
-#: Every text the figures show, ``{key: {"fr": …, "en": …}}``.
-LABELS: dict[str, dict[str, str]] = {
-    # participation() columns
-    "turns": {"fr": "Tours de parole", "en": "Turns"},
-    "words": {"fr": "Mots", "en": "Words"},
-    "speaking_time_s": {"fr": "Temps de parole (s)", "en": "Speaking time (s)"},
-    "share_turns": {"fr": "Part des tours de parole", "en": "Share of turns"},
-    "share_words": {"fr": "Part des mots", "en": "Share of words"},
-    "share_time": {"fr": "Part du temps de parole", "en": "Share of speaking time"},
-    "mean_turn_words": {"fr": "Mots par tour (moyenne)", "en": "Mean words per turn"},
-    "longest_turn_words": {"fr": "Tour le plus long (mots)", "en": "Longest turn (words)"},
-    # floor() columns
-    "n_speakers": {"fr": "Nombre de locuteurs", "en": "Number of speakers"},
-    "n_roles": {"fr": "Nombre de rôles", "en": "Number of roles"},
-    "n_turns": {"fr": "Nombre de tours de parole", "en": "Number of turns"},
-    "n_words": {"fr": "Nombre de mots", "en": "Number of words"},
-    "gini_words": {"fr": "Inégalité de parole (Gini des mots)", "en": "Inequality of voice (Gini of words)"},
-    "gini_turns": {"fr": "Inégalité de parole (Gini des tours)", "en": "Inequality of voice (Gini of turns)"},
-    "gini_time": {"fr": "Inégalité de parole (Gini du temps)", "en": "Inequality of voice (Gini of time)"},
-    "timed_share_turns": {"fr": "Part des tours horodatés", "en": "Share of timed turns"},
-    "evenness_words": {"fr": "Équitabilité des mots (Pielou)", "en": "Evenness of words (Pielou)"},
-    "top_share_words": {"fr": "Part des mots du plus loquace", "en": "Share of words of the most talkative"},
-    "facilitator_share_words": {"fr": "Part des mots de l'animation", "en": "Facilitators' share of words"},
-    "facilitator_share_turns": {"fr": "Part des tours de l'animation", "en": "Facilitators' share of turns"},
-    "participants_gini_words": {"fr": "Inégalité entre participants (Gini des mots)",
-                                "en": "Inequality among participants (Gini of words)"},
-    "unnamed_share_words": {"fr": "Part des mots non attribués", "en": "Share of unattributed words"},
-    # axes and legends
-    "date": {"fr": "Date de la séance", "en": "Session date"},
-    "order": {"fr": "Séance (ordre du corpus)", "en": "Session (corpus order)"},
-    "corpus": {"fr": "Ensemble du corpus", "en": "Whole corpus"},
-    "turn_taking": {"fr": "Qui prend la parole après qui", "en": "Who speaks after whom"},
-    "from": {"fr": "Tour précédent", "en": "Previous turn"},
-    "to": {"fr": "Tour suivant", "en": "Next turn"},
-    "count": {"fr": "Nombre d'enchaînements", "en": "Number of transitions"},
-    "no_role": {"fr": "(sans rôle)", "en": "(no role)"},
-    "unnamed": {"fr": "Locuteur non identifié (?)", "en": "Unidentified speaker (?)"},
-    "named": {"fr": "Locuteur identifié", "en": "Identified speaker"},
-    "no_data": {"fr": "Aucune valeur à afficher", "en": "No values to show"},
-}
+__all__ = ["plot_participation", "plot_floor", "plot_turn_taking"]
 
 PARTICIPATION_MEASURES = ("share_words", "share_turns", "share_time", "words", "turns", "speaking_time_s",
                           "mean_turn_words", "longest_turn_words")
@@ -87,11 +49,11 @@ def _require(frame: object, columns: list[str], function: str, source: str) -> p
 
 
 def _name(value: object, lang: str) -> str:
-    return label(LABELS, "no_role", lang) if pd.isna(value) else str(value)
+    return t("plot.participation.no_role", lang) if pd.isna(value) else str(value)
 
 
 def _no_data(ax, lang: str) -> None:
-    ax.text(0.5, 0.5, label(LABELS, "no_data", lang), ha="center", va="center", transform=ax.transAxes,
+    ax.text(0.5, 0.5, t("plot.participation.no_data", lang), ha="center", va="center", transform=ax.transAxes,
             color=NEUTRAL)
 
 
@@ -155,8 +117,8 @@ def plot_participation(
     colours = [NEUTRAL if u else PALETTE[0] for u in unnamed]
     ax.barh(positions, rows[measure].to_numpy(dtype=float), color=colours, height=0.7)
     ax.set_yticks(positions, names)
-    ax.set_xlabel(label(LABELS, measure, lang))
-    ax.set_title(label(LABELS, measure, lang))
+    ax.set_xlabel(t(f"plot.participation.{measure}", lang))
+    ax.set_title(t(f"plot.participation.{measure}", lang))
     if measure in _SHARES:
         from matplotlib.ticker import PercentFormatter
 
@@ -164,8 +126,8 @@ def plot_participation(
     if unnamed.any():
         from matplotlib.patches import Patch
 
-        ax.legend(handles=[Patch(color=PALETTE[0], label=label(LABELS, "named", lang)),
-                           Patch(color=NEUTRAL, label=label(LABELS, "unnamed", lang))],
+        ax.legend(handles=[Patch(color=PALETTE[0], label=t("plot.participation.named", lang)),
+                           Patch(color=NEUTRAL, label=t("plot.participation.unnamed", lang))],
                   loc="lower right", frameon=False)
     if rows.empty:
         _no_data(ax, lang)
@@ -216,11 +178,11 @@ def plot_floor(
     if dated:
         docs = docs.sort_values("date", kind="stable")
         x = pd.to_datetime(docs["date"]).to_numpy()
-        ax.set_xlabel(label(LABELS, "date", lang))
+        ax.set_xlabel(t("plot.participation.date", lang))
     else:
         x = np.arange(len(docs))
         ax.set_xticks(x, [str(d) for d in docs["doc_id"]], rotation=30, ha="right")
-        ax.set_xlabel(label(LABELS, "order", lang))
+        ax.set_xlabel(t("plot.participation.order", lang))
     ax.plot(x, docs[measure].to_numpy(dtype=float), marker="o", color=PALETTE[0], linewidth=1.5)
     if dated:
         import matplotlib.dates as mdates
@@ -230,7 +192,7 @@ def plot_floor(
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     for value in whole[measure].to_numpy(dtype=float):
         if not np.isnan(value):
-            ax.axhline(value, linestyle="--", color=PALETTE[1], linewidth=1.2, label=label(LABELS, "corpus", lang))
+            ax.axhline(value, linestyle="--", color=PALETTE[1], linewidth=1.2, label=t("plot.participation.corpus", lang))
     if len(whole) and whole[measure].notna().any():
         ax.legend(frameon=False)
     if measure in _SHARES:
@@ -240,8 +202,8 @@ def plot_floor(
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     elif measure in _UNIT_RANGE:
         ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel(label(LABELS, measure, lang))
-    ax.set_title(label(LABELS, measure, lang))
+    ax.set_ylabel(t(f"plot.participation.{measure}", lang))
+    ax.set_title(t(f"plot.participation.{measure}", lang))
     if docs[measure].isna().all() and (whole.empty or whole[measure].isna().all()):
         _no_data(ax, lang)
     return fig
@@ -291,9 +253,9 @@ def plot_turn_taking(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", a
     from matplotlib.ticker import MaxNLocator
 
     keys = [_name(v, lang) for v in pd.concat([frame["from"], frame["to"]], ignore_index=True)]
-    names = list(dict.fromkeys(sorted(k for k in keys if k != label(LABELS, "no_role", lang))))
-    if label(LABELS, "no_role", lang) in keys:
-        names.append(label(LABELS, "no_role", lang))
+    names = list(dict.fromkeys(sorted(k for k in keys if k != t("plot.participation.no_role", lang))))
+    if t("plot.participation.no_role", lang) in keys:
+        names.append(t("plot.participation.no_role", lang))
     where = {n: i for i, n in enumerate(names)}
     matrix = np.zeros((len(names), len(names)))
     cells = [(where[_name(f, lang)], where[_name(t, lang)], int(c))
@@ -303,11 +265,11 @@ def plot_turn_taking(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", a
 
     size = max(3.5, 0.55 * len(names) + 2.0)
     fig, ax = new_axes(ax, figsize=(size + 1.0, size))
-    ax.set_title(label(LABELS, "turn_taking", lang))
+    ax.set_title(t("plot.participation.turn_taking", lang))
     if not cells:
         _no_data(ax, lang)
         return fig
-    cmap = LinearSegmentedColormap.from_list("rk_blue", ["#FFFFFF", PALETTE[0]])
+    cmap = LinearSegmentedColormap.from_list("rk_blue", [WHITE, PALETTE[0]])
     top = matrix.max() if matrix.size else 1.0
     image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=max(top, 1.0), aspect="equal")
     for i, j, c in cells:
@@ -315,12 +277,12 @@ def plot_turn_taking(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", a
                 color="white" if c > 0.6 * top else "black")
     ax.set_xticks(np.arange(len(names)), names, rotation=45, ha="right")
     ax.set_yticks(np.arange(len(names)), names)
-    ax.set_xlabel(label(LABELS, "to", lang))
-    ax.set_ylabel(label(LABELS, "from", lang))
+    ax.set_xlabel(t("plot.participation.to", lang))
+    ax.set_ylabel(t("plot.participation.from", lang))
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     colorbar = fig.colorbar(image, ax=ax, shrink=0.8)
-    colorbar.set_label(label(LABELS, "count", lang))
+    colorbar.set_label(t("plot.participation.count", lang))
     colorbar.locator = MaxNLocator(integer=True)
     colorbar.update_ticks()
     return fig

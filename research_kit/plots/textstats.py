@@ -12,23 +12,11 @@ from typing import Literal
 import pandas as pd
 
 from ..errors import ParameterError, SchemaError, check_option
-from ._style import NEGATIVE, PALETTE, POSITIVE, label, new_axes
+from ..i18n import t
+from ..palette import NEGATIVE, PALETTE, POSITIVE
+from ._style import new_axes
 
-__all__ = ["plot_frequencies", "plot_keyness", "plot_dispersion", "LABELS"]
-
-#: Axis and legend labels, by key and language.
-LABELS: dict[str, dict[str, str]] = {
-    "count": {"fr": "Occurrences", "en": "Count"},
-    "log_likelihood": {"fr": "Log-vraisemblance (signée)", "en": "Log-likelihood (signed)"},
-    "chi_square": {"fr": "Khi-deux (signé)", "en": "Chi-square (signed)"},
-    "log_ratio": {"fr": "Log Ratio (log2 du rapport des fréquences)", "en": "Log Ratio (log2 of the frequency ratio)"},
-    "percent_diff": {"fr": "%DIFF (écart relatif des fréquences, en %)", "en": "%DIFF (relative frequency difference, %)"},
-    "lafon": {"fr": "Spécificité de Lafon", "en": "Lafon's specificity"},
-    "over": {"fr": "Sur-représenté dans la cible", "en": "Over-represented in the target"},
-    "under": {"fr": "Sous-représenté dans la cible", "en": "Under-represented in the target"},
-    "dp": {"fr": "DP de Gries (0 = réparti comme le corpus, 1 = concentré)",
-           "en": "Gries' DP (0 = spread like the corpus, 1 = concentrated)"},
-}
+__all__ = ["plot_frequencies", "plot_keyness", "plot_dispersion"]
 
 _KEYNESS_MEASURES = ("log_likelihood", "chi_square", "log_ratio", "percent_diff", "lafon")
 _FREQUENCY_COLUMNS = {"term", "ngram", "count", "share", "per_10k", "rank", "doc_freq"}
@@ -65,7 +53,7 @@ def plot_frequencies(frame: pd.DataFrame, *, top: int = 20, lang: Literal["fr", 
     ax.barh(range(len(rows)), rows["count"].to_numpy(), color=PALETTE[0])
     ax.set_yticks(range(len(rows)), rows[name].astype(str).tolist())
     ax.invert_yaxis()
-    ax.set_xlabel(label(LABELS, "count", lang))
+    ax.set_xlabel(t("plot.textstats.count", lang))
     if title:
         ax.set_title(title, loc="left")
     return fig
@@ -76,8 +64,8 @@ def plot_keyness(frame: pd.DataFrame, *, top: int = 15, measure: str | None = No
     """Diverging bars: the target's most over- and most under-represented terms.
 
     Over-represented terms (positive scores) are drawn to the right in
-    ``_style.POSITIVE``, under-represented ones (negative scores) to the left in
-    ``_style.NEGATIVE``, each side ordered by the size of its score.
+    ``palette.POSITIVE``, under-represented ones (negative scores) to the left in
+    ``palette.NEGATIVE``, each side ordered by the size of its score.
 
     Parameters
     ----------
@@ -119,11 +107,11 @@ def plot_keyness(frame: pd.DataFrame, *, top: int = 15, measure: str | None = No
     ax.set_yticks(range(len(rows)), rows["term"].astype(str).tolist())
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel(label(LABELS, measure, lang))
+    ax.set_xlabel(t(f"plot.textstats.{measure}", lang))
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=POSITIVE, label=label(LABELS, "over", lang)),
-               Patch(color=NEGATIVE, label=label(LABELS, "under", lang))]
+    handles = [Patch(color=POSITIVE, label=t("plot.textstats.over", lang)),
+               Patch(color=NEGATIVE, label=t("plot.textstats.under", lang))]
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize="small")
     return fig
 
@@ -157,7 +145,7 @@ def plot_dispersion(frame: pd.DataFrame, *, top: int = 20, lang: Literal["fr", "
     ax.set_yticks(range(len(rows)), rows["term"].astype(str).tolist())
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel(label(LABELS, "dp", lang))
+    ax.set_xlabel(t("plot.textstats.dp", lang))
     return fig
 
 

@@ -70,7 +70,7 @@ _NOT_FIRST_WORDS = {
     "inaudible", "todo", "important", "nota", "ps", "conseil", "astuce", "définition", "résultat", "résultats",
     "example", "goal", "reminder", "decision", "follow-up", "step", "part", "topic", "email", "address", "link",
     "phone", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "hello", "hi", "break",
-    "laughter", "inaudible", "crosstalk", "result", "results", "tip", "warning",
+    "laughter", "crosstalk", "result", "results", "tip", "warning",
 }
 
 

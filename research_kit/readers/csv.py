@@ -98,7 +98,10 @@ def parse_csv(text: str, *, path: str, columns: Mapping[str, str] | None = None)
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            cell = lambda f: row[where[f]].strip() if f in where and where[f] < len(row) else ""  # noqa: E731
+
+            def cell(f: str, row: list[str] = row) -> str:
+                return row[where[f]].strip() if f in where and where[f] < len(row) else ""
+
             body = cell("text")
             if len(row) > len(header) and where["text"] == len(header) - 1:
                 # an unquoted delimiter inside the last column: keep the whole text

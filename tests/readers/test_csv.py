@@ -2,7 +2,7 @@ import pytest
 
 from research_kit.errors import InputFileError
 from research_kit.readers.csv import parse_csv
-from tests.conftest import DATA, read
+from tests.helpers import DATA, read
 
 
 def test_excel_french_export_with_user_columns():

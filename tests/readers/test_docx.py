@@ -2,7 +2,7 @@ import pytest
 
 from research_kit.errors import InputFileError
 from research_kit.readers.docx import parse_docx
-from tests.conftest import DATA
+from tests.helpers import DATA
 
 # tests/data/docx/*.docx were made with python-docx; see tests/data/README.md.
 

@@ -2,7 +2,7 @@ import pytest
 
 from research_kit.errors import InputFileError
 from research_kit.readers.iramuteq import looks_like_iramuteq, parse_iramuteq
-from tests.conftest import DATA, read
+from tests.helpers import DATA, read
 
 
 def test_star_lines_become_documents_with_variables():

@@ -3,7 +3,7 @@ import pytest
 from research_kit.errors import InputFileError
 from research_kit.readers._labels import parse_time, split_label
 from research_kit.readers.text import parse_text
-from tests.conftest import DATA, read
+from tests.helpers import DATA, read
 
 
 @pytest.mark.parametrize(

@@ -1,77 +1,39 @@
-"""Exchange with QDA programs (NVivo, ATLAS.ti, MAXQDA, QualCoder…) through REFI-QDA.
+"""Writing REFI-QDA projects (``.qdpx``) and codebooks (``.qdc``) that validate against the standard.
 
-:func:`read_qdpx` turns a REFI-QDA project (``.qdpx``) into a :class:`QdaProject`: the
-corpus (text sources as documents, with their variables), the codebook, the codings,
-the notes and a report of everything that was not carried over. :func:`write_qdpx`
-writes a project that validates against the standard's ``Project.xsd``;
-:func:`read_qdc`/:func:`write_qdc` do the same for codebooks (``Codebook.xsd``).
-:func:`write_qda_folder`, :func:`import_qdpx_to_folder` and
-:func:`export_folder_to_qdpx` connect projects with corpus folders (the
-``research-kit qdpx`` commands). ``docs/qda.md`` describes every mapping.
-
-Positions
----------
-Offsets in the frames are code points in the document text (see
-:mod:`research_kit.schemas`). Programs count selections differently; the import
-maps them with :mod:`research_kit._positions`, choosing the counting from the
-project's ``origin`` and checking it against each selection's quoted text.
-
-Codes
------
-``RK-Q01`` not a zip / no such file; ``RK-Q02`` no (or several) .qde files;
-``RK-Q03`` unsafe or encrypted member; ``RK-Q04`` archive too large; ``RK-Q05``
-compression ratio of a zip bomb; ``RK-Q06`` DOCTYPE or entity declarations;
-``RK-Q07`` broken XML; ``RK-Q08`` wrong root element. In the *dropped* report:
-``RK-Q09`` element without guid or name; ``RK-Q10`` missing source or note text;
-``RK-Q11`` undecodable text file; ``RK-Q12`` selection out of range or inside a
-character; ``RK-Q13`` selection whose quoted text is not at its positions;
-``RK-Q14`` coding of an unknown code; ``RK-Q15`` PDF, picture, audio or video
-source; ``RK-Q16`` element the workbench does not carry (sets, links, graphs,
-case references, selections inside notes, empty selections); ``RK-Q17`` value of
-an unusable type (colour, variable type, date); ``RK-Q18`` reference to a missing
-variable or note; ``RK-Q19`` duplicate GUID; ``RK-Q20`` positions that are not
-numbers; ``RK-Q27`` the Research Kit codebook inside an archive is unusable.
-Writing: ``RK-Q21`` an empty codebook cannot be a ``.qdc``; ``RK-Q22`` (a warning)
-the corpus names real people and is not pseudonymised; ``RK-Q23`` a notes row
-points at nothing.
+:func:`write_qdpx` takes a corpus, a codebook, codings and notes frames and writes a
+project that validates against ``Project.xsd``; :func:`write_qdc` writes a codebook
+that validates against ``Codebook.xsd``. GUIDs derive from the ids and offsets
+(:func:`~research_kit.qda.mapping.stable_guid`) and the zip has fixed dates and a
+fixed order, so exporting the same data twice gives identical bytes. ``docs/qda.md``
+describes what each object becomes.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import tempfile
-import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
-from . import schemas
-from ._io import atomic_write, read_bytes
-from ._positions import export_positions, export_text
-from .codebook import Codebook, CodeEntry
-from .corpus import Corpus
-from .errors import CodingError, QdaError, check_option
-from .readers.qdpx import (CODEBOOK_MEMBER, DEFAULT_MAX_RATIO, DEFAULT_MAX_SIZE, DROPPED, NOTES, SPEAKERS_FOLDER,
-                           _color, _Report, codebook_from_xml, format_times, import_project, parse_xml, stable_guid)
+from .. import schemas
+from .._io import atomic_write
+from ..codebook import Codebook, CodeEntry
+from ..corpus import Corpus
+from ..errors import CodingError, QdaError, check_option, warn
+from .mapping import CODEBOOK_MEMBER, SPEAKERS_FOLDER, format_times, hex_color, stable_guid
+from .positions import export_positions, export_text
 
 __all__ = [
-    "QdaProject",
-    "NOTES",
-    "DROPPED",
     "CONVENTIONS",
-    "read_qdpx",
-    "read_qdc",
+    "PROJECT_NS",
+    "CODEBOOK_NS",
     "write_qdpx",
     "write_qdc",
-    "write_qda_folder",
-    "import_qdpx_to_folder",
-    "export_folder_to_qdpx",
-    "read_notes",
+    "qdpx_members",
+    "write_archive",
 ]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -88,154 +50,6 @@ _GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-f
 # Characters XML 1.0 cannot hold, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-@dataclass(frozen=True, eq=False)
-class QdaProject:
-    """A REFI-QDA project as the workbench's objects.
-
-    Attributes
-    ----------
-    corpus : Corpus
-        One document per text source; turns from the project's speaker codes when it
-        has them (a code folder ``Speakers`` whose codings cover each text turn by
-        turn, as :func:`write_qdpx` writes), else one turn per paragraph with speaker
-        ``?``. Document variables come from the sources' and cases' variables.
-    codebook : Codebook
-        One code per project code; ``codebook.codes`` has one row per code with its parent.
-    codings : pandas.DataFrame
-        Follows :data:`~research_kit.schemas.CODINGS`.
-    notes : pandas.DataFrame
-        Follows :data:`NOTES`: memos, notes and annotations.
-    dropped : pandas.DataFrame
-        Follows :data:`DROPPED`: every element that was not carried over, and why.
-    name, origin : str
-        The project's name and the program that wrote it.
-    path : pathlib.Path or None
-        The file it was read from.
-    """
-
-    corpus: Corpus
-    codebook: Codebook
-    codings: pd.DataFrame
-    notes: pd.DataFrame
-    dropped: pd.DataFrame
-    name: str = ""
-    origin: str = ""
-    path: Path | None = None
-
-    def __repr__(self) -> str:
-        return (f"<QdaProject {self.name!r} from {self.origin or 'an unknown program'}: {len(self.corpus)} documents, "
-                f"{len(self.codebook)} codes, {len(self.codings)} codings, {len(self.notes)} notes, "
-                f"{len(self.dropped)} elements not carried over>")
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def read_qdpx(path: str | Path, *, language: str | None = None, codebook: Codebook | None = None,
-              max_size: int = DEFAULT_MAX_SIZE, max_ratio: float = DEFAULT_MAX_RATIO) -> QdaProject:
-    """Read a REFI-QDA project (``.qdpx``) into a corpus, a codebook, codings and notes.
-
-    Parameters
-    ----------
-    path
-        The ``.qdpx`` file.
-    language
-        Language of the code names (the codebook's language); default: the documents'
-        most common language, else ``"fr"``.
-    codebook
-        The team's codebook, when the project was coded with it: a project code takes
-        the id and texts of the codebook's code with the same GUID (as
-        :func:`write_qdpx` and :func:`write_qdc` derive them) or with the same label
-        under the same parent. Other codes get ids from their names.
-    max_size
-        Largest total uncompressed size of the archive, in bytes (500 MiB).
-    max_ratio
-        Largest compression ratio of a member over 1 MiB.
-
-    Returns
-    -------
-    QdaProject
-        ``.corpus``, ``.codebook``, ``.codings`` (``schemas.CODINGS``), ``.notes``
-        (:data:`NOTES`), ``.dropped`` (:data:`DROPPED`).
-
-    Raises
-    ------
-    QdaError
-        ``RK-Q01``–``RK-Q08`` when the archive or its XML cannot be read at all (see
-        the module docstring). Problems with single elements (a missing source file,
-        a selection out of range) do not raise: they are rows of ``.dropped`` and the
-        rest of the project is imported.
-
-    Examples
-    --------
-    >>> project = read_qdpx("tests/data/qdpx/standard.qdpx")
-    >>> project.codings[["doc_id", "start_char", "end_char", "code", "coder"]].head(2)
-         doc_id  start_char  end_char            code coder
-    0  entrevue           0        14  Équipe.Fatigue   Ana
-    1  entrevue          60       100  Équipe.Soutien   Ben
-    >>> project.dropped[["element", "name", "code"]]
-         element         name    code
-    0  PDFSource  rapport.pdf  RK-Q15
-    1       Link     explique  RK-Q16
-    2        Set     Fatigues  RK-Q16
-    """
-    got = import_project(path, language=language, codebook=codebook, max_size=max_size, max_ratio=max_ratio)
-    return QdaProject(got.corpus, got.codebook, got.codings, got.notes, got.dropped, got.name, got.origin, Path(path))
-
-
-def read_qdc(path: str | Path, *, language: str = "fr", codebook: Codebook | None = None,
-             max_size: int = 50 * 2**20) -> Codebook:
-    """Read a REFI-QDA codebook (``.qdc``).
-
-    Code hierarchy comes from nesting, ``isCodable="false"`` codes are folders, the
-    ``Description`` is the definition, colours are kept. Ids are built from the names
-    (``Parent.Child``), so two codes with the same name under different parents stay
-    two codes; with ``codebook=``, codes that match it (see :func:`read_qdpx`) keep
-    its ids and texts. Sets are not carried over (a warning says so).
-
-    Parameters
-    ----------
-    path
-        The ``.qdc`` file.
-    language
-        Language of the code names and descriptions.
-    codebook
-        The team's codebook, to give back its ids.
-    max_size
-        Largest file size read, in bytes.
-
-    Raises
-    ------
-    QdaError
-        ``RK-Q01`` unreadable file or a zip, ``RK-Q04`` file too large, ``RK-Q06``
-        DOCTYPE, ``RK-Q07`` broken XML, ``RK-Q08`` root element is not ``CodeBook``.
-    """
-    shown = str(path)
-    try:
-        data = read_bytes(path)
-    except Exception as e:
-        raise QdaError("RK-Q01", "cannot be read.", path=shown, hint="Check the path of the .qdc file.") from e
-    if len(data) > max_size:
-        raise QdaError("RK-Q04", f"is {len(data)} bytes, more than the limit of {max_size}.", path=shown)
-    if data[:4] == b"PK\x03\x04":
-        raise QdaError("RK-Q01", "is a zip archive, not a codebook.", path=shown,
-                       hint="A project (.qdpx) is read with read_qdpx(); its codebook is project.codebook.")
-    root = parse_xml(data, shown=shown)
-    if root.tag.rsplit("}", 1)[-1] != "CodeBook":
-        raise QdaError("RK-Q08", f"the root element is <{root.tag.rsplit('}', 1)[-1]}>, not <CodeBook>.", path=shown,
-                       line=root.sourceline, hint="A project (.qdpx) is read with read_qdpx().")
-    report = _Report()
-    book = codebook_from_xml(root, language=language, codebook=codebook, report=report)
-    if report.rows:
-        listed = "; ".join(f"{r['element']} {r['name'] or r['id']}: {r['reason']}" for r in report.rows[:5])
-        warnings.warn(f"[RK-Q16] {shown}: {len(report.rows)} element(s) not carried over: {listed}", stacklevel=2)
-    return Codebook(book.entries, title=book.title or Path(path).stem, languages=book.languages,
-                    description=book.description)
-
-
-# --------------------------------------------------------------------------- writing
 
 
 def _xml_text(value: object) -> str:
@@ -296,7 +110,7 @@ def _code_elements(b: _Builder, parent: Any, codebook: Codebook, lang: str, code
     def add(holder: Any, code: str) -> None:
         entry = codebook.entry(code)
         el = b.sub(holder, "Code", guid=stable_guid("code", code), name=codebook.label(code, lang) or code,
-                   isCodable="true" if entry.codable else "false", color=_color(entry.color))
+                   isCodable="true" if entry.codable else "false", color=hex_color(entry.color))
         definition = entry.definition.get(lang) or next((v for v in entry.definition.values() if v), None)
         if definition:
             b.sub(el, "Description", definition)
@@ -329,7 +143,7 @@ def write_qdc(codebook: Codebook, path: str | Path, *, language: str | None = No
     if not len(codebook):
         raise QdaError("RK-Q21", "a codebook without codes cannot be written as .qdc (the standard needs one code).",
                        path=path, hint="Add a code to the codebook first.")
-    from . import __version__
+    from .. import __version__
 
     b = _Builder(CODEBOOK_NS)
     root = b.root("CodeBook", origin=f"Research Kit {__version__}")
@@ -344,7 +158,7 @@ def _note_guid(note_id: str) -> str:
 
 
 def _check_notes(notes: pd.DataFrame, corpus: Corpus, codebook: Codebook) -> None:
-    schemas.validate_frame(notes, NOTES, argument="notes")
+    schemas.validate_frame(notes, schemas.NOTES, argument="notes")
     lengths = corpus.documents.set_index("doc_id")["n_chars"]
     for i, row in enumerate(notes.itertuples(index=False)):
         problem = None
@@ -366,7 +180,7 @@ def _check_notes(notes: pd.DataFrame, corpus: Corpus, codebook: Codebook) -> Non
 def write_qdpx(path: str | Path, *, corpus: Corpus, codebook: Codebook | None = None,
                codings: pd.DataFrame | None = None, notes: pd.DataFrame | None = None,
                convention: Literal["standard", "nvivo", "maxqda"] = "standard", name: str | None = None,
-               language: str | None = None, keep_codebook: bool = True) -> Path:
+               language: str | None = None, keep_codebook: bool = True, description: str | None = None) -> Path:
     """Write a REFI-QDA project (``.qdpx``) that validates against ``Project.xsd``.
 
     What the other program gets: one text source per document (the document text,
@@ -376,10 +190,14 @@ def write_qdpx(path: str | Path, *, corpus: Corpus, codebook: Codebook | None = 
     document with its variables (``title``, ``date``, ``language`` and the corpus
     variables), the codebook's codes (label in ``language``, definition, colour,
     folders not codable), one user per coder and the codings, their memos as notes.
-    ``notes`` (a :data:`NOTES` frame, as :func:`read_qdpx` gives) are written back in
-    place. Nothing but what ``corpus`` holds is written: export a pseudonymised
-    corpus to share pseudonymised text. GUIDs derive from the ids and offsets, so
-    exporting the same data twice gives identical files.
+    ``notes`` (a ``schemas.NOTES`` frame, as :func:`~research_kit.qda.read_qdpx`
+    gives) are written back in place. Nothing but what ``corpus`` holds is written:
+    export a pseudonymised corpus to share pseudonymised text. GUIDs derive from the
+    ids and offsets, so exporting the same data twice gives identical files.
+
+    The corpus's description (``corpus.manifest.description``) becomes the project's
+    ``Description`` unless ``description`` is given; a corpus whose manifest says it
+    names real people and is not pseudonymised is exported with a warning.
 
     Parameters
     ----------
@@ -393,7 +211,7 @@ def write_qdpx(path: str | Path, *, corpus: Corpus, codebook: Codebook | None = 
         A codings frame (``schemas.CODINGS``; ``memo`` and ``coded_at`` may be left
         out); checked against ``corpus`` and ``codebook``.
     notes
-        Notes to write (:data:`NOTES`).
+        Notes to write (``schemas.NOTES``).
     convention
         How the text files and positions are written:
 
@@ -409,8 +227,10 @@ def write_qdpx(path: str | Path, *, corpus: Corpus, codebook: Codebook | None = 
         Language of the code names; default: the codebook's first language.
     keep_codebook
         Also store the codebook as ``research-kit/codebook.yml`` in the archive, so
-        that :func:`read_qdpx` gives back its ids, other languages and rules
-        (other programs ignore the file).
+        that :func:`~research_kit.qda.read_qdpx` gives back its ids, other
+        languages and rules (other programs ignore the file).
+    description
+        The project's description (its ``Description`` element); default: the corpus's.
 
     Returns
     -------
@@ -423,8 +243,34 @@ def write_qdpx(path: str | Path, *, corpus: Corpus, codebook: Codebook | None = 
         When ``codings`` point at unknown documents or codes, or beyond a text.
     ParameterError
         ``RK-P01`` for an unknown ``convention`` or ``language``.
+
+    Warns
+    -----
+    ResearchKitWarning
+        ``RK-Q22`` when the corpus names real people and is not pseudonymised: the
+        export holds those names.
     """
-    from .coding import check_codings
+    if description is None:
+        description = corpus.manifest.description
+    members = qdpx_members(corpus=corpus, codebook=codebook, codings=codings, notes=notes, convention=convention,
+                           name=name, language=language, keep_codebook=keep_codebook, description=description)
+    if corpus.manifest.identities and not corpus.manifest.pseudonymised:
+        warn("RK-Q22", "the corpus manifest says its transcripts name real people (identities: true) and it is not "
+             "pseudonymised; the export holds those names. Pseudonymise the corpus first to share it.")
+    return write_archive(path, members)
+
+
+def qdpx_members(*, corpus: Corpus, codebook: Codebook | None = None, codings: pd.DataFrame | None = None,
+                 notes: pd.DataFrame | None = None, convention: Literal["standard", "nvivo", "maxqda"] = "standard",
+                 name: str | None = None, language: str | None = None, keep_codebook: bool = True,
+                 description: str | None = None) -> list[tuple[str, bytes]]:
+    """The members of the archive :func:`write_qdpx` writes: ``(name, bytes)`` in a fixed order.
+
+    ``project.qde``, then the sources' text files, then the codebook kept for
+    Research Kit. Takes and checks the arguments as :func:`write_qdpx` does, and
+    raises the same errors (which name ``write_qdpx``).
+    """
+    from ..coding import check_codings
 
     check_option("convention", convention, CONVENTIONS, function="write_qdpx")
     if codings is None:
@@ -447,21 +293,23 @@ def write_qdpx(path: str | Path, *, corpus: Corpus, codebook: Codebook | None = 
     if notes is not None:
         _check_notes(notes, corpus, codebook)
     else:
-        notes = schemas.empty_frame(NOTES)
-    if corpus.manifest.get("identities") and not corpus.manifest.get("pseudonymised"):
-        warnings.warn("[RK-Q22] the corpus manifest says its transcripts name real people (identities: true) and "
-                      "it is not pseudonymised; the export holds those names. Pseudonymise the corpus first to "
-                      "share it.", stacklevel=2)
+        notes = schemas.empty_frame(schemas.NOTES)
     codings = codings.drop_duplicates(subset=["doc_id", "start_char", "end_char", "code", "coder"])
 
-    job = _Export(corpus, codebook, codings, notes, convention=convention, name=name, language=lang)
+    job = _Export(corpus, codebook, codings, notes, convention=convention, name=name, language=lang,
+                  description=description)
     members = job.members()
     if keep_codebook and len(codebook):
-        from .codebook import write_codebook
+        from ..codebook import write_codebook
 
         with tempfile.TemporaryDirectory() as tmp:
             file = write_codebook(codebook, Path(tmp) / "codebook.yml")
             members.append((CODEBOOK_MEMBER, file.read_bytes()))
+    return members
+
+
+def write_archive(path: str | Path, members: list[tuple[str, bytes]]) -> Path:
+    """Write ``members`` (from :func:`qdpx_members`) as a zip at ``path``, atomically, with fixed dates."""
     with atomic_write(path, "wb") as fh:
         with zipfile.ZipFile(fh, "w") as zf:
             for member, data in members:
@@ -480,12 +328,12 @@ class _Export:
     """Builds ``project.qde`` and the source files of one export."""
 
     def __init__(self, corpus: Corpus, codebook: Codebook, codings: pd.DataFrame, notes: pd.DataFrame, *,
-                 convention: str, name: str | None, language: str) -> None:
-        from . import __version__
+                 convention: str, name: str | None, language: str, description: str | None) -> None:
+        from .. import __version__
 
         self.corpus, self.codebook, self.codings, self.notes = corpus, codebook, codings, notes
         self.bom, self.crlf, self.utf16 = CONVENTIONS[convention]
-        self.language = language
+        self.language, self.description = language, description
         self.b = _Builder(PROJECT_NS)
         origin = f"Research Kit {__version__}" + ("" if convention == "standard" else f" ({convention} convention)")
         self.root = self.b.root("Project", name=name or corpus.title, origin=origin)
@@ -676,147 +524,7 @@ class _Export:
                 note = b.sub(holder, "Note", guid=ng, name=title, creatingUser=self.user_guid.get(author),
                              creationDateTime=_stamp(created))
                 b.sub(note, "PlainTextContent", str(body))
-        if self.corpus.manifest.get("description"):
-            b.sub(self.root, "Description", str(self.corpus.manifest["description"]))
+        if self.description:
+            b.sub(self.root, "Description", self.description)
         for ng in dict.fromkeys(project_refs):
             b.sub(self.root, "NoteRef", targetGUID=ng)
-
-
-# --------------------------------------------------------------------------- folders
-
-
-def _file_name(value: str, taken: set[str]) -> str:
-    base = re.sub(r"[^\w.\-]+", "_", value).strip("._") or "coder"
-    out, k = base, 2
-    while out.lower() in taken:
-        out, k = f"{base}-{k}", k + 1
-    taken.add(out.lower())
-    return out
-
-
-def _write_frame(frame: pd.DataFrame, path: Path, datetimes: Sequence[str]) -> Path:
-    out = frame.copy()
-    for col in datetimes:
-        out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with atomic_write(path) as fh:
-        out.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    return path
-
-
-def write_qda_folder(project: QdaProject, folder: str | Path, *, overwrite: bool = False) -> list[Path]:
-    """Write an imported project as a corpus folder ready for notebooks and briefs.
-
-    Writes the corpus (:func:`~research_kit.corpus.write_corpus`: ``corpus.yml`` and
-    ``transcripts/``), ``codebook.yml``, ``codings/<coder>.csv`` (one file per
-    coder), ``notes.csv`` and ``dropped.csv`` (what was not carried over).
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written (the transcripts folder counts as one entry).
-
-    Raises
-    ------
-    InputFileError
-        ``RK-C09`` when ``folder`` holds files and ``overwrite`` is False.
-    """
-    from .codebook import write_codebook
-    from .coding import write_codings
-    from .corpus import write_corpus
-
-    folder = Path(folder)
-    extra = {"codebook": "codebook.yml", "codings": ["codings/*.csv"]} if len(project.codebook) else {}
-    write_corpus(project.corpus, folder, overwrite=overwrite, manifest_extra=extra)
-    written = [folder / "corpus.yml", folder / "transcripts"]
-    if len(project.codebook):
-        written.append(write_codebook(project.codebook, folder / "codebook.yml"))
-    taken: set[str] = set()
-    for coder, group in project.codings.groupby("coder", sort=True):
-        file = folder / "codings" / f"{_file_name(coder, taken)}.csv"
-        written.append(write_codings(group.reset_index(drop=True), file))
-    written.append(_write_frame(project.notes, folder / "notes.csv", ["created"]))
-    written.append(_write_frame(project.dropped, folder / "dropped.csv", []))
-    return written
-
-
-def import_qdpx_to_folder(path: str | Path, folder: str | Path, *, overwrite: bool = False,
-                          **options: Any) -> list[Path]:
-    """:func:`read_qdpx` then :func:`write_qda_folder`; ``options`` go to :func:`read_qdpx`.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written; ``dropped.csv`` lists what was not carried over.
-    """
-    return write_qda_folder(read_qdpx(path, **options), folder, overwrite=overwrite)
-
-
-def read_notes(path: str | Path) -> pd.DataFrame:
-    """Read a ``notes.csv`` written by :func:`write_qda_folder` into a :data:`NOTES` frame."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    schemas.validate_frame(frame, NOTES, argument=str(path))
-    frame["created"] = pd.to_datetime(frame["created"], utc=True, errors="coerce").astype("datetime64[ns, UTC]")
-    for col in ("start_char", "end_char"):
-        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
-    return frame.astype({k: v for k, v in NOTES.dtypes.items() if k not in ("created", "start_char", "end_char")})
-
-
-def _codings_files(paths: Iterable[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out.extend(sorted(p.glob("*.csv")) if p.is_dir() else [p])
-    return out
-
-
-def export_folder_to_qdpx(corpus_dir: str | Path, out: str | Path, *, codebook: str | Path | None = None,
-                          codings: Sequence[str | Path] = (), notes: str | Path | None = None,
-                          convention: Literal["standard", "nvivo", "maxqda"] = "standard",
-                          name: str | None = None, language: str | None = None) -> Path:
-    """Export a corpus folder, with its codebook and codings, as a ``.qdpx`` project.
-
-    Parameters
-    ----------
-    corpus_dir
-        A corpus folder (:func:`~research_kit.corpus.read_corpus`).
-    out
-        The ``.qdpx`` to write.
-    codebook
-        A codebook file; default: the manifest's ``codebook:``, else ``codebook.yml``
-        (or ``.yaml``, ``.csv``) in the folder, if any.
-    codings
-        Codings CSV files or folders of them; default: the manifest's ``codings:``
-        patterns, else ``codings/*.csv`` in the folder.
-    notes
-        A ``notes.csv`` (as :func:`write_qda_folder` writes); default: the folder's, if any.
-    convention, name, language
-        As in :func:`write_qdpx`.
-
-    Returns
-    -------
-    pathlib.Path
-        ``out``.
-    """
-    from .codebook import read_codebook
-    from .coding import merge_codings, read_codings
-    from .corpus import read_corpus
-
-    corpus_dir = Path(corpus_dir)
-    check_option("convention", convention, CONVENTIONS, function="export_folder_to_qdpx")
-    corpus = read_corpus(corpus_dir)
-    if codebook is None:
-        named = corpus.manifest.get("codebook")
-        candidates = [named] if isinstance(named, str) else ["codebook.yml", "codebook.yaml", "codebook.csv"]
-        codebook = next((corpus_dir / n for n in candidates if (corpus_dir / n).is_file()), None)
-    book = read_codebook(codebook) if codebook is not None else None
-    files = _codings_files(codings)
-    if not codings:
-        named = corpus.manifest.get("codings") or ["codings/*.csv"]
-        for pattern in [named] if isinstance(named, str) else named:
-            files.extend(sorted(p for p in corpus_dir.glob(str(pattern)) if p.is_file()))
-    frames = [read_codings(p, corpus=corpus, codebook=book) for p in dict.fromkeys(files)]
-    merged = merge_codings(*frames) if frames else None
-    if notes is None and (corpus_dir / "notes.csv").is_file():
-        notes = corpus_dir / "notes.csv"
-    note_frame = read_notes(notes) if notes is not None else None
-    return write_qdpx(out, corpus=corpus, codebook=book, codings=merged, notes=note_frame, convention=convention,
-                      name=name, language=language)

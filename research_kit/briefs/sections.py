@@ -9,164 +9,15 @@ every name they print is a pseudonym.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from . import show
-from .corpus import Corpus, count_words, read_corpus
-from .errors import ParameterError, did_you_mean
-from .i18n import t
+from .. import show
+from ..corpus import count_words
+from ..i18n import t
+from .context import REQUEST_CODES, BriefContext, brief_context
 
 __all__ = ["BriefContext", "brief_context"]
-
-# Codes of the demo codebook (and of codebooks that follow its naming) that hold requests.
-REQUEST_CODES = {"recommendation": ("recommendations",), "need": ("needs",)}
-
-
-@dataclass
-class BriefContext:
-    """Everything a brief draws on, loaded once: corpus, focus, language, codebook, codings.
-
-    ``tokens`` and ``codings`` load on first use, from the annotation and coding caches.
-    """
-
-    corpus: Corpus
-    lang: str
-    doc_ids: list[str]
-    codebook: Any = None
-    themes_from: str = "auto"
-    _cache: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def focus(self) -> Corpus:
-        return self.corpus.subset(self.doc_ids)
-
-    @property
-    def tokens(self) -> pd.DataFrame:
-        if "tokens" not in self._cache:
-            from .annotate import annotate
-
-            self._cache["tokens"] = annotate(self.corpus, progress=False)
-        return self._cache["tokens"]
-
-    @property
-    def human_codings(self) -> pd.DataFrame:
-        if "human" not in self._cache:
-            self._cache["human"] = _human_codings(self.corpus, self.codebook)
-        return self._cache["human"]
-
-    @property
-    def codings(self) -> pd.DataFrame:
-        """Codings for themes: the team's where a document has them, else the codebook's rules."""
-        if "codings" not in self._cache:
-            human = self.human_codings
-            if self.codebook is None:
-                self._cache["codings"] = human
-            else:
-                rules = pd.DataFrame(columns=human.columns) if self.themes_from == "coders" else None
-                if rules is None:
-                    from .autocode import autocode
-
-                    rules = autocode(self.tokens, self.codebook, corpus=self.corpus, unit="sentence")
-                if self.themes_from == "rules" or human.empty:
-                    chosen = rules
-                else:
-                    coder = _reference_coder(human)
-                    mine = human[human["coder"] == coder]
-                    chosen = pd.concat([mine, rules[~rules["doc_id"].isin(set(mine["doc_id"]))]], ignore_index=True)
-                self._cache["codings"] = chosen
-        return self._cache["codings"]
-
-    def label(self, code: str) -> str:
-        return self.codebook.label(code, self.lang) if self.codebook is not None else code
-
-    @property
-    def facilitators(self) -> set[str]:
-
-        roles = set(self.corpus.turns["role"].dropna())
-        manifest = self.corpus.manifest.get("facilitator_roles")
-        if manifest:
-            return {r for r in roles if r in set(manifest)}
-        from .participation import FACILITATOR_PATTERN
-
-        return {r for r in roles if FACILITATOR_PATTERN.search(r)}
-
-
-def _reference_coder(human: pd.DataFrame) -> str:
-    """The coder with the most coded documents (ties: alphabetical)."""
-    counts = human.groupby("coder")["doc_id"].nunique()
-    return sorted(counts.index, key=lambda c: (-counts[c], c))[0]
-
-
-def _human_codings(corpus: Corpus, codebook: Any) -> pd.DataFrame:
-    from .coding import merge_codings, read_codings
-    from .schemas import CODINGS, empty_frame
-
-    patterns = corpus.manifest.get("codings") or []
-    patterns = [patterns] if isinstance(patterns, str) else patterns
-    frames = []
-    for pattern in patterns:
-        for path in sorted(corpus.root.glob(pattern)) if corpus.root else []:
-            frames.append(read_codings(path, corpus=corpus, codebook=codebook))
-    return merge_codings(*frames) if frames else empty_frame(CODINGS)
-
-
-def brief_context(corpus: str | Path | Corpus, *, lang: str = "fr", doc_id: str | Sequence[str] | None = None,
-                  variable: str | None = None, value: Any = None, codebook: str | None = None,
-                  themes_from: str = "auto", allow_identities: bool = False) -> BriefContext:
-    """Load what a brief needs and check that it may be published.
-
-    Parameters
-    ----------
-    corpus
-        A corpus folder (or a read corpus).
-    lang
-        Language of the brief: ``"fr"`` or ``"en"``.
-    doc_id
-        The document(s) in focus; or ``variable``/``value`` to focus on the documents whose
-        variable has that value (a process, a site); default: the whole corpus.
-    codebook
-        Codebook file, relative to the corpus folder (default: the manifest's ``codebook``).
-    themes_from
-        ``"auto"``: the team's codings where a document has them, else the codebook's
-        rules; ``"coders"`` or ``"rules"`` to use only one source.
-    allow_identities
-        Publish even though the corpus names people and is not pseudonymised.
-    """
-    from .anonymise import check_publishable
-    from .errors import check_option
-
-    check_option("lang", lang, ("fr", "en"), function="brief_context")
-    check_option("themes_from", themes_from, ("auto", "coders", "rules"), function="brief_context")
-    c = corpus if isinstance(corpus, Corpus) else read_corpus(corpus)
-    check_publishable(c, allow_identities=allow_identities)
-    if doc_id is not None:
-        ids = [doc_id] if isinstance(doc_id, str) else list(doc_id)
-        c.subset(ids)  # raises with a suggestion for an unknown id
-    elif variable is not None:
-        docs = c.documents
-        if variable not in docs.columns:
-            raise ParameterError("RK-P60", f'no document variable "{variable}".{did_you_mean(variable, c.variables)}')
-        ids = docs.loc[docs[variable].astype(str) == str(value), "doc_id"].tolist()
-        if not ids:
-            known = sorted(docs[variable].dropna().astype(str).unique())
-            raise ParameterError("RK-P60", f'no document has {variable} = "{value}".{did_you_mean(value, known)}')
-    else:
-        ids = c.doc_ids
-    cb = None
-    path = codebook or c.manifest.get("codebook")
-    if path:
-        from .codebook import read_codebook
-
-        # The batch runner checked the patterns with spaCy already; a brief only reads the file.
-        cb = read_codebook(Path(path) if Path(path).is_absolute() or c.root is None else c.root / path,
-                           check_patterns=False)
-    return BriefContext(c, lang, ids, cb, themes_from)
-
 
 # ---------------------------------------------------------------------------
 # shared pieces
@@ -175,9 +26,9 @@ def brief_context(corpus: str | Path | Corpus, *, lang: str = "fr", doc_id: str 
 def title(ctx: BriefContext, kind: str, *, subject: str | None = None) -> None:
     """The brief's title block, with the fiction and pseudonymisation notices."""
     notices = []
-    if ctx.corpus.manifest.get("fiction"):
+    if ctx.corpus.manifest.fiction:
         notices.append(t("fiction_notice", ctx.lang))
-    if ctx.corpus.manifest.get("pseudonymised"):
+    if ctx.corpus.manifest.pseudonymised:
         notices.append(t("pseudonymised_notice", ctx.lang))
     if subject is None:
         docs = ctx.focus.documents
@@ -214,8 +65,8 @@ def at_a_glance(ctx: BriefContext) -> None:
 
 def participants(ctx: BriefContext) -> None:
     """Who took part, by role, and the share of the floor by speaker."""
-    from .participation import participation
-    from .plots.participation import plot_participation
+    from ..participation import participation
+    from ..plots.participation import plot_participation
 
     show.heading(t("participants", ctx.lang))
     by_role = participation(ctx.focus, by="role", over="corpus")
@@ -223,16 +74,16 @@ def participants(ctx: BriefContext) -> None:
     show.table(by_role[cols].rename(columns={"n_speakers": "speakers"}), lang=ctx.lang, percent=["share_words"])
     by_speaker = participation(ctx.focus, by="speaker", over="corpus")
     fig = plot_participation(by_speaker, measure="share_words", lang=ctx.lang)
-    pct = "\u00a0%" if ctx.lang == "fr" else "%"
-    alt = ("Part des mots par personne : " if ctx.lang == "fr" else "Share of words by person: ") + ", ".join(
+    pct = t("section.percent", ctx.lang)
+    alt = t("section.alt_share_of_words", ctx.lang) + ", ".join(
         f"{s} {100 * v:.0f}{pct}" for s, v in zip(by_speaker["speaker"].head(8), by_speaker["share_words"].head(8)))
     show.figure(fig, alt=alt, caption=t("participation", ctx.lang), name="participation")
 
 
 def equality_of_voice(ctx: BriefContext, *, over_time: bool = False) -> None:
     """Gini, evenness and the facilitators' share, per session (and over time)."""
-    from .participation import floor
-    from .plots.participation import plot_floor
+    from ..participation import floor
+    from ..plots.participation import plot_floor
 
     show.heading(t("equality_of_voice", ctx.lang))
     table = floor(ctx.focus, by="speaker", over="document", facilitator_roles=sorted(ctx.facilitators) or None)
@@ -278,7 +129,7 @@ def _quotable(segs: pd.DataFrame, ctx: BriefContext, n: int, *, prefer_participa
 
 def themes(ctx: BriefContext, *, n: int = 5, quotes_per_theme: int = 2) -> None:
     """Main themes (codes) of the focus, with representative quotes."""
-    from .coding import coded_segments
+    from ..coding import coded_segments
 
     show.heading(t("themes", ctx.lang))
     codings = ctx.codings
@@ -309,8 +160,8 @@ def themes(ctx: BriefContext, *, n: int = 5, quotes_per_theme: int = 2) -> None:
 
 def keywords(ctx: BriefContext, *, n: int = 15) -> None:
     """Words that mark the focus against the rest of the corpus."""
-    from .keyness import keyness
-    from .plots.textstats import plot_keyness
+    from ..keyness import keyness
+    from ..plots.textstats import plot_keyness
 
     show.heading(t("keywords", ctx.lang))
     if set(ctx.doc_ids) == set(ctx.corpus.doc_ids):
@@ -327,14 +178,14 @@ def keywords(ctx: BriefContext, *, n: int = 15) -> None:
     show.table(over[["term", "count_target", "count_reference", "log_likelihood", "log_ratio"]], lang=ctx.lang)
     fig = plot_keyness(table, top=min(n, 12), lang=ctx.lang)
     alt = ", ".join(over["term"].head(10))
-    show.figure(fig, alt=("Mots caractéristiques : " if ctx.lang == "fr" else "Keywords: ") + alt,
+    show.figure(fig, alt=t("section.alt_keywords", ctx.lang) + alt,
                 caption=t("keyness_method", ctx.lang), name="keywords")
 
 
 def _content_words(tokens: pd.DataFrame, ctx: BriefContext) -> pd.Series:
     """Tokens that say what was said: not names, pseudonyms, role words, numbers, nor the
     function words of either language (meetings switch languages within a turn)."""
-    from .stopwords import stop_words
+    from ..stopwords import stop_words
 
     lower = tokens["text"].str.lower()
     roles = {w for r in ctx.corpus.turns["role"].dropna().unique() for w in str(r).lower().split()}
@@ -352,7 +203,7 @@ def _requests(ctx: BriefContext) -> pd.DataFrame:
 
 
 def _find_requests(ctx: BriefContext) -> pd.DataFrame:
-    from .recommendations import recommendations
+    from ..recommendations import recommendations
 
     codes = None
     if ctx.codebook is not None:
@@ -364,12 +215,17 @@ def _find_requests(ctx: BriefContext) -> pd.DataFrame:
     return frame.merge(docs, on="doc_id", how="left")
 
 
+def _participants_requests(ctx: BriefContext) -> pd.DataFrame:
+    """Recommendations and needs, without the facilitators': their "je propose qu'on…" steers
+    the meeting; it is not a request."""
+    frame = _requests(ctx)
+    return frame[frame["kind"].isin(["recommendation", "need"]) & ~frame["role"].isin(ctx.facilitators)]
+
+
 def recommendations(ctx: BriefContext, *, n: int = 8) -> None:
     """Recommendations and needs voiced, participants first."""
     show.heading(t("recommendations", ctx.lang))
-    frame = _requests(ctx)
-    # a facilitator's "je propose qu'on…" steers the meeting; it is not a request
-    frame = frame[frame["kind"].isin(["recommendation", "need"]) & ~frame["role"].isin(ctx.facilitators)]
+    frame = _participants_requests(ctx)
     if frame.empty:
         show.paragraph(t("no_items", ctx.lang))
         return
@@ -390,9 +246,9 @@ def open_questions(ctx: BriefContext, *, n: int = 6) -> None:
 
 def classification(ctx: BriefContext, *, k: int = 6, quotes_per_class: int = 1) -> None:
     """Thematic classes of the focus (Reinert's method), with a characteristic quote each."""
-    from .chd import classification_summary, reinert
-    from .errors import ResearchKitError
-    from .plots.chd import plot_reinert
+    from ..chd import classification_summary, reinert
+    from ..errors import ResearchKitError
+    from ..plots.chd import plot_reinert
 
     show.heading(t("classification", ctx.lang))
     tokens = ctx.tokens[ctx.tokens["doc_id"].isin(ctx.doc_ids)]
@@ -431,8 +287,8 @@ def classification(ctx: BriefContext, *, k: int = 6, quotes_per_class: int = 1) 
 
 def themes_by_group(ctx: BriefContext, *, by: str = "role", n: int = 8) -> None:
     """Which themes each stakeholder group raised (segments per role)."""
-    from .coding import code_matrix
-    from .plots.coding import plot_code_matrix
+    from ..coding import code_matrix
+    from ..plots.coding import plot_code_matrix
 
     show.heading(t("themes_by_group", ctx.lang))
     codings = ctx.codings[ctx.codings["doc_id"].isin(ctx.doc_ids)]
@@ -450,8 +306,8 @@ def themes_by_group(ctx: BriefContext, *, by: str = "role", n: int = 8) -> None:
 
 def theme_evolution(ctx: BriefContext) -> None:
     """How themes evolved over the dated sessions in focus."""
-    from .coding import code_trends
-    from .plots.coding import plot_code_trends
+    from ..coding import code_trends
+    from ..plots.coding import plot_code_trends
 
     show.heading(t("theme_evolution", ctx.lang))
     codings = ctx.codings[ctx.codings["doc_id"].isin(ctx.doc_ids)]
@@ -474,8 +330,7 @@ def theme_evolution(ctx: BriefContext) -> None:
 def recommendation_table(ctx: BriefContext, *, n: int = 25) -> None:
     """Every recommendation and need, traced to its session, participants' first."""
     show.heading(t("recommendation_table", ctx.lang))
-    frame = _requests(ctx)
-    frame = frame[frame["kind"].isin(["recommendation", "need"]) & ~frame["role"].isin(ctx.facilitators)]
+    frame = _participants_requests(ctx)
     if frame.empty:
         show.paragraph(t("no_items", ctx.lang))
         return
@@ -499,8 +354,8 @@ def theme_definition(ctx: BriefContext, code: str) -> None:
 
 
 def theme_where_when(ctx: BriefContext, code: str) -> None:
-    from .coding import code_trends
-    from .plots.coding import plot_code_trends
+    from ..coding import code_trends
+    from ..plots.coding import plot_code_trends
 
     show.heading(t("where_when", ctx.lang))
     branch = set(ctx.codebook.descendants(code))
@@ -523,7 +378,7 @@ def theme_where_when(ctx: BriefContext, code: str) -> None:
 
 def theme_quotes(ctx: BriefContext, code: str, *, by: str = "site", per_group: int = 2) -> None:
     """Quotes grouped by context (a document variable)."""
-    from .coding import coded_segments
+    from ..coding import coded_segments
 
     show.heading(t("quotes_by_context", ctx.lang))
     segs = coded_segments(ctx.codings, ctx.corpus, code=code, codebook=ctx.codebook, context=0)
@@ -541,7 +396,7 @@ def theme_quotes(ctx: BriefContext, code: str, *, by: str = "site", per_group: i
 
 def contrasting_views(ctx: BriefContext, code: str, *, n: int = 4) -> None:
     """One quote per role, so that different positions face each other."""
-    from .coding import coded_segments
+    from ..coding import coded_segments
 
     show.heading(t("contrasting_views", ctx.lang))
     segs = coded_segments(ctx.codings, ctx.corpus, code=code, codebook=ctx.codebook, context=0)
@@ -554,23 +409,11 @@ def contrasting_views(ctx: BriefContext, code: str, *, n: int = 4) -> None:
     show.quotes(picked.assign(theme=ctx.label(code)), lang=ctx.lang)
 
 
-_QUESTIONS = {
-    "fr": ("Qu'est-ce qui vous frappe dans ces extraits à propos de « {label} » ?",
-           "Où en êtes-vous dans votre pratique : qu'est-ce qui ressemble, qu'est-ce qui diffère ?",
-           "Quelles conditions aideraient votre équipe sur ce thème ?",
-           "Qu'aimeriez-vous essayer d'ici la prochaine rencontre ?"),
-    "en": ("What strikes you in these quotes about “{label}”?",
-           "Where is your own practice: what is similar, what differs?",
-           "What conditions would help your team on this theme?",
-           "What would you like to try before the next meeting?"),
-}
-
-
 def discussion_questions(ctx: BriefContext, code: str) -> None:
     """Questions for a training workshop, from the theme's label and the codebook's guidance."""
     show.heading(t("discussion_questions", ctx.lang))
     label = ctx.label(code)
-    show.questions(q.format(label=label) for q in _QUESTIONS[ctx.lang])
+    show.questions(t(f"section.question.{i}", ctx.lang, label=label) for i in range(1, 5))
 
 
 # ---------------------------------------------------------------------------
@@ -586,8 +429,8 @@ def documents_table(ctx: BriefContext) -> None:
 
 
 def word_use(ctx: BriefContext, *, by: str = "site", n: int = 15) -> None:
-    from .plots.textstats import plot_frequencies
-    from .textstats import frequencies
+    from ..plots.textstats import plot_frequencies
+    from ..textstats import frequencies
 
     show.heading(t("word_use", ctx.lang))
     tokens = ctx.tokens[ctx.tokens["doc_id"].isin(ctx.doc_ids)]
@@ -598,10 +441,9 @@ def word_use(ctx: BriefContext, *, by: str = "site", n: int = 15) -> None:
 
 
 def concordance(ctx: BriefContext, query: str, *, n: int = 12) -> None:
-    from .kwic import kwic
+    from ..kwic import kwic
 
-    show.heading(f"{t('concordance', ctx.lang)} : « {query} »" if ctx.lang == "fr" else
-                 f"{t('concordance', ctx.lang)}: “{query}”")
+    show.heading(t("section.concordance_of", ctx.lang, title=t("concordance", ctx.lang), query=query))
     lines = kwic(ctx.tokens[ctx.tokens["doc_id"].isin(ctx.doc_ids)], query, corpus=ctx.corpus)
     if lines.empty:
         show.paragraph(t("no_items", ctx.lang))
@@ -618,7 +460,7 @@ def codebook_table(ctx: BriefContext) -> None:
 
 
 def code_frequencies(ctx: BriefContext) -> None:
-    from .coding import code_matrix
+    from ..coding import code_matrix
 
     show.heading(t("code_frequencies", ctx.lang))
     human = ctx.human_codings
@@ -634,7 +476,7 @@ def code_frequencies(ctx: BriefContext) -> None:
 
 
 def cooccurring_codes(ctx: BriefContext, *, n: int = 12) -> None:
-    from .coding import cooccurrence
+    from ..coding import cooccurrence
 
     show.heading(t("cooccurrence", ctx.lang))
     pairs = cooccurrence(ctx.human_codings if not ctx.human_codings.empty else ctx.codings, ctx.corpus, within="turn")
@@ -647,7 +489,7 @@ def cooccurring_codes(ctx: BriefContext, *, n: int = 12) -> None:
 
 
 def coder_agreement(ctx: BriefContext, *, unit: str = "turn") -> None:
-    from .agreement import agreement, disagreements
+    from ..agreement import agreement, disagreements
 
     show.heading(t("agreement", ctx.lang))
     human = ctx.human_codings
@@ -656,7 +498,7 @@ def coder_agreement(ctx: BriefContext, *, unit: str = "turn") -> None:
         return
     shared = set.intersection(*(set(g["doc_id"]) for _, g in human.groupby("coder")))
     result = agreement(human, ctx.corpus, unit=unit, documents=sorted(shared))
-    everything = "(tous les codes)" if ctx.lang == "fr" else "(all codes)"
+    everything = t("section.all_codes", ctx.lang)
     result = result.assign(label=result["code"].map(lambda c: ctx.label(c) if c != "(all)" else everything))
     show.table(result[["label", "units", "coded_units", "percent_agreement", "cohen_kappa",
                        "krippendorff_alpha"]], lang=ctx.lang, max_rows=100)

@@ -30,12 +30,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
 import traceback
-import unicodedata
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -44,16 +42,24 @@ from itertools import product
 from pathlib import Path
 from typing import Any
 
-from ._io import atomic_write_text, content_hash, file_hash
-from .errors import BriefError, InputFileError, check_option, did_you_mean
+from .._io import atomic_write_text, content_hash, file_hash, replace_folder, slug
+from ..errors import BriefError, InputFileError, ProblemsError, check_option, did_you_mean
 
-__all__ = ["Brief", "BriefResult", "run_brief", "run_batch", "read_plan", "expand_plan", "FORMATS"]
+__all__ = ["Brief", "BriefResult", "PlanProblems", "run_brief", "run_batch", "read_plan", "expand_plan",
+           "package_digest", "FORMATS"]
 
 FORMATS = ("html", "docx", "pdf", "md", "pptx", "cards")
 _MANIFEST = "manifest.json"
 _FAILED = "_failed"
 _LOGS = "logs"
-_CACHE_DIRS = {".research_kit", "__pycache__", ".ipynb_checkpoints"}
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+class PlanProblems(ProblemsError, InputFileError):
+    """Every problem of a batch plan at once (``problems``, each with its line)."""
+
+    summary_code = "RK-B00"
+    what = "the plan"
 
 
 @dataclass(frozen=True)
@@ -85,33 +91,39 @@ class BriefResult:
 
 
 def _slug(value: Any) -> str:
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "x"
+    return slug(value, max_length=120)
 
 
-def _folder_hashes(folder: Path) -> dict[str, str]:
-    out = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_file() and not any(p in _CACHE_DIRS or p.startswith(".") for p in rel.parts):
-            out[rel.as_posix()] = file_hash(path)
-    return out
+def package_digest() -> str:
+    """A digest of the package's own code and data (``research_kit/**``): a brief re-runs when it changes.
+
+    Edit a label, a section or a renderer and every brief that used the old code is
+    stale, even with the version number unchanged.
+    """
+    parts = []
+    for path in sorted(_PACKAGE.rglob("*")):
+        rel = path.relative_to(_PACKAGE)
+        scratch = any(p == "__pycache__" or p.startswith(".") for p in rel.parts)  # caches: .ruff_cache, …
+        if path.is_file() and not scratch and path.suffix not in (".pyc", ".pyo"):
+            parts += [rel.as_posix(), file_hash(path)]
+    return content_hash(*parts)
 
 
 def _inputs(brief: Brief, memo: dict[str, Any] | None = None) -> dict[str, str]:
-    """Content hashes of what a brief reads: its notebook and every file of its corpus."""
-    from . import __version__
+    """Content hashes of what a brief reads: its notebook, the package's code, every file of its corpus."""
+    from ..project import Project
 
     memo = {} if memo is None else memo
     key = str(brief.notebook)
     if key not in memo:
         memo[key] = file_hash(brief.notebook)
-    inputs = {"notebook:" + brief.notebook.name: memo[key], "research_kit": __version__}
+    if "package" not in memo:
+        memo["package"] = package_digest()
+    inputs = {"notebook:" + brief.notebook.name: memo[key], "research_kit": memo["package"]}
     corpus = brief.parameters.get("corpus")
     if corpus and Path(corpus).is_dir():
         if corpus not in memo:
-            memo[corpus] = _folder_hashes(Path(corpus))
+            memo[corpus] = Project(Path(corpus)).input_hashes()
         for rel, digest in memo[corpus].items():
             inputs[f"corpus:{rel}"] = digest
     return inputs
@@ -160,7 +172,7 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .render import blocks_from_notebook, render
+    from ..render import blocks_from_notebook, render
 
     started = time.perf_counter()
     log_lines = [f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} brief {brief.name}",
@@ -190,11 +202,7 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
             path = Path(path)
             final = target / path.name
             if path.is_dir():
-                old = target / f".old-{path.name}"
-                if final.exists():
-                    os.replace(final, old)
-                os.replace(path, final)
-                shutil.rmtree(old, ignore_errors=True)
+                replace_folder(path, final)
             else:
                 os.replace(path, final)
             result.outputs[fmt] = str(final)
@@ -227,20 +235,15 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
 
 def _prepare(briefs: Sequence[Brief], *, allow_identities: bool) -> None:
     """Refuse unpublishable corpora and fill the annotation cache once."""
+    from ..annotate import annotate
+    from ..project import Project
+
     corpora = {str(Path(b.parameters["corpus"]).resolve()) for b in briefs if b.parameters.get("corpus")}
     for path in sorted(corpora):
-        from .anonymise import check_publishable
-        from .corpus import read_corpus
-
-        corpus = read_corpus(path)
-        check_publishable(corpus, allow_identities=allow_identities)
-        from .annotate import annotate
-
-        annotate(corpus, progress=False)
-        if corpus.manifest.get("codebook"):
-            from .codebook import read_codebook
-
-            read_codebook(corpus.root / str(corpus.manifest["codebook"]))  # every problem now, not in 20 kernels
+        project = Project.open(path)
+        project.check_publishable(allow_identities=allow_identities)
+        annotate(project.read_corpus(), progress=False)
+        project.read_codebook()  # every problem now (spaCy patterns too), not in 20 kernels
 
 
 def run_brief(notebook: str | Path, *, corpus: str | Path | None = None, parameters: Mapping[str, Any] | None = None,
@@ -358,7 +361,7 @@ def _read_manifest(out: Path) -> dict[str, dict]:
 
 
 def _write_manifest(out: Path, previous: dict[str, dict], results: Sequence[BriefResult]) -> None:
-    from . import __version__
+    from .. import __version__
 
     briefs = dict(previous)
     for r in results:
@@ -404,29 +407,34 @@ def _write_index(out: Path) -> None:
 
 def read_plan(path: str | Path) -> dict[str, Any]:
     """Read a batch plan (YAML); paths in it are relative to the plan file."""
-    from ._io import read_text
-    from ._yaml import load_yaml_with_lines
+    from .._io import read_text
+    from .._yaml import load_yaml_with_lines
 
     path = Path(path)
     text, _ = read_text(path)
     data, lines = load_yaml_with_lines(text, path=str(path), code="RK-B30")
     if not isinstance(data, dict) or not isinstance(data.get("briefs"), list):
-        raise InputFileError("RK-B30", "a plan needs a `briefs:` list.", path=path, line=1,
-                             hint="See docs/briefs.md for the plan format.")
+        raise PlanProblems([InputFileError("RK-B30", "a plan needs a `briefs:` list.", path=path, line=1,
+                                           hint="See docs/briefs.md for the plan format.")], path=path)
+    problems: list[InputFileError] = []
     allowed = {"corpus", "out", "formats", "jobs", "briefs", "workshop_pack", "title"}
     for key in data:
         if key not in allowed:
-            raise InputFileError("RK-B30", f'unknown field "{key}".{did_you_mean(key, allowed)}', path=path,
-                                 line=lines.get((key,)), hint=f"Plan fields: {', '.join(sorted(allowed))}.")
+            problems.append(InputFileError("RK-B30", f'unknown field "{key}".{did_you_mean(key, allowed)}', path=path,
+                                           line=lines.get((key,)), hint=f"Plan fields: {', '.join(sorted(allowed))}."))
     brief_keys = {"notebook", "name", "for_each", "where", "parameters", "formats"}
     for i, item in enumerate(data["briefs"]):
         if not isinstance(item, dict) or "notebook" not in item:
-            raise InputFileError("RK-B30", f"brief {i + 1} needs a `notebook:`.", path=path,
-                                 line=lines.get(("briefs", i)))
+            problems.append(InputFileError("RK-B30", f"brief {i + 1} needs a `notebook:`.", path=path,
+                                           line=lines.get(("briefs", i))))
+            continue
         for key in item:
             if key not in brief_keys:
-                raise InputFileError("RK-B30", f'unknown field "{key}" in brief {i + 1}.'
-                                     f"{did_you_mean(key, brief_keys)}", path=path, line=lines.get(("briefs", i, key)))
+                problems.append(InputFileError("RK-B30", f'unknown field "{key}" in brief {i + 1}.'
+                                               f"{did_you_mean(key, brief_keys)}", path=path,
+                                               line=lines.get(("briefs", i, key))))
+    if problems:
+        raise PlanProblems(problems, path=path)
     data["_path"] = str(path)
     data["_lines"] = lines
     return data
@@ -457,10 +465,11 @@ def expand_plan(plan: Mapping[str, Any]) -> list[Brief]:
         for_each = item.get("for_each")
         if for_each is not None:
             if corpus is None:
-                from .corpus import read_corpus
+                from ..project import Project
 
-                corpus = read_corpus(corpus_dir)
-            items = _iterate(for_each, item.get("where"), corpus, plan, i)
+                project = Project.open(corpus_dir)
+                corpus = project.read_corpus()
+            items = _iterate(for_each, item.get("where"), project, corpus, plan, i)
         template = item.get("name") or (notebook.stem + "".join("-{" + k + "}" for k in
                                                                  (list(items[0]) if items[0] else []) + grid_keys))
         for it, grid in product(items, grids):
@@ -472,12 +481,14 @@ def expand_plan(plan: Mapping[str, Any]) -> list[Brief]:
                 name = template.format(**fields)
             except KeyError as e:
                 raise InputFileError("RK-B30", f"the name template {template!r} uses {e}, which is not a parameter.",
-                                     path=plan.get("_path"), line=plan.get("_lines", {}).get(("briefs", i, "name")))
+                                     path=plan.get("_path"),
+                                     line=plan.get("_lines", {}).get(("briefs", i, "name"))) from None
             briefs.append(Brief(notebook, p, _slug(name), tuple(item.get("formats") or formats)))
     return briefs
 
 
-def _iterate(for_each: Any, where: Mapping[str, Any] | None, corpus: Any, plan: Mapping[str, Any], i: int) -> list[dict]:
+def _iterate(for_each: Any, where: Mapping[str, Any] | None, project: Any, corpus: Any, plan: Mapping[str, Any],
+             i: int) -> list[dict]:
     docs = corpus.documents
     for col, wanted in (where or {}).items():
         values = wanted if isinstance(wanted, list) else [wanted]
@@ -488,10 +499,12 @@ def _iterate(for_each: Any, where: Mapping[str, Any] | None, corpus: Any, plan: 
     if for_each == "document":
         out = [{"doc_id": d} for d in docs["doc_id"]]
     elif for_each == "code":
-        from .codebook import read_codebook
-
-        path = corpus.root / str(corpus.manifest.get("codebook") or "codebook.yml")
-        codes = read_codebook(path, check_patterns=False).codes  # the full check runs before executing
+        codebook = project.read_codebook(check_patterns=False)  # the full check runs before executing
+        if codebook is None:
+            raise InputFileError("RK-B34", "for_each: code needs a codebook, and the corpus has none.",
+                                 path=plan.get("_path"), line=plan.get("_lines", {}).get(("briefs", i, "for_each")),
+                                 hint="Name it under `codebook:` in corpus.yml, or put a codebook.yml in the folder.")
+        codes = codebook.codes
         out = [{"code": c} for c in codes.loc[codes["parent"].isna(), "code"]]
     elif isinstance(for_each, dict) and "variable" in for_each:
         var = for_each["variable"]

@@ -27,6 +27,11 @@ position that falls inside a character (between the two UTF-16 units of an emoji
 or beyond the end raises :class:`PositionError` instead of being moved.
 
 :func:`export_positions` goes the other way, for the text Research Kit writes.
+
+Which convention a file uses is not written in it. :func:`origin_convention` guesses
+it from the program that wrote the file; :func:`find_quote` and :func:`matches_quote`
+check a placed selection against the text its ``name`` quotes (programs often put
+the selected text there), so that the import can choose, and verify, the counting.
 """
 
 from __future__ import annotations
@@ -47,6 +52,10 @@ __all__ = [
     "paragraphs",
     "export_text",
     "export_positions",
+    "origin_convention",
+    "squash_space",
+    "find_quote",
+    "matches_quote",
 ]
 
 #: Every way of counting positions, in the order they are tried when the first fails.
@@ -278,3 +287,55 @@ def export_positions(text: str, offsets: Sequence[int] | np.ndarray, *, utf16: b
     units = np.zeros(len(text) + 1, dtype=np.int64)
     np.cumsum(widths, out=units[1:])
     return units[np.asarray(offsets, dtype=np.int64)]
+
+
+# --------------------------------------------------------------------------- which convention
+
+
+def origin_convention(origin: str) -> str:
+    """The position convention a program's ``origin`` suggests (one of :data:`CONVENTIONS`)."""
+    o = origin.lower()
+    if "nvivo" in o or "maxqda" in o:
+        return "utf16"
+    if "atlas" in o:
+        return "codepoints-crlf1"
+    return "codepoints"
+
+
+_WS = re.compile(r"\s+")
+_ELLIPSES = ("…", "...")
+
+
+def squash_space(text: str) -> str:
+    """``text`` in NFC with every run of white space made one space, stripped: the form quotes compare in."""
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def find_quote(name: str | None, squashed_text: str) -> tuple[str, bool] | None:
+    """A selection's name as a quote of the text, if it is one: ``(quote, truncated)``.
+
+    ``squashed_text`` is the document text through :func:`squash_space`. A name
+    ending in an ellipsis is a truncated quote. ``None`` when the name is empty or
+    is not found in the text.
+    """
+    if not name:
+        return None
+    q = squash_space(name)
+    truncated = False
+    for e in _ELLIPSES:
+        if q.endswith(e):
+            q, truncated = q[: -len(e)].rstrip(), True
+    if not q or q not in squashed_text:
+        return None
+    return q, truncated
+
+
+def matches_quote(quote: tuple[str, bool], text: str) -> bool:
+    """Whether ``text`` (a placed selection) is what ``quote`` (from :func:`find_quote`) quotes.
+
+    The whole text must match, or begin with the quote when it was truncated or is
+    at least 20 characters long (programs cut long names).
+    """
+    q, truncated = quote
+    t = squash_space(text)
+    return t == q or ((truncated or len(q) >= 20) and t.startswith(q))

@@ -1,0 +1,478 @@
+"""The corpus folder as a project: the one owner of its manifest, files, codebook, codings and caches.
+
+A corpus folder holds transcripts, an optional ``corpus.yml`` (:mod:`research_kit.manifest`),
+a codebook, coding files and, under ``.research_kit/``, caches. :meth:`Project.open`
+reads the manifest once; everything that needs to know where a thing lives in the
+folder asks the project — reading the corpus, finding the codebook and the codings,
+the cache folder, the publication rule, the content hashes a brief's fingerprint
+covers, writing a corpus folder. Domain modules take and return frames and never look
+into a folder or a manifest.
+
+Examples
+--------
+>>> project = Project.open("corpora/demo")           # doctest: +SKIP
+>>> corpus = project.read_corpus()                   # doctest: +SKIP
+>>> codebook = project.read_codebook()               # doctest: +SKIP
+>>> codings = project.read_codings(corpus, codebook)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import pandas as pd
+
+from . import schemas
+from ._io import atomic_write, file_hash, read_text
+from .corpus import CONVERT_FIRST, READERS, Corpus, build_corpus, read_transcript, records_frames, transcript_records
+from .errors import InputFileError, ManifestError, PseudonymisationError, ResearchKitError, check_option
+from .manifest import MANIFEST_NAME, Manifest, ManifestProblems, parse_manifest
+
+__all__ = ["Project", "read_corpus", "write_corpus", "check_publishable", "CACHE_DIR", "CODEBOOK_NAMES"]
+
+#: The cache folder inside a corpus folder (annotations, rule codings).
+CACHE_DIR = ".research_kit"
+#: The codebook files a folder is searched for when its manifest names none, in order.
+CODEBOOK_NAMES = ("codebook.yml", "codebook.yaml", "codebook.csv")
+# Files a corpus folder commonly holds that are not transcripts.
+_NOT_TRANSCRIPTS = ("corpus.yml", "corpus.yaml", "codebook.*", "codings/**", "codings*.csv", "README*", "LICENSE*",
+                    "NOTICE*", "*.parquet", "*.qdpx", "*.qdc", "Thumbs.db", "desktop.ini")
+# Folders whose files no input hash covers (caches, editors' droppings).
+_SCRATCH = {CACHE_DIR, "__pycache__", ".ipynb_checkpoints"}
+
+
+class _Collector:
+    """Raises at once (errors="raise") or keeps problems as rows (errors="collect")."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode, self.rows = mode, []
+
+    def __call__(self, error: ResearchKitError) -> None:
+        if self.mode == "raise":
+            raise error
+        self.rows.append(error.as_record())
+
+    def frame(self) -> pd.DataFrame:
+        if not self.rows:
+            return schemas.empty_frame(schemas.PROBLEMS)
+        return pd.DataFrame(self.rows, columns=schemas.PROBLEMS.names).astype(schemas.PROBLEMS.dtypes)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A corpus folder and its manifest, read once.
+
+    Attributes
+    ----------
+    root
+        The corpus folder.
+    manifest
+        Its :class:`~research_kit.manifest.Manifest` (defaults without ``corpus.yml``).
+    problems
+        The manifest's problems, when opened with ``errors="collect"``.
+    """
+
+    root: Path
+    manifest: Manifest = field(default_factory=Manifest)
+    problems: tuple[ResearchKitError, ...] = ()
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: str | Path, *, errors: Literal["raise", "collect"] = "raise") -> "Project":
+        """Open a corpus folder: read and check its ``corpus.yml`` (every problem at once).
+
+        Raises
+        ------
+        InputFileError
+            ``RK-C02`` when ``folder`` is not a folder.
+        ManifestProblems
+            ``RK-C00`` listing every problem of the manifest, each with its line
+            (``errors="raise"``); with ``errors="collect"`` they are kept in ``problems``.
+        """
+        check_option("errors", errors, ("raise", "collect"), function="Project.open")
+        root = Path(folder)
+        if not root.is_dir():
+            raise InputFileError("RK-C02", "no such folder." if not root.exists() else "is a file, not a folder.",
+                                 path=root, hint="Give the path of a corpus folder.")
+        manifest, problems = _read_manifest(root)
+        if problems and errors == "raise":
+            raise ManifestProblems(problems, path=manifest.path)
+        return cls(root, manifest, tuple(problems))
+
+    @classmethod
+    def of(cls, corpus: "Corpus | str | Path") -> "tuple[Project | None, Corpus]":
+        """The project of a corpus folder or of a corpus read from one, and the corpus.
+
+        A folder is opened and read; a :class:`~research_kit.corpus.Corpus` read from a
+        folder (its ``cache_dir`` is set) gets that folder's project; a corpus built in
+        memory has none (``None``): it has no codebook or codings files to find.
+        """
+        if isinstance(corpus, Corpus):
+            if corpus.root is not None and corpus.cache_dir is not None:
+                return cls.open(corpus.root), corpus
+            return None, corpus
+        project = cls.open(corpus)
+        return project, project.read_corpus()
+
+    @property
+    def title(self) -> str:
+        return self.manifest.title or self.root.name
+
+    # -- transcripts -----------------------------------------------------------------
+
+    def transcript_files(self, report=None) -> list[Path]:
+        """The transcripts of the folder, as ``include:``/``exclude:`` choose them, in path order.
+
+        Hidden files and folders (``.research_kit``), ``_``-prefixed ones, the manifest,
+        codebooks, codings and archives are never transcripts. A file of an unknown
+        type is reported (``RK-R03``) with what to do.
+        """
+        report = report or _Collector("raise")
+        include = self.manifest.include or ("**/*",)
+        exclude = self.manifest.exclude + _NOT_TRANSCRIPTS
+        files = []
+        for file in sorted(self.root.rglob("*")):
+            if not file.is_file():
+                continue
+            rel = file.relative_to(self.root)
+            if any(part.startswith((".", "_")) for part in rel.parts):
+                continue
+            posix = rel.as_posix()
+            if not any(_glob(posix, pat) for pat in include) or any(_glob(posix, pat) for pat in exclude):
+                continue
+            suffix = file.suffix.lower()
+            if suffix not in READERS:
+                hint = CONVERT_FIRST.get(suffix, "Supported: " + ", ".join(sorted(READERS)) + ".")
+                report(InputFileError("RK-R03", f'unknown extension "{file.suffix or "(none)"}" for a transcript.',
+                                      path=posix, hint=hint + " Or list it under `exclude:` in corpus.yml."))
+                continue
+            files.append(file)
+        return files
+
+    def read_corpus(self, *, errors: Literal["raise", "collect"] = "raise",
+                    languages: tuple[str, ...] = ("fr", "en")) -> Corpus:
+        """Read every transcript into a :class:`~research_kit.corpus.Corpus`.
+
+        ``errors="collect"`` reads what it can and lists the problems (the manifest's
+        too) in ``corpus.problems``.
+        """
+        check_option("errors", errors, ("raise", "collect"), function="read_corpus")
+        report = _Collector(errors)
+        for problem in self.problems:
+            report(problem)
+        files = self.transcript_files(report)
+        stems: dict[str, int] = {}
+        for f in files:
+            stems[f.stem] = stems.get(f.stem, 0) + 1
+        doc_rows: list[dict[str, Any]] = []
+        turn_frames: list[pd.DataFrame] = []
+        seen: dict[str, str] = {}
+        for file in files:
+            rel = file.relative_to(self.root).as_posix()
+            try:
+                rows, frames = transcript_records(file, rel=rel, manifest=self.manifest, stems=stems,
+                                                  languages=languages, report=report)
+                for row, turns in zip(rows, frames):
+                    if row["doc_id"] in seen:
+                        named = "id" in self.manifest.documents.get(rel, {})
+                        raise ManifestError(
+                            "RK-C06", f'document id "{row["doc_id"]}" is already used by {seen[row["doc_id"]]}.',
+                            path=self.manifest.path if named else rel,
+                            line=self.manifest.lines.get(("documents", rel, "id")) if named else None,
+                            hint="Give each document a distinct `id:` in corpus.yml.")
+                    seen[row["doc_id"]] = rel
+                    doc_rows.append(row)
+                    turn_frames.append(turns)
+            except ResearchKitError as e:
+                report(e)
+        documents, turns = records_frames(doc_rows, turn_frames)
+        return build_corpus(documents, turns, manifest=self.manifest, root=self.root, problems=report.frame(),
+                            cache_dir=self.cache_dir)
+
+    # -- codebook and codings ------------------------------------------------------
+
+    @property
+    def codebook_path(self) -> Path | None:
+        """The codebook file: the manifest's ``codebook:``, else the first of
+        :data:`CODEBOOK_NAMES` the folder holds, else ``None``.
+
+        Raises
+        ------
+        InputFileError
+            ``RK-C12`` when the manifest names a codebook the folder does not hold.
+        """
+        named = self.manifest.codebook
+        if named:
+            path = Path(named).expanduser()
+            path = path if path.is_absolute() else self.root / path
+            if not path.is_file():
+                raise ManifestError("RK-C12", f'names the codebook "{named}", which is not a file of the folder.',
+                                     path=self.manifest.path, line=self.manifest.lines.get(("codebook",)),
+                                     hint="Fix the path (relative to the corpus folder) or remove `codebook:`.")
+            return path
+        for name in CODEBOOK_NAMES:
+            if (self.root / name).is_file():
+                return self.root / name
+        return None
+
+    def read_codebook(self, *, check_patterns: bool = True):
+        """The project's :class:`~research_kit.codebook.Codebook`, or ``None`` when it has none."""
+        path = self.codebook_path
+        if path is None:
+            return None
+        from .codebook import read_codebook
+
+        return read_codebook(path, check_patterns=check_patterns)
+
+    @property
+    def coding_files(self) -> list[Path]:
+        """The coding files the manifest's ``codings:`` globs match (CSV or TSV), in path order."""
+        found: dict[Path, None] = {}
+        for pattern in self.manifest.codings:
+            for path in sorted(self.root.glob(pattern)):
+                if path.is_file() and path.suffix.lower() in (".csv", ".tsv"):
+                    found[path] = None
+        return list(found)
+
+    def read_codings(self, corpus: Corpus, codebook: Any = None, *, merged: bool = True):
+        """The team's codings: every coding file, checked against ``corpus`` (and ``codebook``).
+
+        Returns
+        -------
+        DataFrame or dict
+            With ``merged=True`` one codings frame (``schemas.CODINGS``); else
+            ``{path: frame}`` per file (to carry each one over on its own).
+        """
+        from .coding import merge_codings, read_codings
+
+        frames = {path: read_codings(path, corpus=corpus, codebook=codebook) for path in self.coding_files}
+        if not merged:
+            return frames
+        return merge_codings(*frames.values()) if frames else schemas.empty_frame(schemas.CODINGS)
+
+    # -- caches, hashes, publication ----------------------------------------------
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where this corpus's caches live: ``<folder>/.research_kit``."""
+        return self.root / CACHE_DIR
+
+    def input_hashes(self) -> dict[str, str]:
+        """Content hash of every file of the folder that a brief may read (caches excluded)."""
+        out = {}
+        for path in sorted(self.root.rglob("*")):
+            rel = path.relative_to(self.root)
+            if path.is_file() and not any(p in _SCRATCH or p.startswith(".") for p in rel.parts):
+                out[rel.as_posix()] = file_hash(path)
+        return out
+
+    def check_publishable(self, *, allow_identities: bool = False) -> None:
+        """Refuse a project whose manifest says it names people and that is not pseudonymised (``RK-D08``)."""
+        _check_identities(self.manifest, self.root, self.title, allow_identities=allow_identities)
+
+
+def is_pseudonymised_copy(folder: str | Path) -> bool:
+    """True for a folder that ``write_pseudonymised`` wrote (its manifest says ``pseudonymised: true``)."""
+    folder = Path(folder)
+    if not (folder / MANIFEST_NAME).is_file():
+        return False
+    manifest, problems = _read_manifest(folder)
+    return manifest.pseudonymised and not problems
+
+
+def check_publishable(corpus: Corpus | Project, *, allow_identities: bool = False) -> None:
+    """Refuse a corpus whose manifest says it names real people and that is not pseudonymised.
+
+    Raises
+    ------
+    PseudonymisationError
+        ``RK-D08`` when the manifest says ``identities: true`` (or yes, oui…), not
+        ``pseudonymised: true``, and ``allow_identities`` is False.
+    """
+    if isinstance(corpus, Project):
+        corpus.check_publishable(allow_identities=allow_identities)
+        return
+    if not isinstance(corpus, Corpus):
+        from .errors import ParameterError
+
+        raise ParameterError("RK-S02", f"check_publishable() takes a Corpus or a Project; got {type(corpus).__name__}.")
+    _check_identities(corpus.manifest, corpus.root, corpus.title, allow_identities=allow_identities)
+
+
+def _check_identities(manifest: Manifest, root: Path | None, title: str, *, allow_identities: bool) -> None:
+    if allow_identities or not manifest.identities or manifest.pseudonymised:
+        return
+    where = root if root is not None else title
+    raise PseudonymisationError(
+        "RK-D08", f"the corpus {title!r} says `identities: true` in its manifest and has not been "
+                  "pseudonymised, so its outputs would carry participants' names, contact details and places.",
+        path=where,
+        hint=f"Run `research-kit pseudonymise {where} --key <private>/key.json --to <new folder>` and use the "
+             "new folder; or, if the outputs stay within the research team, allow it explicitly "
+             "(allow_identities=True, --allow-identities).")
+
+
+# ---------------------------------------------------------------------------
+# reading
+
+
+def read_corpus(path: str | Path, *, errors: Literal["raise", "collect"] = "raise",
+                languages: tuple[str, ...] = ("fr", "en")) -> Corpus:
+    """Read a folder of transcripts (or one transcript file) into a :class:`~research_kit.corpus.Corpus`.
+
+    Parameters
+    ----------
+    path
+        A corpus folder (with an optional ``corpus.yml``) or a single transcript.
+    errors
+        ``"raise"`` stops at the first problem with an error naming the file and line (the
+        manifest's problems all at once); ``"collect"`` reads what it can and lists the
+        problems in ``corpus.problems``.
+    languages
+        Languages that detection may answer (see :func:`research_kit.language.detect_language`).
+
+    Returns
+    -------
+    Corpus
+        ``.documents`` and ``.turns`` follow ``schemas.DOCUMENTS`` and ``schemas.TURNS``.
+
+    Raises
+    ------
+    InputFileError
+        For an unreadable file, with a code listed in ``docs/errors.md``.
+
+    Examples
+    --------
+    >>> corpus = read_corpus("corpora/demo")            # doctest: +SKIP
+    >>> corpus.turns[["doc_id", "speaker", "text"]].head()  # doctest: +SKIP
+    """
+    check_option("errors", errors, ("raise", "collect"), function="read_corpus")
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError("RK-C02", "no such folder or file.", path=path,
+                             hint="Give the path of a corpus folder or of one transcript.")
+    if path.is_dir():
+        return Project.open(path, errors=errors).read_corpus(errors=errors, languages=languages)
+    return read_transcript(path, errors=errors, languages=languages)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_manifest(root: Path) -> tuple[Manifest, list[ResearchKitError]]:
+    from ._yaml import load_yaml_with_lines
+
+    file = root / MANIFEST_NAME
+    if not file.exists():
+        alt = root / "corpus.yaml"
+        if not alt.exists():
+            return Manifest(), []
+        file = alt
+    shown = _shown(file, root)
+    try:
+        text, _ = read_text(file, shown=shown)
+        data, lines = load_yaml_with_lines(text, path=shown)
+    except ResearchKitError as e:
+        return Manifest(path=shown), [e]
+    manifest, problems = parse_manifest(data, path=shown, lines=lines)
+    errors: list[ResearchKitError] = list(problems)
+    missing = []
+    for rel in manifest.documents:
+        if not (root / rel).is_file():
+            errors.append(ManifestError(
+                "RK-C05", f'names the file "{rel}", which is not in the corpus folder.', path=shown,
+                line=lines.get(("documents", rel)),
+                hint="Fix the path (relative to the corpus folder, with / separators) or remove the entry."))
+            missing.append(rel)
+    if missing:
+        kept = {k: v for k, v in manifest.documents.items() if k not in missing}
+        from types import MappingProxyType
+
+        manifest = manifest.with_changes(documents=MappingProxyType(kept))
+    errors.sort(key=lambda e: (e.line is None, e.line or 0))
+    return manifest, errors
+
+
+def _glob(path: str, pattern: str) -> bool:
+    if pattern.endswith("/**"):
+        return path.startswith(pattern[:-3] + "/")
+    return fnmatch.fnmatch(path, pattern) or PurePosixPath(path).match(pattern) or (
+        pattern.startswith("**/") and fnmatch.fnmatch(path, pattern[3:]))
+
+
+# ---------------------------------------------------------------------------
+# writing
+
+# The manifest fields a written corpus keeps; the rest (documents, include, codings…) it writes anew.
+_KEPT = ("title", "description", "language", "identities", "pseudonymised", "fiction", "facilitator_roles", "notice")
+
+
+def write_corpus(corpus: Corpus, folder: str | Path, *, overwrite: bool = False,
+                 manifest_extra: Mapping[str, Any] | None = None) -> Path:
+    """Write ``corpus`` as a corpus folder that :func:`read_corpus` reads back identically.
+
+    Each document becomes ``transcripts/<doc_id>.csv`` (speaker, start, end, text: the
+    one format that keeps every turn's text exactly), and ``corpus.yml`` carries titles,
+    dates, languages, roles and document variables. Used by pseudonymisation and QDA
+    import; files are written atomically.
+
+    Parameters
+    ----------
+    overwrite
+        Allow writing into a folder that already holds files (only the files this
+        function writes are replaced).
+    manifest_extra
+        Top-level manifest fields to add (e.g. ``{"pseudonymised": True}``).
+
+    Raises
+    ------
+    InputFileError
+        ``RK-C09`` when ``folder`` holds files and ``overwrite`` is False.
+    """
+    from ._yaml import dump_yaml
+
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()) and not overwrite:
+        raise InputFileError("RK-C09", "the folder is not empty; refusing to write a corpus over its files.",
+                             path=folder, hint="Choose a new folder, or pass overwrite=True (--overwrite).")
+    written = corpus.manifest.to_dict()
+    manifest: dict[str, Any] = {k: written[k] for k in _KEPT if k in written}
+    if corpus.variables:
+        declared = corpus.manifest.variables or {}
+        manifest["variables"] = {v: (declared.get(v) or v) for v in corpus.variables}
+    manifest.update(manifest_extra or {})
+    manifest["include"] = ["transcripts/**"]
+    documents: dict[str, Any] = {}
+    for doc in corpus.documents.itertuples(index=False):
+        d = doc._asdict()
+        name = "transcripts/" + re.sub(r"[^\w.\-]+", "_", str(d["doc_id"])) + ".csv"
+        turns = corpus.turns[corpus.turns["doc_id"] == d["doc_id"]]
+        roles = {str(s): str(r) for s, r in zip(turns["speaker"], turns["role"]) if not pd.isna(r)}
+        entry: dict[str, Any] = {"id": str(d["doc_id"]), "title": str(d["title"])}
+        if not pd.isna(d["date"]):
+            entry["date"] = pd.Timestamp(d["date"]).strftime("%Y-%m-%d")
+        if not pd.isna(d["language"]):
+            entry["language"] = str(d["language"])
+        for v in corpus.variables:
+            if not pd.isna(d[v]):
+                entry[v] = str(d[v])
+        if roles:
+            entry["roles"] = roles
+        entry["columns"] = {"speaker": "speaker", "start": "start_s", "end": "end_s", "text": "text"}
+        documents[name] = entry
+        with atomic_write(folder / name) as fh:
+            turns[["speaker", "start_s", "end_s", "text"]].to_csv(fh, index=False)
+    manifest["documents"] = documents
+    with atomic_write(folder / MANIFEST_NAME) as fh:
+        fh.write(dump_yaml(manifest))
+    return folder

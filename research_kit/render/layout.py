@@ -1,0 +1,410 @@
+"""The one brief layout every format draws: blocks prepared once, inline marks, shared text.
+
+:func:`prepare` checks a brief's blocks (see :mod:`research_kit.blocks`) and returns a
+:class:`Brief`: the language, the title, the body without empty blocks, each figure
+decoded and numbered with its file stem, each table numbered. The renderers
+(:mod:`~research_kit.render.html`, ``docx``, ``pdf``, ``markdown``, ``slides``,
+``cards``) only draw a :class:`Brief`, so they number, caption and attribute alike, and
+take every fixed word from :mod:`research_kit.i18n` through :meth:`Brief.label`.
+
+Inline marks are the same everywhere: ``**bold**``, ``*italic*`` and `` `code` `` (a
+span of literal text, for identifiers and patterns: no mark inside it counts), split
+into :class:`Run` by :func:`runs`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import datetime as _dt
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from .._io import slug
+from ..blocks import check_block
+from ..errors import BriefError, ParameterError, ResearchKitError
+from ..i18n import t
+
+__all__ = [
+    "Brief", "Figure", "Run", "prepare", "clean", "runs", "plain", "code_span", "level", "metric_items",
+    "table_grid", "heading_colour", "property_text", "check_name", "guard",
+]
+
+# Control characters have no place in a document (XML refuses them); tab and LF stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def clean(value: Any) -> str:
+    """A block field as clean text: ``None`` → ``""``, CRLF → LF, no control characters."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# --------------------------------------------------------------------------- the brief, prepared
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure block, decoded: its number, PNG (and SVG), text alternative, caption, file stem."""
+
+    number: int
+    png: bytes
+    svg: str | None
+    alt: str
+    caption: str
+    stem: str
+    width_px: int
+    height_px: int
+
+
+@dataclass
+class Brief:
+    """Validated blocks plus what every renderer needs: language, labels, figures."""
+
+    meta: dict[str, Any]
+    lang: str            # "fr" or "en": the language of fixed strings
+    lang_tag: str        # the BCP 47 tag to declare (e.g. "fr", "fr-CA", "en")
+    body: list[dict[str, Any]]
+    figures: dict[int, Figure] = field(default_factory=dict)   # body index → figure
+    tables: dict[int, int] = field(default_factory=dict)       # body index → table number
+
+    def label(self, key: str) -> str:
+        """The fixed word ``key`` in the brief's language (``render.<key>`` in :mod:`research_kit.i18n`)."""
+        return t(f"render.{key}", self.lang)
+
+    @property
+    def title(self) -> str:
+        return plain(clean(self.meta.get("title"))) or self.label("untitled")
+
+    def kind(self, index: int) -> str | None:
+        return self.body[index]["kind"] if 0 <= index < len(self.body) else None
+
+    def quotes(self) -> list[dict[str, Any]]:
+        return [b for b in self.body if b["kind"] == "quote"]
+
+    def questions(self) -> list[str]:
+        return [clean(q) for b in self.body if b["kind"] == "questions" for q in b["items"] if clean(q).strip()]
+
+    def date(self) -> _dt.datetime | None:
+        value = clean(self.meta.get("generated")).strip()
+        if not value:
+            return None
+        try:
+            when = _dt.datetime.fromisoformat(value)
+        except ValueError:
+            try:
+                when = _dt.datetime.fromisoformat(value[:10])
+            except ValueError:
+                return None
+        return when if when.tzinfo else when.replace(tzinfo=_dt.timezone.utc)
+
+    def date_text(self) -> str:
+        when = self.date()
+        if when is None:
+            return clean(self.meta.get("generated")).strip()
+        day = self.label("first_day") if when.day == 1 else str(when.day)
+        return f"{day} {self.label(f'month.{when.month}')} {when.year}"
+
+    def meta_parts(self) -> tuple[str, str]:
+        """``("Corpus : X", "Produit le 3 mai 2024")``; either may be empty."""
+        corpus = " ".join(clean(self.meta.get("corpus")).split())
+        date = self.date_text()
+        return (f"{self.label('corpus')}{self.label('sep')}{corpus}" if corpus else "",
+                f"{self.label('generated')} {date}" if date else "")
+
+    def meta_line(self) -> str:
+        """``Corpus : X · Produit le 3 mai 2024``, or the parts that exist."""
+        return " · ".join(p for p in self.meta_parts() if p)
+
+    def figure_caption(self, fig: Figure) -> str:
+        head = f"{self.label('figure')} {fig.number}"
+        return f"{head}{self.label('sep')}{fig.caption}" if fig.caption else head
+
+    def table_caption(self, index: int) -> str:
+        block = self.body[index]
+        head = f"{self.label('table')} {self.tables[index]}"
+        caption = plain(clean(block.get("caption"))).strip()
+        return f"{head}{self.label('sep')}{caption}" if caption else head
+
+    def attribution(self, quote: Mapping[str, Any], *, source: bool = True) -> str:
+        """``— Speaker (role), source``."""
+        who = clean(quote.get("speaker")).strip()
+        role = clean(quote.get("role")).strip()
+        text = f"— {who}" + (f" ({role})" if role else "")
+        src = clean(quote.get("source")).strip()
+        if source and src:
+            text += f", {src}"
+        return text
+
+    def quoted(self, text: str) -> str:
+        """``text`` between the language's quotation marks, unless it already has some."""
+        text = text.strip()
+        if text[:1] in "«“\"'‘":
+            return text
+        return f"{self.label('open')}{text}{self.label('close')}"
+
+
+def _lang_of(meta: Mapping[str, Any]) -> tuple[str, str]:
+    raw = clean(meta.get("lang")).strip() or "fr"
+    tag = raw if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", raw) else "fr"
+    return ("en" if tag.lower().startswith("en") else "fr"), tag
+
+
+def _decode_png(block: Mapping[str, Any], number: int) -> bytes:
+    data = block.get("png")
+    if isinstance(data, list):          # nbformat may split long strings into lines
+        data = "".join(data)
+    if isinstance(data, str) and data.startswith("data:"):
+        data = data.partition(",")[2]
+    where = f"figure {number} ({clean(block.get('name')) or 'unnamed'})"
+    try:
+        png = base64.b64decode(re.sub(r"\s+", "", data or ""), validate=True)
+    except (binascii.Error, ValueError, TypeError) as e:
+        raise BriefError("RK-B14", f"{where}: its 'png' is not base64 text ({e}).",
+                         hint="Show figures with research_kit.show.figure(fig, alt=...).") from e
+    if not png.startswith(_PNG_SIGNATURE) or png[12:16] != b"IHDR":
+        raise BriefError("RK-B14", f"{where}: its 'png' does not hold a PNG image.",
+                         hint="Show figures with research_kit.show.figure(fig, alt=...).")
+    return png
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    # Width and height sit at fixed offsets of the IHDR chunk that opens every PNG.
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def prepare(blocks: Iterable[Mapping[str, Any]]) -> Brief:
+    """Check ``blocks`` and lay them out once for every renderer.
+
+    Parameters
+    ----------
+    blocks
+        The brief's blocks (one block alone is accepted too).
+
+    Returns
+    -------
+    Brief
+        The first ``meta`` block (a French untitled one if there is none), the other
+        blocks without the empty ones, figures decoded and numbered, tables numbered.
+        Figure file stems are :func:`research_kit._io.slug` of the figure's ``name``
+        (``figure-<n>`` without one), made unique with ``-2``, ``-3``…
+
+    Raises
+    ------
+    BriefError
+        ``RK-B10`` without blocks, ``RK-B01`` for a malformed block, ``RK-B14`` for a
+        figure whose PNG is broken.
+    """
+    if isinstance(blocks, Mapping):
+        blocks = [blocks]
+    items = [check_block(dict(b) if isinstance(b, Mapping) else b) for b in blocks]
+    if not items:
+        raise BriefError("RK-B10", "the notebook shows no brief content; use research_kit.show in its cells.",
+                         hint="Each cell that should reach the brief calls research_kit.show.heading(), "
+                              ".paragraph(), .table(), .figure(), .quotes()…")
+    metas = [b for b in items if b["kind"] == "meta"]
+    meta = metas[0] if metas else {"kind": "meta", "lang": "fr", "title": ""}
+    lang, tag = _lang_of(meta)
+    body = [_without_blank_items(b) for b in items if b["kind"] != "meta" and not _is_empty(b)]
+    brief = Brief(meta=meta, lang=lang, lang_tag=tag, body=body)
+    stems: set[str] = set()
+    for i, block in enumerate(brief.body):
+        if block["kind"] == "table":
+            brief.tables[i] = len(brief.tables) + 1
+        elif block["kind"] == "figure":
+            number = len(brief.figures) + 1
+            png = _decode_png(block, number)
+            stem = slug(clean(block.get("name")), fallback=f"figure-{number}")
+            base, k = stem, 2
+            while stem in stems:
+                stem, k = f"{base}-{k}", k + 1
+            stems.add(stem)
+            svg = block.get("svg")
+            if isinstance(svg, list):
+                svg = "".join(svg)
+            width, height = _png_size(png)
+            brief.figures[i] = Figure(
+                number=number, png=png, svg=svg or None, alt=clean(block.get("alt")).strip(),
+                caption=plain(clean(block.get("caption"))).strip(), stem=stem,
+                width_px=max(width, 1), height_px=max(height, 1))
+    return brief
+
+
+def _is_empty(block: Mapping[str, Any]) -> bool:
+    """A block with nothing to show (blank text, no items, a table without cells) is skipped."""
+    kind = block["kind"]
+    if kind in ("heading", "paragraph", "note", "quote"):
+        return not clean(block.get("text")).strip()
+    if kind in ("bullets", "metrics", "questions"):
+        return not any(clean(i).strip() for i in block.get("items") or ())
+    if kind == "table":
+        return not block.get("columns") and not block.get("rows")
+    return False
+
+
+def _without_blank_items(block: dict[str, Any]) -> dict[str, Any]:
+    if block["kind"] in ("bullets", "questions"):
+        return {**block, "items": [i for i in block["items"] if clean(i).strip()]}
+    return block
+
+
+# --------------------------------------------------------------------------- inline marks
+
+
+class Run(NamedTuple):
+    """A stretch of text with one look: ``bold``, ``italic``, or ``code`` (literal, monospaced)."""
+
+    text: str
+    bold: bool
+    italic: bool
+    code: bool = False
+
+
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
+_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S)
+# A code span: a run of backticks, text, the same run; not glued to a word on either side
+# (so "l`eau … aujourd`hui", backticks typed as apostrophes, stay text).
+_CODE = re.compile(r"(?<![`\w])(`+)(?!`)(.+?)(?<!`)\1(?![`\w])", re.S)
+
+
+def _italic_runs(text: str, bold: bool) -> list[Run]:
+    out, pos = [], 0
+    for m in _ITALIC.finditer(text):
+        out += [Run(text[pos:m.start()], bold, False), Run(m.group(1), bold, True)]
+        pos = m.end()
+    out.append(Run(text[pos:], bold, False))
+    return out
+
+
+def _marked_runs(text: str) -> list[Run]:
+    out, pos = [], 0
+    for m in _BOLD.finditer(text):
+        out += _italic_runs(text[pos:m.start()], False) + _italic_runs(m.group(1), True)
+        pos = m.end()
+    return out + _italic_runs(text[pos:], False)
+
+
+def _code_text(inside: str) -> str:
+    # As in CommonMark: one space each side is padding when both are there.
+    if len(inside) > 2 and inside[0] == inside[-1] == " " and inside.strip():
+        return inside[1:-1]
+    return inside
+
+
+def runs(text: str) -> list[Run]:
+    """Split ``text`` into :class:`Run`; only ``**bold**``, ``*italic*`` and `` `code` `` count."""
+    out, pos = [], 0
+    for m in _CODE.finditer(text):
+        out += _marked_runs(text[pos:m.start()])
+        out.append(Run(_code_text(m.group(2)), False, False, True))
+        pos = m.end()
+    out += _marked_runs(text[pos:])
+    merged: list[Run] = []
+    for run in out:
+        if not run.text:
+            continue
+        if merged and merged[-1][1:] == run[1:]:
+            merged[-1] = Run(merged[-1].text + run.text, *run[1:])
+        else:
+            merged.append(run)
+    return merged
+
+
+def plain(text: str) -> str:
+    """``text`` without its inline marks."""
+    return "".join(r.text for r in runs(text))
+
+
+def code_span(text: str) -> str:
+    """``text`` marked as a code span, with backticks enough that none inside ends it.
+
+    >>> code_span("a`b")
+    '``a`b``'
+    """
+    ticks = "`"
+    while ticks in text:
+        ticks += "`"
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+# --------------------------------------------------------------------------- shared text
+
+
+def level(block: Mapping[str, Any]) -> int:
+    """A heading block's level, 1 to 3 (2 when it is not a number)."""
+    try:
+        value = int(block.get("level", 2))
+    except (TypeError, ValueError):
+        value = 2
+    return min(max(value, 1), 3)
+
+
+def heading_colour(block: Mapping[str, Any]) -> str | None:
+    """A heading block's optional ``color`` (``#RRGGBB``, drawn as a swatch), or ``None``."""
+    value = block.get("color")
+    return value.upper() if isinstance(value, str) and _HEX_COLOUR.fullmatch(value) else None
+
+
+def metric_items(block: Mapping[str, Any]) -> list[dict[str, str]]:
+    """A metrics block's items as ``{"label", "value"}`` texts (pairs and bare texts accepted)."""
+    out = []
+    for item in block["items"]:
+        if isinstance(item, Mapping):
+            out.append({"label": clean(item.get("label")), "value": clean(item.get("value"))})
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            out.append({"label": clean(item[0]), "value": clean(item[1])})
+        else:
+            out.append({"label": clean(item), "value": ""})
+    return out
+
+
+def table_grid(block: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Columns and rows as text, every row as wide as the widest."""
+    columns = [clean(c) for c in block["columns"]]
+    rows = [[clean(c) for c in row] for row in block["rows"]]
+    width = max([len(columns), *(len(r) for r in rows)] or [0])
+    columns += [""] * (width - len(columns))
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return columns, rows
+
+
+# --------------------------------------------------------------------------- writing
+
+_PROPERTY_LENGTH = 255   # Office's limit for a document property (title, subject, comments…)
+
+
+def property_text(text: str) -> str:
+    """``text`` as a DOCX or PPTX document property: cut to 255 characters, ending with "…"."""
+    return text if len(text) <= _PROPERTY_LENGTH else text[:_PROPERTY_LENGTH - 1].rstrip() + "…"
+
+
+
+def check_name(name: Any) -> str:
+    """``name`` if it is a plain file stem, else ``RK-B15``."""
+    text = name if isinstance(name, str) else ""
+    if not text.strip() or text != text.strip() or text.startswith(".") or re.search(r'[<>:"/\\|?*\x00-\x1f]', text):
+        raise ParameterError("RK-B15", f"the 'name' parameter of render() must be a plain file stem; got {name!r} instead.",
+                             hint="Use letters, digits, '-' or '_', e.g. name='atelier-2'.")
+    return text
+
+
+@contextlib.contextmanager
+def guard(fmt: str, target: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Turn a renderer's failure into ``RK-B11`` naming the format."""
+    try:
+        yield
+    except Exception as e:
+        where = f" ({target})" if target is not None else ""
+        detail = e.message if isinstance(e, ResearchKitError) else str(e)
+        raise BriefError(
+            "RK-B11", f"could not write the {fmt} version of the brief{where}: {type(e).__name__}: {detail}",
+            hint="Nothing half-written was left and an earlier file of that name is untouched.") from e
