@@ -11,7 +11,8 @@ from .errors import ResearchKitError, ResearchKitWarning
 
 
 def _fail(error: Exception) -> None:
-    click.echo(str(error), err=True)
+    # a file name that is not valid UTF-8 (surrogate escapes) must not crash the message itself
+    click.echo(str(error).encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
     sys.exit(2)
 
 
@@ -60,14 +61,26 @@ def _parse_params(pairs: tuple[tuple[str, str], ...], files: tuple[Path, ...]) -
     except that strings of digits with leading zeros stay strings (``-p session 03``)."""
     import yaml
 
+    from ._io import read_text
+    from ._yaml import load_yaml_with_lines
+    from .errors import InputFileError
+
     params: dict = {}
     for f in files:
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        try:
+            data, _ = load_yaml_with_lines(read_text(f)[0], path=str(f), code="RK-B31")
+        except ResearchKitError as e:
+            _fail(e)
+        if data is None:
+            data = {}
         if not isinstance(data, dict):
-            raise click.BadParameter(f"{f} must hold name: value lines.")
+            _fail(InputFileError("RK-B31", "must hold `name: value` lines, one per parameter.", path=f, line=1))
         params.update(data)
     for name, raw in pairs:
-        params[name] = raw if (raw[:1] == "0" and raw[1:2].isdigit()) or not raw else yaml.safe_load(raw)
+        try:
+            params[name] = raw if (raw[:1] == "0" and raw[1:2].isdigit()) or not raw else yaml.safe_load(raw)
+        except yaml.YAMLError:
+            params[name] = raw  # not a YAML scalar (an unclosed quote…): the text as typed
     return params
 
 
@@ -100,15 +113,17 @@ def _report(results) -> int:
 @click.option("--name", default=None, help="Output name (default: the notebook's stem).")
 @click.option("--force", is_flag=True, help="Run even if nothing changed since the last run.")
 @click.option("--allow-identities", is_flag=True, help="Publish a corpus that still names people (not recommended).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=None,
+              help="Seconds the brief may run before it is stopped with its kernel (default: 1800).")
 def brief(notebook: Path, corpus: Path, parameters, files, formats: str, out: Path, name: str | None, force: bool,
-          allow_identities: bool) -> None:
+          allow_identities: bool, timeout: float | None) -> None:
     """Run one brief NOTEBOOK on a corpus and render it."""
-    from .briefs import run_brief
+    from .briefs import DEFAULT_TIMEOUT, run_brief
 
     try:
         result = run_brief(notebook, corpus=corpus, parameters=_parse_params(parameters, files), out=out, name=name,
                            formats=[f.strip() for f in formats.split(",") if f.strip()], force=force,
-                           allow_identities=allow_identities)
+                           allow_identities=allow_identities, timeout=timeout or DEFAULT_TIMEOUT)
     except ResearchKitError as e:
         _fail(e)
     sys.exit(_report([result]))
@@ -120,7 +135,10 @@ def brief(notebook: Path, corpus: Path, parameters, files, formats: str, out: Pa
 @click.option("--force", is_flag=True, help="Re-run briefs whose inputs have not changed.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Override the plan's output folder.")
 @click.option("--allow-identities", is_flag=True, help="Publish a corpus that still names people (not recommended).")
-def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_identities: bool) -> None:
+@click.option("--timeout", type=click.FloatRange(min=1), default=None,
+              help="Seconds each brief may run before it is stopped with its kernel (default: the plan's, else 1800).")
+def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_identities: bool,
+          timeout: float | None) -> None:
     """Run every brief of a batch PLAN (YAML); see docs/briefs.md.
 
     Unchanged briefs are skipped; a failing brief is reported and the others go on;
@@ -129,7 +147,8 @@ def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_ide
     from .briefs import run_batch
 
     try:
-        results = run_batch(plan, jobs=jobs, force=force, out=out, allow_identities=allow_identities, progress=None)
+        results = run_batch(plan, jobs=jobs, force=force, out=out, allow_identities=allow_identities, progress=None,
+                            timeout=timeout)
     except ResearchKitError as e:
         _fail(e)
     sys.exit(_report(results))

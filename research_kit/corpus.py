@@ -218,7 +218,7 @@ def _raise(error: ResearchKitError) -> None:
 
 def transcript_records(file: str | Path, *, rel: str | None = None, manifest: Manifest | None = None,
                        stems: Mapping[str, int] | None = None, languages: tuple[str, ...] = ("fr", "en"),
-                       report: Report = _raise) -> tuple[list[dict[str, Any]], list[pd.DataFrame]]:
+                       report: Report = _raise) -> tuple[list[dict[str, Any]], list[dict[str, list]]]:
     """Read one transcript file into document rows and turn frames, applying its settings.
 
     Parameters
@@ -239,9 +239,10 @@ def transcript_records(file: str | Path, *, rel: str | None = None, manifest: Ma
 
     Returns
     -------
-    (list of dict, list of DataFrame)
-        One documents row and one turns frame per text of the file (most files hold
-        one), for :func:`build_corpus`.
+    (list of dict, list of dict)
+        One documents row and one turns record (column name → list) per text of the
+        file (most files hold one); :func:`records_frames` makes the frames
+        :func:`build_corpus` takes.
 
     Raises
     ------
@@ -278,7 +279,7 @@ def read_transcript(path: str | Path, *, errors: str = "raise",
     check_option("errors", errors, ("raise", "collect"), function="read_transcript")
     path = Path(path)
     rows: list[dict[str, Any]] = []
-    frames: list[pd.DataFrame] = []
+    frames: list[dict[str, list]] = []
     problems: list[dict[str, object]] = []
 
     def report(error: ResearchKitError) -> None:
@@ -301,11 +302,22 @@ def read_transcript(path: str | Path, *, errors: str = "raise",
     return build_corpus(documents, turns, root=path.parent, problems=frame)
 
 
-def records_frames(rows: list[dict[str, Any]], frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def records_frames(rows: list[dict[str, Any]], frames: list[dict[str, list]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The documents and turns records of :func:`transcript_records`, as the two frames
-    :func:`build_corpus` takes (empty ones with their key columns when nothing was read)."""
+    :func:`build_corpus` takes (empty ones with their key columns when nothing was read).
+
+    The turns of every document are joined as lists and made into one frame at the end:
+    a corpus of 50,000 short texts (an IRaMuTeQ file) builds one frame, not 50,000.
+    """
     if rows:
-        return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+        columns: dict[str, list] = {c: [] for c in ("doc_id", "speaker", "text", "start_s", "end_s", "role")}
+        for turns in frames:
+            for c, values in turns.items():
+                columns[c].extend(values)
+        turns_frame = pd.DataFrame(columns)
+        for c in ("start_s", "end_s"):
+            turns_frame[c] = turns_frame[c].astype("float64")
+        return pd.DataFrame(rows), turns_frame
     return (pd.DataFrame({"doc_id": pd.Series(dtype="string")}),
             pd.DataFrame({c: [] for c in ("doc_id", "speaker", "text")}))
 
@@ -342,7 +354,7 @@ def _parse_file(file: Path, rel: str, entry: Mapping[str, Any]) -> tuple[list[Pa
 
 def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any], manifest: Manifest,
               stems: Mapping[str, int], languages: tuple[str, ...],
-              report: Report) -> tuple[dict[str, Any], pd.DataFrame]:
+              report: Report) -> tuple[dict[str, Any], dict[str, list]]:
     front = dict(doc.variables)
     if manifest.variables is not None and fmt != "iramuteq":
         for key in [k for k in front if k not in FRONT_MATTER_FIELDS and not manifest.declares(k)]:
@@ -362,19 +374,21 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
     roles = {**manifest.roles, **(settings.get("roles") or {})}
     roles = {speaker_key(k): (None if v is None else str(v)) for k, v in roles.items()}
     unnamed = settings.get("speaker")
-    turns = pd.DataFrame({
-        "doc_id": doc_id,
-        "speaker": [t.speaker if t.speaker is not None else unnamed for t in doc.turns],
-        "text": [t.text for t in doc.turns],
-        "start_s": [t.start_s for t in doc.turns],
-        "end_s": [t.end_s for t in doc.turns],
-    }, columns=["doc_id", "speaker", "text", "start_s", "end_s"])
-    turns["start_s"] = turns["start_s"].astype("float64")
-    turns["end_s"] = turns["end_s"].astype("float64")
+    speakers = [t.speaker if t.speaker is not None else unnamed for t in doc.turns]
+    starts = [np.nan if t.start_s is None else float(t.start_s) for t in doc.turns]
+    ends = [np.nan if t.end_s is None else float(t.end_s) for t in doc.turns]
     # A turn without an end time ends when the next one starts.
-    nxt = turns["start_s"].shift(-1)
-    turns["end_s"] = turns["end_s"].fillna(nxt.where(nxt >= turns["start_s"]))
-    turns["role"] = turns["speaker"].map(lambda s: roles.get(speaker_key(s)) if s is not None else None)
+    for i in range(len(ends) - 1):
+        if ends[i] != ends[i] and starts[i + 1] >= starts[i]:  # NaN end; NaN starts compare False
+            ends[i] = starts[i + 1]
+    turns = {
+        "doc_id": [doc_id] * len(speakers),
+        "speaker": speakers,
+        "text": [t.text for t in doc.turns],
+        "start_s": starts,
+        "end_s": ends,
+        "role": [roles.get(speaker_key(sp)) if sp is not None else None for sp in speakers],
+    }
     reserved = FRONT_MATTER_FIELDS | DOCUMENT_FIELDS
     variables = {k: _scalar(v) for k, v in settings.items() if k not in reserved}
     row = {

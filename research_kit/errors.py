@@ -72,7 +72,8 @@ class ResearchKitError(Exception):
     ) -> None:
         self.code = code
         self.message = message
-        self.path = None if path is None else str(path)
+        # a file name that is not valid UTF-8 reaches us with surrogate escapes: show it, never crash on it
+        self.path = None if path is None else str(path).encode("utf-8", "backslashreplace").decode("utf-8")
         self.line = line
         self.hint = hint
         super().__init__(self.__str__())

@@ -44,11 +44,13 @@ Every key is optional::
         format: iramuteq         # only to override the extension
 
 Codes: ``RK-C03`` a field has the wrong shape, ``RK-C04`` an unknown field, ``RK-C08``
-a date that is not a date, ``RK-C11`` a yes/no field that is neither.
+a date that is not a date, ``RK-C11`` a yes/no field that is neither, ``RK-C13`` a path
+or glob that leaves the corpus folder (``..``, ``/…``, ``~``, ``C:``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -252,6 +254,9 @@ def parse_manifest(data: Any, *, path: str | None = None,
             continue
         if isinstance(value, (Mapping, list)):
             problem("RK-C03", f"`{key}:` must be one piece of text; got a {type(value).__name__}.", (key,))
+        elif key == "codebook" and _leaves_folder(str(value)):
+            problem("RK-C13", f'`codebook:` is "{value}", which points outside the corpus folder.', (key,),
+                    "Copy the codebook into the corpus folder and name it relative to it.")
         else:
             fields[key] = str(value)
     for key in _BOOLEANS:
@@ -269,6 +274,11 @@ def parse_manifest(data: Any, *, path: str | None = None,
             if value is None:
                 problem("RK-C03", f"`{key}:` must be a text or a list of texts; got {data[key]!r}.", (key,),
                         f'Write one per line under `{key}:`, each after "- ".')
+            elif key != "facilitator_roles" and any(_leaves_folder(v) for v in value):
+                bad = next(v for v in value if _leaves_folder(v))
+                problem("RK-C13", f'`{key}:` has "{bad}", which points outside the corpus folder.', (key,),
+                        "Write paths and globs relative to the corpus folder, without `..` or a leading `/`; "
+                        "copy files from elsewhere into the folder.")
             elif key == "facilitator_roles" and data[key] is None:
                 continue
             elif key == "include" and not value:
@@ -305,6 +315,10 @@ def _documents(docs: Any, declared: Mapping[str, str] | None, problem) -> dict[s
     good: dict[str, Mapping[str, Any]] = {}
     for rel, entry in docs.items():
         rel = str(rel)
+        if _leaves_folder(rel):
+            problem("RK-C13", f'`documents:` names "{rel}", which is outside the corpus folder.', ("documents", rel),
+                    "Name transcripts by their path inside the corpus folder (with / separators, no `..`).")
+            continue
         if entry is None:
             entry = {}
         if not isinstance(entry, Mapping):
@@ -327,9 +341,20 @@ def _documents(docs: Any, declared: Mapping[str, str] | None, problem) -> dict[s
             if key in ("roles", "columns") and value is not None and not isinstance(value, Mapping):
                 problem("RK-C03", f'`{key}:` of "{rel}" must be `name: value` lines.', ("documents", rel, key))
                 continue
+            if key in ("id", "title", "language", "format", "encoding", "speaker") and isinstance(value, (Mapping, list)):
+                problem("RK-C03", f'`{key}:` of "{rel}" must be one piece of text; got a {type(value).__name__}.',
+                        ("documents", rel, key))
+                continue
             settings[key] = value
         good[rel] = _frozen(settings)
     return good
+
+
+def _leaves_folder(path: str) -> bool:
+    """Whether a path or glob written in the manifest can reach outside the corpus folder."""
+    text = str(path).replace("\\", "/")
+    return text.startswith("/") or text.startswith("~") or bool(re.match(r"^[A-Za-z]:", text)) or \
+        ".." in text.split("/")
 
 
 def parse_date(value: Any):

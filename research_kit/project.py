@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ import pandas as pd
 from . import schemas
 from ._io import atomic_write, file_hash, read_text
 from .corpus import CONVERT_FIRST, READERS, Corpus, build_corpus, read_transcript, records_frames, transcript_records
-from .errors import InputFileError, ManifestError, PseudonymisationError, ResearchKitError, check_option
+from .errors import InputFileError, ManifestError, PseudonymisationError, ResearchKitError, check_option, warn
 from .manifest import MANIFEST_NAME, Manifest, ManifestProblems, parse_manifest
 
 __all__ = ["Project", "read_corpus", "write_corpus", "check_publishable", "CACHE_DIR", "CODEBOOK_NAMES"]
@@ -137,12 +138,8 @@ class Project:
         include = self.manifest.include or ("**/*",)
         exclude = self.manifest.exclude + _NOT_TRANSCRIPTS
         files = []
-        for file in sorted(self.root.rglob("*")):
-            if not file.is_file():
-                continue
+        for file in self._walk(report):
             rel = file.relative_to(self.root)
-            if any(part.startswith((".", "_")) for part in rel.parts):
-                continue
             posix = rel.as_posix()
             if not any(_glob(posix, pat) for pat in include) or any(_glob(posix, pat) for pat in exclude):
                 continue
@@ -154,6 +151,34 @@ class Project:
                 continue
             files.append(file)
         return files
+
+    def _walk(self, report) -> list[Path]:
+        """Every file of the folder in path order, hidden and ``_`` ones left out, links checked.
+
+        A link (file or folder) whose target lies outside the corpus folder is refused
+        (``RK-C13``): nothing outside the folder is ever read, nor copied into a
+        pseudonymised corpus. A link inside the folder is read as the file it points at.
+        """
+        root = self.root.resolve()
+        out: list[Path] = []
+        for folder, dirs, names in os.walk(self.root, followlinks=False):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+            for d in list(dirs):
+                if (here / d).is_symlink():
+                    dirs.remove(d)
+                    if not _inside((here / d).resolve(), root):
+                        report(_outside(here / d, self.root))
+            for name in sorted(names):
+                if name.startswith((".", "_")):
+                    continue
+                path = here / name
+                if path.is_symlink() and not _inside(path.resolve(), root):
+                    report(_outside(path, self.root))
+                    continue
+                if path.is_file():
+                    out.append(path)
+        return sorted(out, key=lambda p: p.relative_to(self.root).parts)
 
     def read_corpus(self, *, errors: Literal["raise", "collect"] = "raise",
                     languages: tuple[str, ...] = ("fr", "en")) -> Corpus:
@@ -171,7 +196,7 @@ class Project:
         for f in files:
             stems[f.stem] = stems.get(f.stem, 0) + 1
         doc_rows: list[dict[str, Any]] = []
-        turn_frames: list[pd.DataFrame] = []
+        turn_frames: list[dict[str, list]] = []
         seen: dict[str, str] = {}
         for file in files:
             rel = file.relative_to(self.root).as_posix()
@@ -189,6 +214,8 @@ class Project:
                     seen[row["doc_id"]] = rel
                     doc_rows.append(row)
                     turn_frames.append(turns)
+                    if not any(str(t).strip() for t in turns["text"]):
+                        _no_speech(row["doc_id"], rel, errors, report)
             except ResearchKitError as e:
                 report(e)
         documents, turns = records_frames(doc_rows, turn_frames)
@@ -209,16 +236,20 @@ class Project:
         """
         named = self.manifest.codebook
         if named:
-            path = Path(named).expanduser()
-            path = path if path.is_absolute() else self.root / path
+            path = self.root / named
+            if path.is_symlink() and not _inside(path.resolve(), self.root.resolve()):
+                raise _outside(path, self.root)
             if not path.is_file():
                 raise ManifestError("RK-C12", f'names the codebook "{named}", which is not a file of the folder.',
                                      path=self.manifest.path, line=self.manifest.lines.get(("codebook",)),
                                      hint="Fix the path (relative to the corpus folder) or remove `codebook:`.")
             return path
         for name in CODEBOOK_NAMES:
-            if (self.root / name).is_file():
-                return self.root / name
+            path = self.root / name
+            if path.is_symlink() and not _inside(path.resolve(), self.root.resolve()):
+                raise _outside(path, self.root)
+            if path.is_file():
+                return path
         return None
 
     def read_codebook(self, *, check_patterns: bool = True):
@@ -234,8 +265,11 @@ class Project:
     def coding_files(self) -> list[Path]:
         """The coding files the manifest's ``codings:`` globs match (CSV or TSV), in path order."""
         found: dict[Path, None] = {}
+        root = self.root.resolve()
         for pattern in self.manifest.codings:
             for path in sorted(self.root.glob(pattern)):
+                if not _inside(path.resolve(), root):
+                    raise _outside(path, self.root)
                 if path.is_file() and path.suffix.lower() in (".csv", ".tsv"):
                     found[path] = None
         return list(found)
@@ -362,6 +396,31 @@ def read_corpus(path: str | Path, *, errors: Literal["raise", "collect"] = "rais
     return read_transcript(path, errors=errors, languages=languages)
 
 
+def _no_speech(doc_id: str, rel: str, errors: str, report: _Collector) -> None:
+    """A document with no turn is kept (its row says 0 turns) and said: a problem row, else a warning."""
+    message = (f"no speech was found in it (document {doc_id!r} has 0 turns); it is kept, empty, and every count "
+               "and brief will show it so.")
+    hint = "Check that the file is the transcript (not a template or an export of the wrong tab)."
+    if errors == "collect":
+        report.rows.append(InputFileError("RK-C14", message, path=rel, hint=hint).as_record())
+    else:
+        warn("RK-C14", f"{rel}: {message} {hint}", stacklevel=4)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _outside(path: Path, root: Path) -> InputFileError:
+    rel = path.relative_to(root).as_posix() if _inside(path, root) else str(path)
+    return InputFileError("RK-C13", "is a link to something outside the corpus folder; it is not read.", path=rel,
+                          hint="Copy the file into the corpus folder instead of linking to it, or remove the link.")
+
+
 def _shown(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root.parent).as_posix()
@@ -417,6 +476,17 @@ def _glob(path: str, pattern: str) -> bool:
 _KEPT = ("title", "description", "language", "identities", "pseudonymised", "fiction", "facilitator_roles", "notice")
 
 
+def _file_stem(doc_id: str, taken: set[str]) -> str:
+    """A file stem for ``doc_id`` that no other document of the corpus gets: ``séance 1`` and
+    ``séance_1`` (or ``A`` and ``a`` on a case-insensitive disk) are two files, never one."""
+    base = re.sub(r"[^\w.\-]+", "_", doc_id).strip("._") or "document"
+    stem, k = base, 2
+    while stem.casefold() in taken:
+        stem, k = f"{base}-{k}", k + 1
+    taken.add(stem.casefold())
+    return stem
+
+
 def write_corpus(corpus: Corpus, folder: str | Path, *, overwrite: bool = False,
                  manifest_extra: Mapping[str, Any] | None = None) -> Path:
     """Write ``corpus`` as a corpus folder that :func:`read_corpus` reads back identically.
@@ -453,9 +523,10 @@ def write_corpus(corpus: Corpus, folder: str | Path, *, overwrite: bool = False,
     manifest.update(manifest_extra or {})
     manifest["include"] = ["transcripts/**"]
     documents: dict[str, Any] = {}
+    taken: set[str] = set()
     for doc in corpus.documents.itertuples(index=False):
         d = doc._asdict()
-        name = "transcripts/" + re.sub(r"[^\w.\-]+", "_", str(d["doc_id"])) + ".csv"
+        name = "transcripts/" + _file_stem(str(d["doc_id"]), taken) + ".csv"
         turns = corpus.turns[corpus.turns["doc_id"] == d["doc_id"]]
         roles = {str(s): str(r) for s, r in zip(turns["speaker"], turns["role"]) if not pd.isna(r)}
         entry: dict[str, Any] = {"id": str(d["doc_id"]), "title": str(d["title"])}

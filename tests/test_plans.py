@@ -49,10 +49,24 @@ def test_plan_errors_name_the_line(tmp_path):
     with pytest.raises(InputFileError, match="RK-B30") as err:
         read_plan(write_plan(tmp_path, "corpus: CORPUS\nbriefs:\n  - notebook: NB/x.ipynb\n    for_eche: document\n"))
     assert err.value.line == 4 and 'Did you mean "for_each"' in str(err.value)
-    plan = read_plan(write_plan(tmp_path, "corpus: CORPUS\nbriefs:\n  - notebook: NB/x.ipynb\n    for_each: lieu\n"))
+    # a for_each that is not one of its forms is found when the plan is read, before any corpus is
     with pytest.raises(InputFileError, match="RK-B30") as err:
-        expand_plan(plan)
+        read_plan(write_plan(tmp_path, "corpus: CORPUS\nbriefs:\n  - notebook: NB/x.ipynb\n    for_each: lieu\n"))
     assert err.value.line == 4
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("jobs: many\nbriefs:\n  - notebook: x.ipynb\n", 1, "whole number"),
+    ("timeout: -3\nbriefs:\n  - notebook: x.ipynb\n", 1, "seconds"),
+    ("briefs:\n  - notebook: x.ipynb\n    where: Bruxelles\n", 3, "variable: value"),
+    ("briefs:\n  - notebook: x.ipynb\n    formats: [html, pfd]\n", 3, 'Did you mean "pdf"'),
+    ("formats: html\nbriefs:\n  - notebook: x.ipynb\n", 1, "list"),
+    ("briefs:\n  - notebook: [a, b]\n", 2, "file name"),
+])
+def test_plan_fields_of_the_wrong_type_are_coded_errors(tmp_path, text, line, words):
+    with pytest.raises(InputFileError, match="RK-B30") as err:
+        read_plan(write_plan(tmp_path, text))
+    assert err.value.line == line and words in str(err.value)
 
 
 def test_cli_parameters_keep_leading_zeros_as_strings(tmp_path):

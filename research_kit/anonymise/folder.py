@@ -29,6 +29,21 @@ from .pseudonymise import carry_codings, pseudonymise_with_key
 
 __all__ = ["write_pseudonymised", "check_publishable"]
 
+
+def _never_over_an_input(key: Path, report: Path, *lists: Any) -> None:
+    """Refuse a report that would overwrite the key, and a key or report that would overwrite a names list."""
+    if report.resolve() == key.resolve():
+        raise PseudonymisationError(
+            "RK-D09", "the report would overwrite the key (both are the same file); nothing was written.",
+            path=report, hint="Give --report another file name, or leave it out (default: beside the key).")
+    for given in lists:
+        if isinstance(given, (str, os.PathLike)) and Path(given).exists():
+            for path, what in ((key, "key"), (report, "report")):
+                if path.resolve() == Path(given).resolve():
+                    raise PseudonymisationError(
+                        "RK-D09", f"the {what} would overwrite the list of names {given}; nothing was written.",
+                        path=path, hint=f"Give the {what} its own file.")
+
 # ---------------------------------------------------------------------------
 # writing a pseudonymised corpus folder
 
@@ -83,6 +98,7 @@ def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.Pat
     report_path = Path(report).expanduser() if report is not None else key_path.with_name(
         key_path.name + ".replacements.csv")
     check_location(report_path, what="report", code="RK-D09", forbidden=forbidden)
+    _never_over_an_input(key_path, report_path, names, keep)
     the_key = Key.load(key_path)
     the_key.check_corpus(source)
     name_items = name_list(names, "names")

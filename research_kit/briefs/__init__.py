@@ -11,8 +11,8 @@ What a notebook shows travels as blocks (:mod:`research_kit.show`,
 
 from __future__ import annotations
 
-from .runner import (FORMATS, Brief, BriefResult, PlanProblems, expand_plan, package_digest, read_plan, run_batch,
-                     run_brief)
+from .runner import (DEFAULT_TIMEOUT, FORMATS, Brief, BriefResult, PlanProblems, expand_plan, package_digest,
+                     read_plan, run_batch, run_brief)
 
 __all__ = ["Brief", "BriefResult", "PlanProblems", "run_brief", "run_batch", "read_plan", "expand_plan",
-           "package_digest", "FORMATS"]
+           "package_digest", "FORMATS", "DEFAULT_TIMEOUT"]

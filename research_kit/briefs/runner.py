@@ -35,22 +35,28 @@ import tempfile
 import time
 import traceback
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from itertools import product
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from .._io import atomic_write_text, content_hash, file_hash, replace_folder, slug
 from ..errors import BriefError, InputFileError, ProblemsError, check_option, did_you_mean
+from .workers import Outcome, pid_alive, run_isolated
 
 __all__ = ["Brief", "BriefResult", "PlanProblems", "run_brief", "run_batch", "read_plan", "expand_plan",
-           "package_digest", "FORMATS"]
+           "package_digest", "FORMATS", "DEFAULT_TIMEOUT"]
 
 FORMATS = ("html", "docx", "pdf", "md", "pptx", "cards")
 _MANIFEST = "manifest.json"
 _FAILED = "_failed"
+_STAGING = ".staging-"
+_LOCK = ".manifest.lock"
+#: Seconds a brief may run before it is stopped (its kernel too); ``timeout:`` in a plan, ``--timeout``.
+DEFAULT_TIMEOUT = 1800
 _LOGS = "logs"
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -167,7 +173,7 @@ def _failing_cell(nb_path: Path) -> tuple[int | None, str | None]:
 
 
 def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: str,
-             inputs: dict[str, str]) -> BriefResult:
+             inputs: dict[str, str], timeout: float | None = None) -> BriefResult:
     """Execute and render one brief (runs in a worker process)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -180,7 +186,7 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
                                                                                 default=str, ensure_ascii=False)]
     result = BriefResult(brief.name, "failed", fingerprint=fingerprint, inputs=inputs,
                          parameters=dict(brief.parameters), notebook=str(brief.notebook))
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{brief.name}-", dir=out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-{brief.name}-", dir=out_dir))
     executed = staging / f"{brief.name}.ipynb"
     try:
         logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -188,6 +194,7 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
             str(brief.notebook), str(executed), parameters=dict(brief.parameters), kernel_name=kernel,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             cwd=str(brief.notebook.parent), shutdown_kernel="immediate",
+            execution_timeout=None if timeout is None else max(1, int(timeout)),  # per cell; the worker has the rest
             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no TCP-encryption chatter on the terminal
         )
         log_lines.append(f"executed in {time.perf_counter() - started:.2f} s")
@@ -248,7 +255,8 @@ def _prepare(briefs: Sequence[Brief], *, allow_identities: bool) -> None:
 
 def run_brief(notebook: str | Path, *, corpus: str | Path | None = None, parameters: Mapping[str, Any] | None = None,
               out: str | Path = "reports", name: str | None = None, formats: Sequence[str] = ("html", "docx", "pdf", "md"),
-              force: bool = False, allow_identities: bool = False, kernel: str | None = None) -> BriefResult:
+              force: bool = False, allow_identities: bool = False, kernel: str | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT) -> BriefResult:
     """Run one brief and render it; see :func:`run_batch` for many.
 
     Parameters
@@ -267,12 +275,16 @@ def run_brief(notebook: str | Path, *, corpus: str | Path | None = None, paramet
         Run even when nothing changed since the last successful run.
     allow_identities
         Run on a corpus whose manifest says it names people and is not pseudonymised.
+    timeout
+        Seconds the brief may run (each cell, and the whole); past it the brief and its
+        kernel are stopped and it fails with ``RK-B35``. ``None``: no limit.
 
     Returns
     -------
     BriefResult
         ``status`` is ``done``, ``skipped`` or ``failed`` (with ``cell`` and ``error``).
     """
+    _check_timeout(timeout, "run_brief")
     params = dict(parameters or {})
     if corpus is not None:
         params["corpus"] = str(Path(corpus).resolve())
@@ -281,8 +293,16 @@ def run_brief(notebook: str | Path, *, corpus: str | Path | None = None, paramet
     notebook = Path(notebook)
     brief = Brief(notebook, params, name or _slug(notebook.stem), tuple(formats))
     [result] = _run([brief], out=Path(out), jobs=1, force=force, allow_identities=allow_identities, kernel=kernel,
-                    progress=False)
+                    progress=False, timeout=timeout)
     return result
+
+
+def _check_timeout(timeout: Any, function: str) -> None:
+    from ..errors import ParameterError
+
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ParameterError("RK-P23", f"the 'timeout' parameter of {function}() must be a number of seconds > 0, "
+                                       f"or None; got {timeout!r} instead.")
 
 
 def _validate(brief: Brief) -> None:
@@ -293,8 +313,9 @@ def _validate(brief: Brief) -> None:
 
 
 def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_identities: bool,
-         kernel: str | None, progress: bool | None) -> list[BriefResult]:
+         kernel: str | None, progress: bool | None, timeout: float | None = DEFAULT_TIMEOUT) -> list[BriefResult]:
     out.mkdir(parents=True, exist_ok=True)
+    _clean_staging(out)
     names = [b.name for b in briefs]
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
@@ -326,27 +347,46 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(todo), desc="briefs", unit="brief")
-    if jobs <= 1 or len(todo) <= 1:
-        for b, fp, inputs in todo:
-            results[b.name] = _execute(b, out, kernel=kernel, fingerprint=fp, inputs=inputs)
-            bar and bar.update()
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_execute, b, out, kernel=kernel, fingerprint=fp, inputs=inputs): b
-                       for b, fp, inputs in todo}
-            for future in as_completed(futures):
-                b = futures[future]
-                try:
-                    results[b.name] = future.result()
-                except Exception as e:  # noqa: BLE001 - a crashed worker fails one brief only
-                    results[b.name] = BriefResult(b.name, "failed", error=f"{type(e).__name__}: {e}")
-                bar and bar.update()
+    by_name = {b.name: (b, fp, inputs) for b, fp, inputs in todo}
+
+    def done(name: str, outcome: Outcome) -> None:
+        b, fp, inputs = by_name[name]
+        kind, value = outcome
+        if kind == "ok":
+            results[name] = value
+        else:
+            if kind == "timeout":
+                error = (f"[RK-B35] stopped after {value:g} s, its time limit (the kernel too). Make the brief "
+                         "lighter, or give it more time (timeout: in the plan, --timeout).")
+            elif kind == "crashed":
+                error = f"[RK-B36] the worker running the brief died (exit code {value}), perhaps out of memory."
+            else:
+                error = str(value)
+            results[name] = BriefResult(name, "failed", error=error, fingerprint=fp, inputs=inputs,
+                                        parameters=dict(b.parameters), notebook=str(b.notebook))
+            atomic_write_text(out / _LOGS / f"{name}.log", f"brief {name}\nFAILED: {error}\n")
+        if bar:
+            bar.update()
+
+    run_isolated([(b.name, _execute, (b, out), {"kernel": kernel, "fingerprint": fp, "inputs": inputs,
+                                                "timeout": timeout})
+                  for b, fp, inputs in todo], jobs=jobs, timeout=timeout, on_done=done)
     if bar:
         bar.close()
+    _clean_staging(out)
     ordered = [results[b.name] for b in briefs]
-    _write_manifest(out, previous, ordered)
-    _write_index(out)
+    with FileLock(str(out / _LOCK)):  # a batch writing into the same folder keeps our entries, and we its
+        _write_manifest(out, _read_manifest(out), ordered)
+        _write_index(out)
     return ordered
+
+
+def _clean_staging(out: Path) -> None:
+    """Remove the staging folders of runs that are over (killed batches leave theirs behind)."""
+    for path in out.glob(_STAGING + "*"):
+        pid = path.name[len(_STAGING):].split("-", 1)[0]
+        if path.is_dir() and not (pid.isdigit() and pid_alive(int(pid))):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _read_manifest(out: Path) -> dict[str, dict]:
@@ -417,17 +457,45 @@ def read_plan(path: str | Path) -> dict[str, Any]:
         raise PlanProblems([InputFileError("RK-B30", "a plan needs a `briefs:` list.", path=path, line=1,
                                            hint="See docs/briefs.md for the plan format.")], path=path)
     problems: list[InputFileError] = []
-    allowed = {"corpus", "out", "formats", "jobs", "briefs", "workshop_pack", "title"}
+    allowed = {"corpus", "out", "formats", "jobs", "briefs", "workshop_pack", "title", "timeout"}
     for key in data:
         if key not in allowed:
             problems.append(InputFileError("RK-B30", f'unknown field "{key}".{did_you_mean(key, allowed)}', path=path,
                                            line=lines.get((key,)), hint=f"Plan fields: {', '.join(sorted(allowed))}."))
+    def bad(at: tuple, message: str, hint: str | None = None) -> None:
+        problems.append(InputFileError("RK-B30", message, path=path, line=lines.get(at), hint=hint))
+
+    jobs = data.get("jobs")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        bad(("jobs",), f"`jobs:` must be a whole number of briefs run at once (1, 2…); got {jobs!r}.")
+    limit = data.get("timeout")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0):
+        bad(("timeout",), f"`timeout:` must be a number of seconds > 0; got {limit!r}.")
+    for key in ("corpus", "out", "title"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            bad((key,), f"`{key}:` must be one piece of text; got {data[key]!r}.")
+    _check_formats(data.get("formats"), ("formats",), bad)
     brief_keys = {"notebook", "name", "for_each", "where", "parameters", "formats"}
     for i, item in enumerate(data["briefs"]):
         if not isinstance(item, dict) or "notebook" not in item:
             problems.append(InputFileError("RK-B30", f"brief {i + 1} needs a `notebook:`.", path=path,
                                            line=lines.get(("briefs", i))))
             continue
+        if not isinstance(item["notebook"], str):
+            bad(("briefs", i, "notebook"), f"the `notebook:` of brief {i + 1} must be a file name.")
+        if item.get("name") is not None and not isinstance(item["name"], str):
+            bad(("briefs", i, "name"), f"the `name:` of brief {i + 1} must be a text (a template such as "
+                "`seance-{doc_id}-{lang}`).")
+        if item.get("where") is not None and not isinstance(item["where"], dict):
+            bad(("briefs", i, "where"), f"`where:` of brief {i + 1} must be `variable: value` lines; "
+                f"got {item['where']!r}.", "For example `where: {site: Bruxelles}`.")
+        if item.get("parameters") is not None and not isinstance(item["parameters"], dict):
+            bad(("briefs", i, "parameters"), f"`parameters:` of brief {i + 1} must be `name: value` lines.")
+        for_each = item.get("for_each")
+        if for_each is not None and not (for_each in ("document", "code") or (
+                isinstance(for_each, dict) and isinstance(for_each.get("variable"), str))):
+            bad(("briefs", i, "for_each"), f"for_each: {for_each!r} is not document, code or {{variable: NAME}}.")
+        _check_formats(item.get("formats"), ("briefs", i, "formats"), bad)
         for key in item:
             if key not in brief_keys:
                 problems.append(InputFileError("RK-B30", f'unknown field "{key}" in brief {i + 1}.'
@@ -438,6 +506,17 @@ def read_plan(path: str | Path) -> dict[str, Any]:
     data["_path"] = str(path)
     data["_lines"] = lines
     return data
+
+
+def _check_formats(formats: Any, at: tuple, bad) -> None:
+    if formats is None:
+        return
+    if not isinstance(formats, list) or not all(isinstance(f, str) for f in formats):
+        bad(at, f"`formats:` must be a list such as [html, pdf]; got {formats!r}.")
+        return
+    for f in formats:
+        if f not in FORMATS:
+            bad(at, f'unknown format "{f}".{did_you_mean(f, FORMATS)}', f"Formats: {', '.join(FORMATS)}.")
 
 
 def expand_plan(plan: Mapping[str, Any]) -> list[Brief]:
@@ -524,7 +603,7 @@ def _iterate(for_each: Any, where: Mapping[str, Any] | None, project: Any, corpu
 
 def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, force: bool = False,
               allow_identities: bool = False, out: str | Path | None = None, kernel: str | None = None,
-              progress: bool | None = None) -> list[BriefResult]:
+              progress: bool | None = None, timeout: float | None = None) -> list[BriefResult]:
     """Run every brief of a plan; failures are reported, never fatal to the others.
 
     Parameters
@@ -535,6 +614,10 @@ def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, 
         Briefs run in parallel, in separate processes (default: the plan's, else 1).
     force
         Re-run briefs whose inputs and parameters have not changed.
+    timeout
+        Seconds each brief may run (default: the plan's ``timeout:``, else
+        :data:`DEFAULT_TIMEOUT`); a brief past it is stopped with its kernel and fails
+        with ``RK-B35``, the others go on.
 
     Returns
     -------
@@ -545,5 +628,7 @@ def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, 
     briefs = expand_plan(data)
     base = Path(data.get("_path", ".")).parent
     target = Path(out) if out is not None else (base / data.get("out", "reports")).resolve()
+    limit = timeout if timeout is not None else data.get("timeout", DEFAULT_TIMEOUT)
+    _check_timeout(limit, "run_batch")
     return _run(briefs, out=target, jobs=int(jobs or data.get("jobs") or 1), force=force,
-                allow_identities=allow_identities, kernel=kernel, progress=progress)
+                allow_identities=allow_identities, kernel=kernel, progress=progress, timeout=limit)

@@ -12,7 +12,10 @@ other modules of :mod:`research_kit.qda` never read a folder or a manifest.
 from __future__ import annotations
 
 import csv
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -20,13 +23,20 @@ from typing import Any, Literal
 import pandas as pd
 
 from .. import schemas
-from .._io import atomic_write
-from ..errors import check_option
+from .._io import atomic_write, replace_folder
+from ..errors import InputFileError, check_option
+from ..manifest import MANIFEST_NAME
 from ..project import Project, write_corpus
 from .exporting import CONVENTIONS, write_qdpx
 from .importing import QdaImport, read_qdpx
 
 __all__ = ["write_qda_folder", "import_qdpx_to_folder", "export_folder_to_qdpx", "read_notes"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _file_name(value: str, taken: set[str]) -> str:
@@ -59,27 +69,53 @@ def write_qda_folder(project: QdaImport, folder: str | Path, *, overwrite: bool 
     list of pathlib.Path
         The files written (the transcripts folder counts as one entry).
 
+    With ``overwrite=True`` an earlier import (a folder with a ``corpus.yml``) is
+    replaced whole, once the new one is complete: nothing of the old one stays.
+
     Raises
     ------
     InputFileError
-        ``RK-C09`` when ``folder`` holds files and ``overwrite`` is False.
+        ``RK-C09`` when ``folder`` holds files and ``overwrite`` is False, or is not a
+        corpus folder.
     """
     from ..codebook import write_codebook
     from ..coding import write_codings
 
     folder = Path(folder)
-    extra = {"codebook": "codebook.yml", "codings": ["codings/*.csv"]} if len(project.codebook) else {}
-    write_corpus(project.corpus, folder, overwrite=overwrite, manifest_extra=extra)
-    written = [folder / "corpus.yml", folder / "transcripts"]
-    if len(project.codebook):
-        written.append(write_codebook(project.codebook, folder / "codebook.yml"))
-    taken: set[str] = set()
-    for coder, group in project.codings.groupby("coder", sort=True):
-        file = folder / "codings" / f"{_file_name(coder, taken)}.csv"
-        written.append(write_codings(group.reset_index(drop=True), file))
-    written.append(_write_frame(project.notes, folder / "notes.csv", ["created"]))
-    written.append(_write_frame(project.dropped, folder / "dropped.csv", []))
-    return written
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        if not overwrite:
+            raise InputFileError("RK-C09", "the folder is not empty; refusing to write a corpus over its files.",
+                                 path=folder, hint="Choose a new folder, or pass overwrite=True (--overwrite) to "
+                                 "replace an earlier import.")
+        if not (folder / MANIFEST_NAME).is_file():
+            raise InputFileError("RK-C09", "--overwrite replaces an earlier import, and this folder is not a corpus "
+                                 "folder (it has no corpus.yml); nothing was written.", path=folder,
+                                 hint="Choose a new folder.")
+    # Everything is written into a new folder beside the target, which then replaces it whole:
+    # --overwrite replaces an earlier import, it never merges with it (no stale transcript stays).
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        extra = {"codebook": "codebook.yml", "codings": ["codings/*.csv"]} if len(project.codebook) else {}
+        write_corpus(project.corpus, tmp, overwrite=True, manifest_extra=extra)
+        names = ["corpus.yml", "transcripts"]
+        if len(project.codebook):
+            write_codebook(project.codebook, tmp / "codebook.yml")
+            names.append("codebook.yml")
+        taken: set[str] = set()
+        for coder, group in project.codings.groupby("coder", sort=True):
+            file = Path("codings") / f"{_file_name(coder, taken)}.csv"
+            write_codings(group.reset_index(drop=True), tmp / file)
+            names.append(file.as_posix())
+        _write_frame(project.notes, tmp / "notes.csv", ["created"])
+        _write_frame(project.dropped, tmp / "dropped.csv", [])
+        names += ["notes.csv", "dropped.csv"]
+        os.chmod(tmp, 0o777 & ~_umask())  # a shareable folder, as mkdir would make it (mkdtemp makes it private)
+        replace_folder(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [folder / n for n in names]
 
 
 def import_qdpx_to_folder(path: str | Path, folder: str | Path, *, overwrite: bool = False,
