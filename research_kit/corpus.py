@@ -93,12 +93,17 @@ class Corpus:
 
         It is the document's turn texts joined by :data:`schemas.TURN_SEPARATOR`.
         """
-        if doc_id not in self._texts:
-            turns = self.turns[self.turns["doc_id"] == doc_id]
-            if turns.empty and doc_id not in set(self.documents["doc_id"]):
-                known = self.documents["doc_id"].tolist()
-                raise UnknownNameError("RK-C10", f"no document {doc_id!r} in this corpus.{did_you_mean(doc_id, known)}")
-            self._texts[doc_id] = schemas.TURN_SEPARATOR.join(turns.sort_values("turn")["text"].tolist())
+        if not self._texts:
+            # every text in one pass (a scan of the turns per document costs documents x turns)
+            ordered = self.turns.sort_values(["doc_id", "turn"], kind="stable")
+            for key, texts in ordered.groupby("doc_id", sort=False)["text"]:
+                self._texts[str(key)] = schemas.TURN_SEPARATOR.join(texts.astype(str).tolist())
+            for key in self.documents["doc_id"].astype(str):
+                self._texts.setdefault(key, "")
+            self._texts[None] = ""  # marks the cache as filled, even for a corpus without documents
+        if doc_id not in self._texts or doc_id is None:
+            known = self.documents["doc_id"].tolist()
+            raise UnknownNameError("RK-C10", f"no document {doc_id!r} in this corpus.{did_you_mean(doc_id, known)}")
         return self._texts[doc_id]
 
     @property

@@ -344,6 +344,149 @@ def test_adding_a_document_keeps_every_pseudonym(run, tmp_path):
     assert len(json.loads(key.read_text(encoding="utf-8"))["corpus"]["documents"]) == 4
 
 
+# A names list that also names the speakers (their full names and first names), as the
+# demo's names-to-hide.csv does: the key must keep every pseudonym run after run.
+NAMES_SPEAKERS = HERE / "names-speakers.csv"
+
+
+def _corpus_with_codings(folder: Path) -> Path:
+    """The test corpus, one more document (speakers "Isabelle Charbonneau" and "Isabelle") and a codings file."""
+    folder = copy_corpus(folder)
+    shutil.copy(HERE / "more" / "suivi-isabelle.txt", folder / "transcripts" / "suivi-isabelle.txt")
+    corpus = read_corpus(folder)
+    text = corpus.text("suivi-isabelle")
+    codings = pd.DataFrame([_segment(text, "suivi-isabelle", "dossier de Ginette Gagnon"),
+                            _segment(corpus.text("entretien-marie-eve-tremblay"), "entretien-marie-eve-tremblay",
+                                     "Bonjour Marie-Ève, merci")])
+    codings["coded_at"] = pd.Timestamp("2025-03-01", tz="UTC")
+    (folder / "codings").mkdir()
+    write_codings(codings.astype({"doc_id": "string", "code": "string", "coder": "string", "memo": "string"}),
+                  folder / "codings" / "codage.csv")
+    return folder
+
+
+def _write(folder: Path, out: Path, key: Path, **kwargs) -> dict[str, str]:
+    """Pseudonymise ``folder`` into ``out``; return each speaker label's pseudonym (from the report)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        write_pseudonymised(folder, out, key=key, keep=KEEP, **kwargs)
+    pairs = pd.read_csv(key.with_name(key.name + ".replacements.csv"), encoding="utf-8-sig", dtype=str)
+    rows = pairs[pairs["fields"].str.split(", ").map(lambda f: "speaker" in f)]
+    assert rows["original"].is_unique, rows[["original", "replacement"]]
+    return dict(zip(rows["original"], rows["replacement"]))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in set(a) | set(b) if a.get(name) != b.get(name))
+
+
+def _key_entries(key: Path) -> dict[str, tuple[str, str]]:
+    return {e["original"]: (e["pseudonym"], e["category"])
+            for e in json.loads(key.read_text(encoding="utf-8"))["entries"]}
+
+
+def test_a_names_list_naming_the_speakers_gives_the_same_corpus_run_after_run(tmp_path):
+    folder = _corpus_with_codings(tmp_path / "corpus")
+    key = tmp_path / "private" / "key.json"
+    runs = []
+    for i in range(3):
+        speakers = _write(folder, tmp_path / f"out{i}", key, names=NAMES_SPEAKERS)
+        runs.append((_files(tmp_path / f"out{i}"), key.read_bytes(), speakers))
+    (first, first_key, speakers), *again = runs
+    assert {"corpus.yml", "codings/codage.csv", "transcripts/suivi-participant-e-2.csv"} <= set(first)
+    for files, key_bytes, later in again:
+        assert _differing(first, files) == []  # transcripts, codings and corpus.yml, byte for byte
+        assert key_bytes == first_key  # nothing added: the key is not rewritten
+        assert later == speakers
+    assert speakers["Karim Benali"] == "Médiateur·rice 1" and speakers["Marie-Ève Tremblay"] == "Médiatrice 1"
+    assert speakers["Isabelle"] == speakers["Isabelle Charbonneau"] == "Participant·e 2"
+    entries = _key_entries(key)
+    for label in ("Karim Benali", "Marie-Ève Tremblay", "Isabelle Charbonneau", "Isabelle"):
+        assert entries[label] == (speakers[label], "speaker")  # a listed speaker is still a speaker in the key
+    assert entries["Karim"] == ("Médiateur·rice 1", "variant")
+
+
+def test_pseudonyms_in_the_key_do_not_depend_on_the_names_list(tmp_path):
+    folder = _corpus_with_codings(tmp_path / "corpus")
+    key = tmp_path / "private" / "key.json"
+    listed = _write(folder, tmp_path / "listed", key, names=NAMES_SPEAKERS)
+    before = _key_entries(key)
+    unlisted = _write(folder, tmp_path / "unlisted", key)
+    assert unlisted == listed
+    assert _key_entries(key) == before
+    _write(folder, tmp_path / "listed-again", key, names=NAMES_SPEAKERS)
+    assert _differing(_files(tmp_path / "listed"), _files(tmp_path / "listed-again")) == []
+    # and the other way round: a key made without the list keeps its pseudonyms when the list comes
+    other = tmp_path / "private" / "other.json"
+    assert _write(folder, tmp_path / "o1", other) == listed
+    before = _key_entries(other)
+    assert _write(folder, tmp_path / "o2", other, names=NAMES_SPEAKERS) == listed
+    after = _key_entries(other)
+    assert {o: after[o] for o in before} == before
+
+
+def test_a_document_added_between_runs_keeps_every_pseudonym_with_a_names_list(tmp_path):
+    folder = _corpus_with_codings(tmp_path / "corpus")
+    key = tmp_path / "private" / "key.json"
+    speakers = _write(folder, tmp_path / "out1", key, names=NAMES_SPEAKERS)
+    before = _key_entries(key)
+    shutil.copy(HERE / "more" / "relance.txt", folder / "transcripts" / "relance.txt")
+    grown = _write(folder, tmp_path / "out2", key, names=NAMES_SPEAKERS)
+    assert {label: grown[label] for label in speakers} == speakers
+    assert grown["Paulette Dumont"] == "Participant·e 3"  # the next number
+    after = _key_entries(key)
+    assert {o: after[o] for o in before} == before
+    old, new = _files(tmp_path / "out1"), _files(tmp_path / "out2")
+    assert _differing(old, new) == ["corpus.yml", "transcripts/relance.csv"]  # the other documents are unchanged
+    karim, ginette = speakers["Karim Benali"], after["Ginette Gagnon"][0]
+    assert read_corpus(tmp_path / "out2").text("relance").endswith(f"Bonjour {grown['Paulette Dumont']}. "
+                                                                   f"{ginette} viendra aussi.")
+    assert karim in read_corpus(tmp_path / "out2").text("relance")
+    key_bytes = key.read_bytes()
+    assert _write(folder, tmp_path / "out3", key, names=NAMES_SPEAKERS) == grown
+    assert _differing(new, _files(tmp_path / "out3")) == [] and key.read_bytes() == key_bytes
+
+
+def test_a_newcomer_sharing_a_first_name_with_someone_in_the_key_is_a_new_person(run, tmp_path):
+    folder = copy_corpus(tmp_path / "corpus")
+    (folder / "transcripts" / "suivi-2.txt").write_text(
+        "Karim Benali: Hier, j'ai parlé avec Ginette Roy au téléphone. Ginette Roy est la tante de Rose.\n",
+        encoding="utf-8")
+    key = tmp_path / "key.json"
+    shutil.copy(run["key"], key)
+    os.chmod(key, 0o600)
+    following = json.loads(key.read_text(encoding="utf-8"))["counters"]["Personne"] + 1
+    pseudo = quiet_pseudonymise(read_corpus(folder), key=key, names=NAMES, keep=KEEP)
+    ginette = pseudonym_of(run["report"], "Ginette Gagnon")
+    assert pseudo.text("suivi-2").startswith(f"Hier, j'ai parlé avec Personne {following} au téléphone.")
+    assert f"parlé avec {ginette} hier" in pseudo.text("entretien-mediatrice-1")  # the key's person keeps hers
+    assert f"Personne {following}" != ginette
+
+
+def test_a_key_of_the_previous_version_keeps_its_speakers(tmp_path):
+    # Written by Research Kit before speakers named in a names list were recorded as
+    # speakers: "Karim Benali", "Isabelle" and "Isabelle Charbonneau" are "variant" entries.
+    folder = _corpus_with_codings(tmp_path / "corpus")
+    key = tmp_path / "private" / "key.json"
+    key.parent.mkdir()
+    shutil.copy(HERE / "key-previous-version.json", key)
+    os.chmod(key, 0o600)
+    old = _key_entries(key)
+    assert old["Karim Benali"] == ("Médiateur·rice 1", "variant") and old["Isabelle"][1] == "variant"
+    speakers = _write(folder, tmp_path / "out1", key, names=NAMES_SPEAKERS)
+    assert speakers == {label: old[label][0] for label in speakers}
+    migrated = _key_entries(key)
+    assert {o: p for o, (p, _) in migrated.items()} == {o: p for o, (p, _) in old.items()}
+    assert migrated["Karim Benali"] == ("Médiateur·rice 1", "speaker")
+    key_bytes = key.read_bytes()
+    assert _write(folder, tmp_path / "out2", key, names=NAMES_SPEAKERS) == speakers
+    assert _differing(_files(tmp_path / "out1"), _files(tmp_path / "out2")) == [] and key.read_bytes() == key_bytes
+
+
 def test_a_tampered_key_is_refused_and_nothing_is_written(run, tmp_path):
     key = tmp_path / "key.json"
     data = json.loads(run["key"].read_text(encoding="utf-8"))
@@ -523,6 +666,14 @@ def test_labels_of_one_person_are_linked_and_generic_labels_are_not_names(tmp_pa
     pseudo = quiet_pseudonymise(corpus, key=tmp_path / "k.json")
     assert list(pseudo.turns["speaker"]) == ["Médiateur 1"] * 3 + ["Participant·e 1", "Animatrice 1"]
     assert pseudo.text("d").split(TURN_SEPARATOR)[3] == "Merci Médiateur 1, merci l'intervenant."
+
+
+def test_one_label_written_in_other_capitals_is_one_speaker_run_after_run(tmp_path):
+    corpus = _tiny([("Karim Benali", "Bonjour."), ("Nadia", "Salut."), ("KARIM BENALI", "Merci Nadia.")],
+                   doc_ids=["a", "a", "b"])
+    first, second = (quiet_pseudonymise(corpus, key=tmp_path / "k.json") for _ in range(2))
+    assert list(first.turns["speaker"]) == ["Participant·e 1", "Participant·e 2", "Participant·e 1"]
+    pd.testing.assert_frame_equal(first.turns, second.turns)
 
 
 def test_an_english_corpus_gets_english_pseudonyms(tmp_path):

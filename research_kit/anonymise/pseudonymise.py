@@ -457,7 +457,8 @@ def _update_key(key: Key, registry: Registry, replacer: _Replacer, corpus: Corpu
         elif phrase.kind == "label":
             category = "label"
         elif group.category == "speaker":
-            category = "speaker" if phrase.kind == "full" and phrase.detector in ("speaker", "key") else "variant"
+            # what the phrase is, not which detector found it: a label in your names list is still a speaker
+            category = "speaker" if phrase.kind == "full" and phrase.speaker_label else "variant"
         else:
             category = group.category if phrase.kind == "full" else "variant"
         old = key.entries.get(toks)

@@ -52,6 +52,7 @@ class Phrase:
     detector: str
     capitalised_only: bool = False
     ambiguous: str | None = None  # replacement when several groups share it
+    speaker_label: bool = False  # a speaker label of the group (the key's "speaker" and "label" entries)
 
 
 class Registry:
@@ -93,9 +94,10 @@ class Registry:
                                               entry.get("capitalised_only", False), ambiguous=pseudonym))
                 continue
             group = self.groups_by_pseudonym.get(pseudonym)
-            gcat = "speaker" if category in ("speaker", "label") else ("person" if category == "variant" else category)
+            label = re.sub(r"^\[|\s*\d+\]?$", "", pseudonym)
+            gcat = "speaker" if category in ("speaker", "label") else (
+                _variant_category(label) if category == "variant" else category)
             if group is None:
-                label = re.sub(r"^\[|\s*\d+\]?$", "", pseudonym)
                 group = Group(gcat, label, entry["original"], pseudonym)
                 self.groups_by_pseudonym[pseudonym] = group
             elif category in ("speaker", "person", "place", "organisation") and group.category != "speaker":
@@ -103,12 +105,14 @@ class Registry:
             if category in ("speaker", "person", "place", "organisation") and len(entry["original"]) > len(
                     group.canonical):
                 group.canonical = entry["original"]
-            kind = "full" if category != "variant" else "first"
-            if category != "label":
-                self.phrases.add(toks, Phrase(entry["original"], group, kind, "key",
-                                              entry.get("capitalised_only", False)))
-            else:
-                self.phrases.add(toks, Phrase(entry["original"], group, "label", "key"))
+            kind = {"variant": "first", "label": "label"}.get(category, "full")
+            self.phrases.add(toks, Phrase(entry["original"], group, kind, "key",
+                                          entry.get("capitalised_only", False) and category != "label",
+                                          speaker_label=category in ("speaker", "label")))
+        for group in self.groups_by_pseudonym.values():  # "Ginette Gagnon" has a last name, as on the first run
+            first, last = split_name(group.canonical)
+            if group.category in ("speaker", "person") and first and last:
+                group.first, group.last = folded_tokens(" ".join(first)), folded_tokens(" ".join(last))
 
     # registering ---------------------------------------------------------------
     def searchable(self, toks: tuple[str, ...], written: str) -> bool:
@@ -176,6 +180,19 @@ class Registry:
 # speakers and the recogniser's names
 
 
+def _variant_category(label: str) -> str:
+    """What a group the key knows only by "variant" entries is, from its pseudonym's label.
+
+    ``Personne 3`` is a person's, ``[lieu 2]`` a place's; any other (``Médiateur·rice 1``) is a
+    speaker's: keys written before speakers named in a names list were recorded as ``speaker``
+    hold every label of such a speaker as a ``variant``.
+    """
+    for category in ("person", "place", "organisation"):
+        if label in {LABELS[lang][category] for lang in LABELS}:
+            return category
+    return "speaker"
+
+
 def _role_label(role: Any, lang: str) -> str:
     if role is None or pd.isna(role) or not str(role).strip():
         return LABELS[lang]["participant"]
@@ -218,9 +235,19 @@ def group_speakers(corpus: Corpus, order: list[str], registry: Registry) -> dict
         return ra is None or rb is None or fold(ra) == fold(rb)
 
     def in_key(label: str) -> str | None:
+        """The pseudonym the key gives this label (only the key's phrases are registered yet)."""
         phrase = registry.lookup(parsed[label][1])
-        return phrase.group.pseudonym if phrase is not None and phrase.group is not None and phrase.kind in (
-            "full", "label") and phrase.group.category == "speaker" else None
+        if phrase is None or phrase.group is None or phrase.group.category != "speaker":
+            return None
+        if phrase.speaker_label:
+            return phrase.group.pseudonym
+        # A "variant" that is exactly this label: keys written before listed speakers were recorded as
+        # speakers hold them so ("Karim Benali" of "Médiateur·rice 1"). It is this speaker's when the
+        # roles agree: the pseudonym is numbered after this label's role (or the label has none).
+        role = roles.get(label)
+        if role is None or fold(_role_label(role, registry.lang)) == fold(phrase.group.label):
+            return phrase.group.pseudonym
+        return None
 
     def link(a: str, b: str) -> None:
         ra, rb = root(a), root(b)
@@ -231,6 +258,13 @@ def group_speakers(corpus: Corpus, order: list[str], registry: Registry) -> dict
             return  # both already have a pseudonym: never merge them, pseudonyms must stay stable
         parent[rb] = ra
 
+    # "KARIM BENALI" and "Karim Benali": one label, written two ways (two groups would share every phrase,
+    # which then names nobody, and the key could not keep their pseudonyms)
+    spelled: dict[tuple[str, ...], str] = {}
+    for label in labels:
+        first_spelling = spelled.setdefault(parsed[label][1], label)
+        if first_spelling != label and compatible(first_spelling, label):
+            link(first_spelling, label)
     full = [lb for lb in labels if not parsed[lb][2] and parsed[lb][3] and parsed[lb][4]
             and len(parsed[lb][4][-1]) > 1]
     # "Karim B." -> the one "Karim B…" with a full last name
@@ -278,10 +312,12 @@ def register_speakers(registry: Registry, groups: dict[str, Group], parsed_gener
     """Speaker labels and their variants into the registry; generic labels (``Intervenant 2``) are never searched."""
     for label, group in groups.items():
         clean = clean_label(label)
-        if label in parsed_generic:
-            registry.add(clean, group, "label", "speaker", force=True)
+        generic = label in parsed_generic
+        phrase = registry.add(clean, group, "label" if generic else "full", "speaker", force=True)
+        if phrase is not None and phrase.group is group:
+            phrase.speaker_label = True  # the key records it as this speaker's, whoever else names it (a names list)
+        if generic:
             continue
-        phrase = registry.add(clean, group, "full", "speaker", force=True)
         if phrase is not None and not registry.searchable(folded_tokens(clean), clean):
             phrase.kind = "label"  # mapped in the key, never searched in text
         registry.add_variants(group, clean, "speaker")
