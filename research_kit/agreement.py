@@ -70,10 +70,13 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
                        unit=unit, tokens=tokens, size=size)
     unit_frame = unit_frame.reset_index(drop=True)
     n = len(unit_frame)
+    # documents as integer codes: np.isin on strings runs a Python loop over units x documents
+    doc_codes, doc_names = pd.factorize(unit_frame["doc_id"].astype(object))
     doc_of_unit = unit_frame["doc_id"].to_numpy()
     base = np.zeros((len(coders), n))
     for i, c in enumerate(coders):
-        base[i, ~np.isin(doc_of_unit, list(coded_by[c]))] = np.nan
+        coded = np.array([d in coded_by[c] for d in doc_names], dtype=bool)
+        base[i, ~coded[doc_codes]] = np.nan
     index = pd.Series(np.arange(n), index=pd.MultiIndex.from_arrays([unit_frame["doc_id"], unit_frame["unit"]]))
     in_scope = codings["code"].isin(codes) & codings["doc_id"].isin(set(doc_of_unit))
     hits = snap(codings[in_scope][["doc_id", "start_char", "end_char", "code", "coder"]], unit_frame)
