@@ -23,6 +23,12 @@ How each kind of rule matches
   are not in the tokens frame, so patterns on them never match (a warning says so).
 - ``regex``: Python regular expressions searched in the document text, within each
   run of turns of the rule's language; a match that runs over two turns is dropped.
+  They run on the ``regex`` engine (its ``V0`` mode, which reads Python's syntax as
+  ``re`` does) with a time limit, :data:`REGEX_TIMEOUT` seconds per pattern and
+  document: a pattern that runs out of time there is left out of that document, with
+  a warning (``RK-G16``), and after :data:`REGEX_MAX_TIMEOUTS` such documents it is
+  left out of the remaining ones too. Reading a codebook already refuses the shapes of
+  pattern that can take exponential time (``RK-K23``); the limit stops the others.
 
 Typographic apostrophes (’) count as straight ones (') for every kind but ``regex``.
 No pipeline runs again: spaCy ``Doc`` objects are rebuilt from the tokens frame with
@@ -40,7 +46,10 @@ Codes: ``RK-G10`` (warning) tokens in a language the codebook has no rules for;
 ``RK-G11`` (warning) patterns on attributes the tokens frame lacks; ``RK-G12`` tokens
 that do not belong to the corpus; ``RK-G13`` human codings of several coders without
 ``coder=``; ``RK-G14`` an unusable ``coder`` name; ``RK-G15`` (warning) the cache
-folder cannot be written.
+folder cannot be written; ``RK-G16`` (warning) a regular expression ran out of time
+on a document, whose matches of it were left out (that document is not cached);
+``RK-K14`` a regular expression that does not compile (in a codebook built in memory:
+:func:`~research_kit.codebook.read_codebook` refuses it).
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ from __future__ import annotations
 import copy
 import importlib.metadata
 import json
-import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -62,10 +71,15 @@ from .corpus import Corpus
 from .errors import CodingError, ParameterError, check_option, warn
 from .segments import snap, units
 
-__all__ = ["autocode", "evaluate_rules", "CACHE_FOLDER", "RULES_VERSION"]
+__all__ = ["autocode", "evaluate_rules", "CACHE_FOLDER", "RULES_VERSION", "REGEX_TIMEOUT", "REGEX_MAX_TIMEOUTS"]
 
 #: Bump when matching changes: every cached result goes stale.
-RULES_VERSION = 1
+RULES_VERSION = 2
+
+#: Seconds a regular expression may search one document (all its runs of turns together).
+REGEX_TIMEOUT = 2.0
+#: Documents on which a regular expression may run out of time before it is left out of the others.
+REGEX_MAX_TIMEOUTS = 3
 
 #: Where the cache lives, inside the corpus's cache folder (next to the annotations).
 CACHE_FOLDER = "autocode"
@@ -137,11 +151,19 @@ def autocode(
         ``pattern:[{"LEMMA":"prendre"},{"LEMMA":"soin"}]`` or ``regex:(?i)\\bburn-?out\\b``,
         joined by ``"; "`` when several rules fired; ``coded_at`` is NaT.
 
+    Raises
+    ------
+    CodingError
+        ``RK-K14`` for a regular expression that does not compile (a codebook built in
+        memory; ``read_codebook`` refuses it), ``RK-G12`` for tokens of other documents.
+
     Warns
     -----
     UserWarning
         ``RK-G10`` for tokens in a language the codebook has no rules for; ``RK-G11``
-        for patterns on attributes the tokens frame does not hold.
+        for patterns on attributes the tokens frame does not hold; ``RK-G16`` for a
+        regular expression that ran out of time on a document (its matches there are
+        left out, and that document's results are not cached).
 
     Examples
     --------
@@ -176,6 +198,7 @@ def autocode(
     rules = {lang: codebook.rules(lang) for lang in wanted}
     rules = {lang: r for lang, r in rules.items() if r}
     _warn_patterns(rules)
+    compiled = _compile_regexes(rules)
 
     folder = (Path(corpus.cache_dir) / CACHE_FOLDER
               if cache and corpus is not None and corpus.cache_dir is not None else None)
@@ -203,14 +226,18 @@ def autocode(
         positions = np.concatenate([np.arange(*bounds[d]) for d in todo])
         sub = tok.iloc[positions].reset_index(drop=True)
         text_of = _text_source(sub, corpus)
-        hits = _match(sub, rules, lemma_phrases, phrase_words, text_of, corpus)
+        slow: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+        hits = _match(sub, rules, lemma_phrases, phrase_words, text_of, compiled, slow)
         order = {d: i for i, d in enumerate(todo)}
         by_doc = _split_hits(hits, len(todo))
         for doc_id in todo:
             found[doc_id] = by_doc[order[doc_id]]
+        incomplete = _warn_slow(slow)
+    else:
+        incomplete = set()
     for doc_id in todo:
         found.setdefault(doc_id, _empty_doc_hits())
-        if doc_id in paths:
+        if doc_id in paths and doc_id not in incomplete:  # a rule left out: match it again next time
             try:
                 _write_cached(paths[doc_id], found[doc_id])
             except OSError as e:
@@ -303,6 +330,48 @@ def _warn_patterns(rules: Mapping[str, Mapping[str, Any]]) -> None:
     if used:
         warn("RK-G11", f"some patterns test {', '.join(sorted(used))}, which the tokens frame does not hold; "
                       "those tokens never match. Write the patterns on LEMMA, LOWER, POS or ENT_TYPE.", stacklevel=3)
+
+
+def _compile_regexes(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Each regular expression compiled by the ``regex`` engine (V0: Python's syntax, read as ``re`` reads it)."""
+    import regex
+
+    out: dict[str, Any] = {}
+    for lang, by_code in rules.items():
+        for code, r in by_code.items():
+            for rx in r.regex:
+                if rx in out:
+                    continue
+                try:
+                    out[rx] = regex.compile(rx, regex.V0)
+                except (regex.error, RecursionError, OverflowError, ValueError, MemoryError) as e:
+                    raise CodingError(
+                        "RK-K14", f'code "{code}": the regular expression "{rx}" ({lang}) does not compile: {e}.',
+                        hint="Fix it in the codebook; read_codebook() and validate_codebook() check every "
+                             "rule.") from e
+    return out
+
+
+def _warn_slow(slow: Mapping[tuple[str, str, str], Mapping[str, list[str]]]) -> set[str]:
+    """One warning per regular expression that ran out of time; the documents left incomplete."""
+    incomplete: set[str] = set()
+
+    def listed(docs: list[str]) -> str:
+        shown = ", ".join(f'"{d}"' for d in docs[:5])
+        return shown + (f" and {len(docs) - 5:,} more" if len(docs) > 5 else "")
+
+    for (code, rx, lang), docs in slow.items():
+        incomplete.update(docs["timed_out"], docs["skipped"])
+        message = (f'code "{code}": the regular expression "{rx}" ({lang}) ran out of time '
+                   f"({REGEX_TIMEOUT:g} s) on {listed(docs['timed_out'])}")
+        if docs["skipped"]:
+            message += f", and was not tried on {listed(docs['skipped'])}"
+        message += ("; its matches in those documents were left out of the codings. Rewrite it so that it "
+                    'cannot try a text in very many ways: no ".*" or nested repeats between words that may '
+                    r'not come (e.g. "\bil\b[^.]{0,80}\bfaut\b" rather than "\bil\b.*\bfaut\b"), then '
+                    "code again.")
+        warn("RK-G16", message, stacklevel=3)
+    return incomplete
 
 
 def _rules_json(rules: Mapping[str, Mapping[str, Any]]) -> str:
@@ -431,8 +500,12 @@ def _text_source(sub: pd.DataFrame, corpus: Corpus | None):
 
 def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
            lemma_phrases: Mapping[str, Mapping[str, list[str]]], phrase_words: Mapping[str, Mapping[str, list[str]]],
-           text_of, corpus: Corpus | None) -> dict[str, np.ndarray]:
-    """Every hit of every rule in ``sub``: doc (index in order of appearance), start, end, code, evidence."""
+           text_of, compiled: Mapping[str, Any],
+           slow: dict[tuple[str, str, str], dict[str, list[str]]]) -> dict[str, np.ndarray]:
+    """Every hit of every rule in ``sub``: doc (index in order of appearance), start, end, code, evidence.
+
+    ``slow`` receives the regular expressions that ran out of time, and where (see :func:`_regex_matches`).
+    """
     doc_codes, doc_names = pd.factorize(sub["doc_id"], sort=False)
     start = sub["start_char"].to_numpy(dtype="int64")
     end = sub["end_char"].to_numpy(dtype="int64")
@@ -473,9 +546,9 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
             _spacy_matches(sub, rows, lang, by_code, text, lemma, lemma_phrases.get(lang, {}),
                            phrase_words.get(lang, {}), turn, add)
         # regular expressions on the text of each run of turns in this language
-        regexes = [(code, rx, re.compile(rx)) for code, r in by_code.items() for rx in r.regex]
+        regexes = [(code, rx, compiled[rx]) for code, r in by_code.items() for rx in r.regex]
         if regexes:
-            found.extend(_regex_matches(sub, rows, regexes, doc_codes, doc_names, text_of))
+            found.extend(_regex_matches(sub, rows, regexes, doc_codes, doc_names, text_of, lang, slow))
     if not found:
         return dict(_EMPTY_HITS)
     return {
@@ -581,34 +654,57 @@ def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapp
         np.asarray(evidence_out, object)[same_turn])
 
 
-def _regex_matches(sub: pd.DataFrame, rows: np.ndarray, regexes, doc_codes: np.ndarray, doc_names, text_of):
-    """Regex hits inside the runs of consecutive turns that are in this language."""
+def _regex_matches(sub: pd.DataFrame, rows: np.ndarray, regexes, doc_codes: np.ndarray, doc_names, text_of,
+                   lang: str, slow: dict[tuple[str, str, str], dict[str, list[str]]]):
+    """Regex hits inside the runs of consecutive turns that are in this language.
+
+    Each pattern has :data:`REGEX_TIMEOUT` seconds per document. One that runs out of time
+    there finds nothing in that document (never a part of its matches), and is listed in
+    ``slow[(code, pattern, lang)]["timed_out"]``; after :data:`REGEX_MAX_TIMEOUTS` such
+    documents, it is not tried on the next ones, listed under ``"skipped"``.
+    """
     t = sub.iloc[rows]
     spans = (t.assign(_doc=doc_codes[rows]).groupby(["_doc", "turn"], sort=False)
              .agg(start=("start_char", "min"), end=("end_char", "max")).reset_index())
     out = []
     for doc, group in spans.groupby("_doc", sort=False):
-        text = text_of(str(doc_names[doc]))
+        name = str(doc_names[doc])
+        text = text_of(name)
         turns = group["turn"].to_numpy()
         t_start, t_end = group["start"].to_numpy(), group["end"].to_numpy()
         cuts = np.concatenate([[0], np.flatnonzero(np.diff(turns) != 1) + 1, [len(turns)]])
-        for a, b in zip(cuts[:-1], cuts[1:]):
-            lo, hi = int(t_start[a]), int(t_end[b - 1])
-            chunk = text[lo:hi]
-            for code, rx, compiled in regexes:
-                found = [(m.start() + lo, m.end() + lo) for m in compiled.finditer(chunk) if m.end() > m.start()]
-                if not found:
-                    continue
-                s = np.array([f[0] for f in found], dtype="int64")
-                e = np.array([f[1] for f in found], dtype="int64")
-                # the turn holding each end: the last turn starting at or before it
-                first = np.searchsorted(t_start[a:b], s, side="right") - 1
-                last = np.searchsorted(t_start[a:b], e - 1, side="right") - 1
-                keep = (first == last) & (s < t_end[a:b][np.maximum(first, 0)])
-                if keep.any():
-                    n = int(keep.sum())
-                    out.append((np.full(n, doc, "int64"), s[keep], e[keep], np.full(n, code, object),
-                                np.full(n, f"regex:{rx}", object)))
+        runs = list(zip(cuts[:-1], cuts[1:]))
+        for code, rx, compiled in regexes:
+            record = slow.get((code, rx, lang))
+            if record is not None and len(record["timed_out"]) >= REGEX_MAX_TIMEOUTS:
+                record["skipped"].append(name)
+                continue
+            mine = []
+            deadline = time.monotonic() + REGEX_TIMEOUT
+            try:
+                for a, b in runs:
+                    lo, hi = int(t_start[a]), int(t_end[b - 1])
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError
+                    found = [(m.start() + lo, m.end() + lo)
+                             for m in compiled.finditer(text[lo:hi], timeout=left) if m.end() > m.start()]
+                    if not found:
+                        continue
+                    s = np.array([f[0] for f in found], dtype="int64")
+                    e = np.array([f[1] for f in found], dtype="int64")
+                    # the turn holding each end: the last turn starting at or before it
+                    first = np.searchsorted(t_start[a:b], s, side="right") - 1
+                    last = np.searchsorted(t_start[a:b], e - 1, side="right") - 1
+                    keep = (first == last) & (s < t_end[a:b][np.maximum(first, 0)])
+                    if keep.any():
+                        n = int(keep.sum())
+                        mine.append((np.full(n, doc, "int64"), s[keep], e[keep], np.full(n, code, object),
+                                     np.full(n, f"regex:{rx}", object)))
+            except TimeoutError:
+                slow.setdefault((code, rx, lang), {"timed_out": [], "skipped": []})["timed_out"].append(name)
+                continue
+            out.extend(mine)
     return out
 
 

@@ -8,13 +8,13 @@ rule-based coding (:func:`research_kit.autocode.autocode`), or from a QDA projec
 Codes: ``RK-G01`` a required column is missing; ``RK-G02`` a row's value is unusable
 (offsets not numbers, start ≥ end, empty code); ``RK-G03`` an unknown document;
 ``RK-G04`` a segment beyond the end of its document; ``RK-G05`` an unknown code;
-``RK-G06`` a folder (a non-codable code) used as a code.
+``RK-G06`` a folder (a non-codable code) used as a code; ``RK-G07`` a row that is not
+valid CSV (a quote never closed, given at the line where it opened; a quote followed by
+more text; more cells than the header names); ``RK-G08`` a cell over 16 MiB.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from . import schemas
-from ._io import atomic_write, read_text
+from ._csv import CsvProblem, read_rows, unneutralise, write_csv
+from ._io import read_text
 from .corpus import Corpus
 from .errors import CodingError, ParameterError, ResearchKitError, check_option, did_you_mean
 from .segments import snap, units
@@ -72,7 +73,15 @@ def read_codings(path: str | Path, *, corpus: Corpus | None = None, codebook: An
 
     Columns: ``doc_id, start_char, end_char, code, coder`` and optionally ``memo``,
     ``coded_at``. A row may give ``turn`` instead of the two offsets to code a whole
-    turn (needs ``corpus``). Delimiters ``,`` ``;`` and tab are recognised.
+    turn (needs ``corpus``). Delimiters ``,`` ``;`` and tab are recognised, and a row
+    written with another of them than the header's is read with it.
+
+    A row that cannot be read as CSV is a problem naming its line, never dropped: an
+    unclosed quote is named at the line where it opened and the lines after it are
+    read as rows of their own (see :mod:`research_kit._csv`); a cell may hold up to
+    16 MiB. A cell written by :func:`write_codings` with a ``'`` before a formula
+    character (``'=x``) reads as it was (``=x``): one leading ``'`` is removed when
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return follows it.
 
     Parameters
     ----------
@@ -94,30 +103,39 @@ def read_codings(path: str | Path, *, corpus: Corpus | None = None, codebook: An
     text, _ = read_text(path)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
     problems = _Problems(shown)
-    needed = ["doc_id", "code"] + ([] if coder else ["coder"])
-    missing = [c for c in needed if c not in header]
-    has_offsets = "start_char" in header and "end_char" in header
-    if not has_offsets and "turn" not in header:
-        missing.append("start_char and end_char (or turn)")
-    if missing:
-        hint = "Add the column(s), or pass coder=… when the file holds one coder's codings." if "coder" in missing \
-            else "The columns are doc_id, start_char, end_char, code, coder, memo, coded_at."
-        raise CodingError("RK-G01", f"{shown}: the column(s) {', '.join(missing)} are missing "
-                          f"(found {', '.join(header) or 'none'}).{did_you_mean(missing[0], header)}", hint=hint)
+    reader = read_rows(text, delimiter=delimiter)
+    header: list[str] | None = None
     rows = []
-    for record in reader:
-        line = reader.line_num
-        if not any((v or "").strip() for v in record.values() if isinstance(v, str)):
+    for item in reader:
+        if isinstance(item, CsvProblem):
+            problems.add(_CSV_CODES[item.kind], item.message, item.line, item.hint)
+            if header is None:  # no header to read the rest with
+                problems.raise_if_any(shown)
             continue
-        row = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items() if k}
-        row["_line"] = line
+        cells = [unneutralise(c).strip() for c in item.cells]
+        if header is None:
+            header = cells
+            reader.header = header
+            reader.single_line = {i for i, h in enumerate(header) if h in _SINGLE_LINE}
+            _check_header(header, shown, coder)
+            continue
+        if len(cells) > len(header) and any(cells[len(header):]):
+            problems.add("RK-G07", f"the row has {len(cells)} cells but the header names {len(header)} columns: "
+                         f'the cells after "{header[-1]}" would be lost.', item.line,
+                         hint=f'A cell holding the delimiter "{item.delimiter}" must be in quotes ("a, b"); '
+                              "or remove the extra cells.")
+            continue
+        row: dict[str, Any] = {k: v for k, v in zip(header, cells) if k}
+        row.update({k: None for k in header[len(cells):] if k})
+        row["_line"] = item.line
         if coder and not row.get("coder"):
             row["coder"] = coder
         rows.append(row)
+    if header is None:
+        header = []
+        _check_header(header, shown, coder)
+    has_offsets = "start_char" in header and "end_char" in header
     frame = pd.DataFrame(rows, columns=list(dict.fromkeys(header + ["_line", "coder"])))
     if "turn" in frame and (not has_offsets or frame.get("start_char", pd.Series(dtype=str)).fillna("").eq("").any()):
         frame = _turns_to_offsets(frame, corpus, problems)
@@ -147,6 +165,22 @@ def read_codings(path: str | Path, *, corpus: Corpus | None = None, codebook: An
     _check(frame.drop(columns="_line"), corpus, codebook, problems, lines=lines)
     problems.raise_if_any(shown)
     return _finish(frame.drop(columns=[c for c in ("_line", "turn") if c in frame]))
+
+
+_SINGLE_LINE = {"doc_id", "start_char", "end_char", "turn", "code", "coder", "coded_at"}
+_CSV_CODES = {"quote": "RK-G07", "stray_quote": "RK-G07", "malformed": "RK-G07", "too_large": "RK-G08"}
+
+
+def _check_header(header: list[str], shown: str, coder: str | None) -> None:
+    needed = ["doc_id", "code"] + ([] if coder else ["coder"])
+    missing = [c for c in needed if c not in header]
+    if not ("start_char" in header and "end_char" in header) and "turn" not in header:
+        missing.append("start_char and end_char (or turn)")
+    if missing:
+        hint = "Add the column(s), or pass coder=… when the file holds one coder's codings." if "coder" in missing \
+            else "The columns are doc_id, start_char, end_char, code, coder, memo, coded_at."
+        raise CodingError("RK-G01", f"{shown}: the column(s) {', '.join(missing)} are missing "
+                          f"(found {', '.join(header) or 'none'}).{did_you_mean(missing[0], header)}", hint=hint)
 
 
 def _parse_times(values: pd.Series, lines: pd.Series, problems: _Problems) -> pd.Series:
@@ -226,13 +260,16 @@ def check_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None, codebo
 
 
 def write_codings(codings: pd.DataFrame, path: str | Path) -> Path:
-    """Write a codings frame to CSV atomically (UTF-8, ISO 8601 times); return the path."""
+    """Write a codings frame to CSV atomically (UTF-8, ISO 8601 times); return the path.
+
+    A text cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) is written with a ``'`` before it
+    (:func:`research_kit._csv.neutralise`); :func:`read_codings` gives it back as it was.
+    """
     schemas.validate_frame(codings, schemas.CODINGS, argument="codings")
     frame = codings.copy()
     frame["coded_at"] = frame["coded_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with atomic_write(path) as fh:
-        frame.to_csv(fh, index=False)
-    return Path(path)
+    return write_csv(frame, path)
 
 
 def merge_codings(*frames: pd.DataFrame) -> pd.DataFrame:

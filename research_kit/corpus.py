@@ -258,7 +258,7 @@ def transcript_records(file: str | Path, *, rel: str | None = None, manifest: Ma
     rel = rel or file.name
     manifest = manifest or Manifest()
     entry = manifest.entry(rel)
-    parsed, fmt = _parse_file(file, rel, entry)
+    parsed, fmt = _parse_file(file, rel, entry, report)
     rows, frames = [], []
     for doc in parsed:
         row, turns = _document(doc, fmt, rel, entry, manifest, stems or {}, languages, report)
@@ -327,7 +327,8 @@ def records_frames(rows: list[dict[str, Any]], frames: list[dict[str, list]]) ->
             pd.DataFrame({c: [] for c in ("doc_id", "speaker", "text")}))
 
 
-def _parse_file(file: Path, rel: str, entry: Mapping[str, Any]) -> tuple[list[ParsedDocument], str]:
+def _parse_file(file: Path, rel: str, entry: Mapping[str, Any],
+                report: Report = _raise) -> tuple[list[ParsedDocument], str]:
     fmt = entry.get("format") or READERS[file.suffix.lower()]
     if fmt == "docx":
         from .readers.docx import parse_docx
@@ -345,7 +346,9 @@ def _parse_file(file: Path, rel: str, entry: Mapping[str, Any]) -> tuple[list[Pa
     if fmt == "csv":
         from .readers.csv import parse_csv
 
-        return parse_csv(text, path=rel, columns=entry.get("columns")), fmt
+        # bad rows are reported one by one (errors="collect" keeps the good rows), never dropped
+        return parse_csv(text, path=rel, columns=entry.get("columns"),
+                         report=None if report is _raise else report), fmt
     from .readers.iramuteq import looks_like_iramuteq, parse_iramuteq
     from .readers.text import parse_text
 

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from . import schemas
+from ._csv import write_csv
 from ._io import atomic_write, file_hash, read_text
 from .corpus import CONVERT_FIRST, READERS, Corpus, build_corpus, read_transcript, records_frames, transcript_records
 from .errors import InputFileError, ManifestError, PseudonymisationError, ResearchKitError, check_option, warn
@@ -541,8 +542,7 @@ def write_corpus(corpus: Corpus, folder: str | Path, *, overwrite: bool = False,
             entry["roles"] = roles
         entry["columns"] = {"speaker": "speaker", "start": "start_s", "end": "end_s", "text": "text"}
         documents[name] = entry
-        with atomic_write(folder / name) as fh:
-            turns[["speaker", "start_s", "end_s", "text"]].to_csv(fh, index=False)
+        write_csv(turns[["speaker", "start_s", "end_s", "text"]], folder / name)  # formulas neutralised
     manifest["documents"] = documents
     with atomic_write(folder / MANIFEST_NAME) as fh:
         fh.write(dump_yaml(manifest))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._io import atomic_write, atomic_write_text
+from ._csv import write_csv
+from ._io import atomic_write_text
 from .corpus import Corpus
 
 __all__ = ["summary", "write_summary"]
@@ -46,7 +47,11 @@ def summary(corpus: Corpus) -> pd.DataFrame:
 
 
 def write_summary(corpus: Corpus, out: str | Path) -> list[Path]:
-    """Write ``summary.md`` and ``documents.csv`` for ``corpus`` into ``out``; return their paths."""
+    """Write ``summary.md`` and ``documents.csv`` for ``corpus`` into ``out``; return their paths.
+
+    ``documents.csv`` opens in a spreadsheet: a title or variable that would run as a
+    formula there (``=HYPERLINK(…)``) is written with a ``'`` before it.
+    """
     out = Path(out)
     table = summary(corpus)
     docs = corpus.documents
@@ -59,9 +64,7 @@ def write_summary(corpus: Corpus, out: str | Path) -> list[Path]:
     if len(corpus.problems):
         lines += ["", "## Problems", "", _md_table(corpus.problems)]
     paths = [atomic_write_text(out / "summary.md", "\n".join(lines) + "\n")]
-    with atomic_write(out / "documents.csv") as fh:
-        docs.to_csv(fh, index=False, date_format="%Y-%m-%d")
-    paths.append(out / "documents.csv")
+    paths.append(write_csv(docs, out / "documents.csv", date_format="%Y-%m-%d"))
     return paths
 
 

@@ -23,7 +23,7 @@ PACKAGE = "research_kit"
 # to DEFAULT_LAYER.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("research_kit.errors", "research_kit.schemas", "research_kit._io", "research_kit._yaml",
-              "research_kit.i18n", "research_kit.palette")),
+              "research_kit.i18n", "research_kit.palette", "research_kit._csv", "research_kit._zip")),
     ("domain", ()),
     ("project", ("research_kit.project", "research_kit.anonymise.folder", "research_kit.qda.folder",
                  "research_kit.summary")),

@@ -14,8 +14,6 @@ Nothing here decides a pseudonym: :mod:`.registry` groups what is found.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import unicodedata
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._csv import CsvProblem, read_rows
 from .._io import read_text
 from ..corpus import Corpus
 from ..errors import PseudonymisationError, ResearchKitError
@@ -203,7 +202,7 @@ def read_names(path: str | os.PathLike) -> list[tuple[str, str]]:
     """
     path = Path(path)
     try:
-        text, _ = read_text(path)
+        text, _ = read_text(path, repair=False)
     except ResearchKitError as e:
         raise PseudonymisationError(
             "RK-D06", f"the names list cannot be read: {e.message}", path=path,
@@ -228,7 +227,14 @@ def read_names(path: str | os.PathLike) -> list[tuple[str, str]]:
 def _names_from_csv(text: str, path: Path) -> list[tuple[str, str]]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for item in read_rows(text, delimiter=delimiter):
+        if isinstance(item, CsvProblem):
+            # a quote left open would swallow the names after it: they would never be hidden
+            raise PseudonymisationError("RK-D06", item.message, path=path, line=item.line, hint=item.hint)
+        rows.append(item.cells)
+        numbers.append(item.line)
     if not rows:
         return []
     header = [fold(h.strip()) for h in rows[0]]
@@ -240,7 +246,7 @@ def _names_from_csv(text: str, path: Path) -> list[tuple[str, str]]:
                  "file with one name per line.")
     cat_col = next((header.index(h) for h in ("category", "categorie", "type") if h in header), None)
     out = []
-    for number, row in enumerate(rows[1:], 2):
+    for number, row in zip(numbers[1:], rows[1:]):
         if name_col >= len(row) or not row[name_col].strip():
             continue
         name = row[name_col].strip()

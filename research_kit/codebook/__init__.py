@@ -10,10 +10,13 @@ formats with a full example.
 
 The package has one module per part: :mod:`~research_kit.codebook.model` (``Rules``,
 ``CodeEntry``, ``Codebook``), :mod:`~research_kit.codebook.checks` (the problems
-collector, the hierarchy and spaCy-pattern checks), :mod:`~research_kit.codebook.parse`
-(from YAML-form data to a ``Codebook``), :mod:`~research_kit.codebook.csvformat` (the CSV
-form, read and written) and :mod:`~research_kit.codebook.io` (``read_codebook``,
-``validate_codebook``, ``write_codebook``). Import from ``research_kit.codebook``.
+collector, the hierarchy and spaCy-pattern checks), :mod:`~research_kit.codebook.regexes`
+(the check of a rule's regular expression, catastrophic backtracking included),
+:mod:`~research_kit.codebook.parse` (from YAML-form data to a ``Codebook``),
+:mod:`~research_kit.codebook.csvformat` (the CSV form, read and written) and
+:mod:`~research_kit.codebook.io` (``read_codebook``, ``validate_codebook``,
+``write_codebook``). Import from ``research_kit.codebook``. Hierarchies of any depth are
+read: every walk over parents and children is iterative.
 
 YAML format
 -----------
@@ -79,10 +82,13 @@ or malformed id, ``RK-K05`` duplicate id, ``RK-K06`` unknown parent, ``RK-K07``
 cycle through ``parent:``, ``RK-K08`` a ``parent:`` that contradicts the nesting,
 ``RK-K09`` no label, ``RK-K10`` bad colour, ``RK-K11`` bad ``codable``, ``RK-K12``
 language not declared, ``RK-K13`` bad ``languages``, ``RK-K14`` bad regular
-expression, ``RK-K15`` bad spaCy pattern, ``RK-K16`` bad lemma or phrase, ``RK-K17``
-rules on a folder, ``RK-K18`` no codes, ``RK-K20`` unknown code asked of a
+expression (it does not compile, the ``regex`` engine that applies rules reads it
+otherwise, or it matches the empty text), ``RK-K15`` bad spaCy pattern, ``RK-K16``
+bad lemma or phrase, ``RK-K17`` rules on a folder, ``RK-K18`` no codes, ``RK-K20`` unknown code asked of a
 ``Codebook``, ``RK-K21`` unsupported file extension, ``RK-K22`` CSV without a
-``code`` column.
+``code`` column, ``RK-K23`` a regular expression that could hang: a shape that takes
+exponential time on some texts (``(a+)+``, ``(\\w+\\s?)*``, ``(x|x)*``; see
+:mod:`~research_kit.codebook.regexes`), groups nested too deep, counted repeats too large.
 """
 
 from __future__ import annotations

@@ -100,7 +100,10 @@ def check_hierarchy(refs: Sequence[tuple[str, str | None, KeyPath, KeyPath]], pr
             if len(cycle) == 1:
                 message = f'code "{head}" is its own parent.'
             else:
-                shown = " → ".join(f'"{c}"' for c in [*cycle, head])
+                names = [f'"{c}"' for c in cycle]
+                if len(names) > 6:  # a cycle of thousands of codes is named by its ends
+                    names = [*names[:3], f"… ({len(cycle):,} codes in all)", *names[-2:]]
+                shown = " → ".join([*names, f'"{head}"'])
                 message = f"codes {shown} form a cycle through parent:, so none of them reaches a top-level code."
             problems.add("RK-K07", first[head][2], message,
                          hint="Give one of them another parent, or remove its parent: key.")

@@ -3,20 +3,23 @@
 :func:`csv_data` turns the text of a CSV codebook into the data the YAML form would give
 (sniffing the delimiter, reading the ``# title:`` lines, mapping each column to its field
 and language, splitting cells), with the line where each row starts, for
-:class:`~research_kit.codebook.parse.Parser`. :func:`csv_header` and :func:`csv_row`
-write it back. The format is described in :mod:`research_kit.codebook` and
-``docs/codebook.md``.
+:class:`~research_kit.codebook.parse.Parser`. Rows are read by
+:func:`research_kit._csv.read_rows`: a row that is not valid CSV is an ``RK-K01`` problem
+at its line (an unclosed quote at the line where it opened, the rows after it read on
+their own), a cell may hold up to 16 MiB, and one leading ``'`` before a formula
+character (``'=x``, as :func:`~research_kit.codebook.write_codebook` writes such cells)
+is removed. :func:`csv_header` and :func:`csv_row` write it back. The format is described
+in :mod:`research_kit.codebook` and ``docs/codebook.md``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from .._csv import CsvProblem, CsvRow, read_rows, unneutralise
 from .._yaml import KeyPath
 from ..errors import did_you_mean
 from .checks import FALSE_WORDS, TRUE_WORDS, Problems
@@ -24,6 +27,8 @@ from .model import RULE_KINDS, TEXT_FIELDS, CodeEntry, Rules
 
 _CSV_LANG_FIELDS = (*TEXT_FIELDS, "examples", *RULE_KINDS)
 _CSV_META = ("title", "description", "languages")
+# the columns whose cells never hold a line break: one there is a quote left open
+_SINGLE_LINE = ("code", "parent", "color", "codable")
 
 
 # --------------------------------------------------------------------------- reading
@@ -33,14 +38,11 @@ def _sniff(text: str) -> str:
     """The delimiter that splits the header row (the first row not starting with #) most."""
     best, most = ",", 1
     for delimiter in (",", ";", "\t"):
-        try:
-            for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
-                if any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#"):
-                    if len(cells) > most:
-                        best, most = delimiter, len(cells)
-                    break
-        except csv.Error:
-            continue
+        for item in read_rows(text, delimiter=delimiter):
+            if isinstance(item, CsvRow) and not item.cells[0].lstrip().startswith("#"):
+                if len(item.cells) > most:
+                    best, most = delimiter, len(item.cells)
+                break
     return best
 
 
@@ -82,38 +84,36 @@ def _csv_patterns(cell: str, problems: Problems, line: int, who: str, lang: str)
 def csv_data(text: str, problems: Problems) -> tuple[dict[str, Any], dict[KeyPath, int]]:
     """The CSV as the YAML form would give it, and the line where each row starts."""
     delimiter = _sniff(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = read_rows(text, delimiter=delimiter)
     meta: dict[str, str] = {}
     lines: dict[KeyPath, int] = {(): 1}
     header: list[str] | None = None
     header_line = 1
     rows: list[tuple[int, list[str]]] = []
-    previous = 0
-    try:
-        for cells in reader:
-            start, previous = previous + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None and cells[0].lstrip().startswith("#"):
-                body = delimiter.join(cells).strip().rstrip(delimiter).strip().lstrip("#").strip()
-                key, colon, value = body.partition(":")
-                key = key.strip().lower()
-                if not colon or key not in _CSV_META:
-                    problems.add("RK-K03", None,
-                                 f'the line "{body[:60]}" before the header is not "# title: ...", '
-                                 f'"# description: ..." or "# languages: ...".' + did_you_mean(key, _CSV_META),
-                                 hint="Fix it, or remove the leading #.", line=start)
-                else:
-                    meta[key] = value.strip()
-                    lines[(key,)] = start
-                continue
-            if header is None:
-                header, header_line = [_column(c) for c in cells], start
-                continue
-            rows.append((start, cells))
-    except csv.Error as e:
-        problems.add("RK-K01", None, f"is not valid CSV: {e}.", hint="Check the quotes on that line.",
-                     line=previous + 1)
+    for item in reader:
+        if isinstance(item, CsvProblem):
+            problems.add("RK-K01", None, item.message, hint=item.hint, line=item.line)
+            continue
+        start, cells = item.line, [unneutralise(c) for c in item.cells]
+        if header is None and cells[0].lstrip().startswith("#"):
+            body = delimiter.join(cells).strip().rstrip(delimiter).strip().lstrip("#").strip()
+            key, colon, value = body.partition(":")
+            key = key.strip().lower()
+            if not colon or key not in _CSV_META:
+                problems.add("RK-K03", None,
+                             f'the line "{body[:60]}" before the header is not "# title: ...", '
+                             f'"# description: ..." or "# languages: ...".' + did_you_mean(key, _CSV_META),
+                             hint="Fix it, or remove the leading #.", line=start)
+            else:
+                meta[key] = value.strip()
+                lines[(key,)] = start
+            continue
+        if header is None:
+            header, header_line = [_column(c) for c in cells], start
+            reader.header = [c.strip() for c in cells]
+            reader.single_line = {i for i, name in enumerate(header) if name in _SINGLE_LINE}
+            continue
+        rows.append((start, cells))
     if header is None:
         problems.add("RK-K22", None, "the file has no header row.",
                      hint="The first row names the columns: code, parent, label_fr, …")

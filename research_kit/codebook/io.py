@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from .._csv import neutralise
 from .._io import atomic_write, atomic_write_text, read_text
 from .._yaml import KeyPath, dump_yaml, load_yaml_with_lines
 from ..errors import CodebookError, InputFileError, ParameterError, check_option, did_you_mean
@@ -39,6 +40,9 @@ def _suffix(path: Path, allowed: Iterable[str], *, function: str) -> str:
 
 def read_codebook(path: str | Path, *, encoding: str | None = None, check_patterns: bool = True) -> Codebook:
     """Read and check a codebook file (YAML or CSV).
+
+    A CSV cell with one ``'`` before a formula character (``'=x``, ``'-?\\d+``), as
+    :func:`write_codebook` writes such cells for spreadsheets, reads without it.
 
     Parameters
     ----------
@@ -195,7 +199,10 @@ def write_codebook(codebook: Codebook, path: str | Path, *, delimiter: Literal["
 
     YAML nests children under their parent; CSV has one row per code (see
     :mod:`research_kit.codebook`) and starts with a byte-order mark so that spreadsheets
-    read its accents right. Reading the file back gives an equal codebook.
+    read its accents right. A CSV cell that a spreadsheet would run as a formula (it
+    starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return: a regex ``-?\\d+``)
+    is written with a ``'`` before it (:func:`research_kit._csv.neutralise`), which
+    :func:`read_codebook` removes. Reading the file back gives an equal codebook.
 
     Parameters
     ----------
@@ -228,5 +235,5 @@ def write_codebook(codebook: Codebook, path: str | Path, *, delimiter: Literal["
         writer.writerow([f"# languages: {', '.join(codebook.languages)}"])
         writer.writerow(csv_header(codebook.languages))
         for entry in codebook.entries:
-            writer.writerow(csv_row(entry, codebook.languages))
+            writer.writerow([neutralise(cell) for cell in csv_row(entry, codebook.languages)])
     return path

@@ -141,15 +141,12 @@ class Codebook:
             (roots if e.parent is None else children[e.parent]).append(e.code)
         ordered: list[CodeEntry] = []
         depth: dict[str, int] = {}
-
-        def visit(code: str, level: int) -> None:
+        stack = [(root, 0) for root in reversed(roots)]
+        while stack:  # depth-first, siblings in order; iterative, for hierarchies of any depth
+            code, level = stack.pop()
             ordered.append(index[code])
             depth[code] = level
-            for child in children[code]:
-                visit(child, level + 1)
-
-        for root in roots:
-            visit(root, 0)
+            stack.extend((child, level + 1) for child in reversed(children[code]))
         set_ = object.__setattr__
         set_(self, "entries", tuple(ordered))
         set_(self, "languages", languages)

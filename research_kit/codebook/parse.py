@@ -20,6 +20,7 @@ from .._yaml import KeyPath
 from ..errors import did_you_mean
 from .checks import FALSE_WORDS, TRUE_WORDS, Problems, check_hierarchy, describe, pattern_error
 from .model import OKABE_ITO, RULE_KINDS, TEXT_FIELDS, CodeEntry, Codebook, Rules
+from .regexes import regex_problem
 
 TOP_KEYS = ("title", "description", "languages", "codes")
 CODE_KEYS = ("id", "parent", *TEXT_FIELDS, "examples", "color", "codable", "rules", "children")
@@ -27,6 +28,7 @@ CODE_KEYS = ("id", "parent", *TEXT_FIELDS, "examples", "color", "codable", "rule
 _ID_RE = re.compile(r"^\w[\w.\-]*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 _COLOR_RE = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+_END = object()
 
 
 def _sentence(text: str) -> str:
@@ -113,15 +115,25 @@ class Parser:
 
     # -- codes
     def _codes(self, items: list[Any], at: KeyPath, nesting_parent: str | None) -> None:
-        for i, item in enumerate(items):
-            self._code(item, (*at, i), nesting_parent)
+        """Each code, then its children, then its next sibling (iteratively: nesting may be deep)."""
+        stack: list[tuple[list[Any], KeyPath, str | None, int]] = [(items, at, nesting_parent, 0)]
+        while stack:
+            items, at, parent, i = stack.pop()
+            if i >= len(items):
+                continue
+            stack.append((items, at, parent, i + 1))
+            children = self._code(items[i], (*at, i), parent)
+            if children is not None:
+                stack.append((*children, 0))
 
-    def _code(self, item: Any, at: KeyPath, nesting_parent: str | None) -> None:
+    def _code(self, item: Any, at: KeyPath,
+              nesting_parent: str | None) -> tuple[list[Any], KeyPath, str | None] | None:
+        """Reads one code; returns its children to read next, with their place and parent."""
         p = self.p
         if not isinstance(item, Mapping):
             p.add("RK-K02", at, f"a code is a mapping with at least an id and a label; got {describe(item)}.",
                   hint="Start each code with `- id: ...` and indent its keys under it.")
-            return
+            return None
         code = self._id(item, at)
         who = f'code "{code}"' if code else "a code"
         for key in item:
@@ -164,11 +176,12 @@ class Parser:
             self.entries.append(CodeEntry(code, parent, texts["label"], texts["definition"], texts["when_to_use"],
                                           texts["when_not_to_use"], examples, color, codable, rules))
         children = item.get("children")
-        if children is not None:
-            if isinstance(children, list):
-                self._codes(children, (*at, "children"), code)
-            else:
-                p.add("RK-K02", (*at, "children"), f"{who}: children must be a list of codes; got {describe(children)}.")
+        if children is None:
+            return None
+        if not isinstance(children, list):
+            p.add("RK-K02", (*at, "children"), f"{who}: children must be a list of codes; got {describe(children)}.")
+            return None
+        return children, (*at, "children"), code
 
     def _id(self, item: Mapping[str, Any], at: KeyPath) -> str | None:
         if "id" not in item or item["id"] is None:
@@ -339,18 +352,13 @@ class Parser:
         out: list[str] = []
         for here, raw in self._items(items, at, who, lang, kind):
             text = raw.strip()
-            try:
-                compiled = re.compile(text)
-            except re.error as e:
-                self.p.add("RK-K14", here, f'{who}: the regular expression "{text}" ({lang}) is invalid: {e.msg} '
-                                           f"at position {e.pos}.",
-                           hint="Fix it (Python syntax)." if self.p.csv else
-                           "Fix it (Python syntax); in YAML keep it in single quotes: '\\bburn-?out\\b'.")
-                continue
-            if compiled.match("") is not None:
-                self.p.add("RK-K14", here, f'{who}: the regular expression "{text}" ({lang}) matches the empty '
-                                           "text, so it would code every segment.",
-                           hint="Make it require at least one character.")
+            problem = regex_problem(text)
+            if problem is not None:
+                code, what, hint = problem
+                if hint is None:  # a syntax error
+                    hint = "Fix it (Python syntax)." if self.p.csv else \
+                        "Fix it (Python syntax); in YAML keep it in single quotes: '\\bburn-?out\\b'."
+                self.p.add(code, here, f'{who}: the regular expression "{text}" ({lang}) {what}', hint=hint)
                 continue
             out.append(text)
         return tuple(out)
@@ -382,20 +390,21 @@ class Parser:
 def _languages_used(codes: Any) -> list[str]:
     """Languages used as keys in the codes' texts and rules, in order of appearance."""
     out: list[str] = []
-
-    def visit(items: Any) -> None:
-        if not isinstance(items, list):
-            return
-        for item in items:
-            if not isinstance(item, Mapping):
-                continue
-            for name in (*TEXT_FIELDS, "examples", "rules"):
-                value = item.get(name)
-                if isinstance(value, Mapping):
-                    out.extend(k for k in value if isinstance(k, str) and _LANG_RE.match(k) and k not in out)
-            visit(item.get("children"))
-
-    visit(codes)
+    stack = [iter(codes)] if isinstance(codes, list) else []
+    while stack:  # depth-first, in file order, without recursion
+        item = next(stack[-1], _END)
+        if item is _END:
+            stack.pop()
+            continue
+        if not isinstance(item, Mapping):
+            continue
+        for name in (*TEXT_FIELDS, "examples", "rules"):
+            value = item.get(name)
+            if isinstance(value, Mapping):
+                out.extend(k for k in value if isinstance(k, str) and _LANG_RE.match(k) and k not in out)
+        children = item.get("children")
+        if isinstance(children, list):
+            stack.append(iter(children))
     return out
 
 

@@ -8,11 +8,18 @@ A ``.qdpx`` project is a zip holding one XML project file (``project.qde``, or
 
 Defences
 --------
-- Member names are checked before anything is read: absolute paths, drive letters
-  and ``..`` segments refuse the archive (``RK-Q03``), as do encrypted members.
+They are those of :mod:`research_kit._zip`, the one guarded way the package opens a
+user's zip, under :data:`QDPX_RULES`:
+
+- Member names are checked before anything is read: absolute paths, drive letters,
+  ``..`` segments, control characters and names used twice refuse the archive
+  (``RK-Q03``), as do encrypted members.
 - The archive may not expand beyond ``max_size`` bytes, nor a member beyond what its
   header declares, nor hold more than 10,000 members (``RK-Q04``); a member over 1 MiB
-  compressed more than ``max_ratio`` times is refused as a zip bomb (``RK-Q05``).
+  compressed more than ``max_ratio`` times is refused as a zip bomb (``RK-Q05``). A
+  member is read by asking the decompressor for at most its limit plus one byte, so a
+  lying header cannot make the reader allocate more; a member whose bytes are damaged
+  (checksum, compression stream) gives ``RK-Q01``, as does a file that is not a zip.
 - XML with a document type declaration (``<!DOCTYPE``) or entity declarations is
   refused before parsing (``RK-Q06``); the parser never resolves entities nor touches
   the network. Broken XML gives ``RK-Q07`` with the line and the parser's words,
@@ -25,18 +32,20 @@ Defences
 from __future__ import annotations
 
 import re
-import zipfile
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from .._io import read_bytes
+from .._zip import MAX_MEMBERS, GuardedZip, ZipRules, local_name, read_file
+from .._zip import parse_xml as _guarded_xml
 from ..errors import QdaError
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
     "DEFAULT_MAX_RATIO",
     "DEFAULT_MAX_QDC_SIZE",
+    "QDPX_RULES",
     "Archive",
     "open_qdc",
     "parse_xml",
@@ -49,8 +58,21 @@ DEFAULT_MAX_SIZE = 500 * 2**20
 DEFAULT_MAX_RATIO = 200.0
 #: Largest size of a codebook file, in bytes.
 DEFAULT_MAX_QDC_SIZE = 50 * 2**20
-_MAX_MEMBERS = 10_000
-_RATIO_FLOOR = 2**20
+
+#: How a ``.qdpx`` archive is guarded (:mod:`research_kit._zip`), and its codes.
+QDPX_RULES = ZipRules(
+    kind="REFI-QDA project archive", error=QdaError,
+    unreadable="RK-Q01", empty="RK-Q01", unsafe="RK-Q03", too_large="RK-Q04", bomb="RK-Q05", doctype="RK-Q06",
+    malformed="RK-Q07",
+    redo="Export the project again from the QDA program as a REFI-QDA project (.qdpx).",
+    locked="Export the project again without a password.",
+    bigger="If the project is genuine, pass a larger max_size=.",
+    denser="If the file is genuine, pass max_ratio= above {ratio:.0f}.",
+    max_size=DEFAULT_MAX_SIZE, max_ratio=DEFAULT_MAX_RATIO, max_members=MAX_MEMBERS,
+)
+_QDC_RULES = replace(QDPX_RULES, kind="REFI-QDA codebook", max_size=DEFAULT_MAX_QDC_SIZE,
+                     redo="Export the codebook again from the QDA program (.qdc).",
+                     bigger="If the codebook is genuine, pass a larger max_size=.")
 
 
 # --------------------------------------------------------------------------- the archive
@@ -59,49 +81,29 @@ _RATIO_FLOOR = 2**20
 class Archive:
     """A ``.qdpx`` zip opened defensively; members are read into memory, never extracted.
 
+    The defences are those of :class:`research_kit._zip.GuardedZip` under
+    :data:`QDPX_RULES`, with the caller's ``max_size`` and ``max_ratio``.
+
     Raises
     ------
     QdaError
-        ``RK-Q01`` not a zip, ``RK-Q02`` no project file, ``RK-Q03`` unsafe member name
-        or encrypted member, ``RK-Q04`` too large, ``RK-Q05`` suspicious compression ratio.
+        ``RK-Q01`` not a zip (or a damaged one), ``RK-Q02`` no project file, ``RK-Q03``
+        unsafe member name or encrypted member, ``RK-Q04`` too large, ``RK-Q05``
+        suspicious compression ratio.
     """
 
     def __init__(self, path: str | Path, *, max_size: int = DEFAULT_MAX_SIZE,
                  max_ratio: float = DEFAULT_MAX_RATIO) -> None:
         self.path = Path(path)
         self.shown = str(path)
+        self._zip = GuardedZip(self.path, replace(QDPX_RULES, max_size=max_size, max_ratio=max_ratio),
+                               shown=self.shown)
         try:
-            self._zip = zipfile.ZipFile(self.path)
-        except FileNotFoundError as e:
-            raise QdaError("RK-Q01", "no such file.", path=self.shown, hint="Check the path of the .qdpx file.") from e
-        except (zipfile.BadZipFile, OSError) as e:
-            raise QdaError("RK-Q01", f"is not a REFI-QDA project archive (not a zip file: {e}).", path=self.shown,
-                           hint="Export the project from the QDA program as a REFI-QDA project (.qdpx).") from e
-        infos = self._zip.infolist()
-        if len(infos) > _MAX_MEMBERS:
-            raise QdaError("RK-Q04", f"holds {len(infos)} members, more than the {_MAX_MEMBERS} a project may have.",
-                           path=self.shown, hint="This is not a project an importer should open.")
-        total = 0
-        for info in infos:
-            if _unsafe_name(info.filename):
-                raise QdaError("RK-Q03", f'has a member named "{info.filename}", which points outside the archive.',
-                               path=self.shown, hint="The archive was tampered with or badly made; nothing was read.")
-            if info.flag_bits & 0x1:
-                raise QdaError("RK-Q03", f'has an encrypted member "{info.filename}".', path=self.shown,
-                               hint="Export the project again without a password.")
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > _RATIO_FLOOR and ratio > max_ratio:
-                raise QdaError("RK-Q05", f'member "{info.filename}" expands {ratio:.0f} times '
-                               f"({info.file_size} bytes from {info.compress_size}); refusing a likely zip bomb.",
-                               path=self.shown, hint=f"If the file is genuine, pass max_ratio= above {ratio:.0f}.")
-        if total > max_size:
-            raise QdaError("RK-Q04", f"expands to {total} bytes, more than the limit of {max_size}.", path=self.shown,
-                           hint="If the project is genuine, pass a larger max_size=.")
-        self._budget = max_size
-        self._infos = {i.filename: i for i in infos if not i.is_dir()}
-        self._lower = {name.lower(): name for name in self._infos}
-        self.qde = self._find_qde()
+            self._names = self._zip.names
+            self.qde = self._find_qde()
+        except BaseException:
+            self._zip.close()
+            raise
         self.base = self.qde.rsplit("/", 1)[0] + "/" if "/" in self.qde else ""
 
     def close(self) -> None:
@@ -114,7 +116,7 @@ class Archive:
         self.close()
 
     def _find_qde(self) -> str:
-        found = [n for n in self._infos if n.lower().endswith(".qde")]
+        found = [n for n in self._names if n.lower().endswith(".qde")]
         if not found:
             raise QdaError("RK-Q02", "holds no project file (.qde).", path=self.shown,
                            hint="A REFI-QDA project archive holds project.qde and a sources/ folder; "
@@ -131,22 +133,17 @@ class Archive:
 
     def has(self, name: str) -> str | None:
         """The member's real name, looked up without regard to case, or ``None``."""
-        return self._lower.get(name.lower())
+        return self._zip.has(name)
 
     def read(self, name: str) -> bytes:
-        """A member's bytes, within the size budget and its declared size."""
-        info = self._infos[name]
-        limit = min(info.file_size, self._budget)
-        with self._zip.open(info) as fh:
-            data = fh.read(limit + 1)
-        if len(data) > info.file_size:
-            raise QdaError("RK-Q04", f'member "{name}" expands beyond the size its header declares.', path=self.shown,
-                           hint="The archive was tampered with; nothing more was read.")
-        if len(data) > limit:
-            raise QdaError("RK-Q04", "expands beyond the size limit.", path=self.shown,
-                           hint="If the project is genuine, pass a larger max_size=.")
-        self._budget -= len(data)
-        return data
+        """A member's bytes, within the size budget and its declared size.
+
+        Raises
+        ------
+        QdaError
+            ``RK-Q04`` beyond either, ``RK-Q01`` for a member whose bytes are damaged.
+        """
+        return self._zip.read(name)
 
     def resolve(self, path_attr: str) -> str | None:
         """The member a ``plainTextPath``/``path`` attribute names, or ``None``."""
@@ -187,12 +184,6 @@ class Archive:
         return root
 
 
-def _unsafe_name(name: str) -> bool:
-    n = name.replace("\\", "/")
-    return (n.startswith("/") or re.match(r"^[A-Za-z]:", n) is not None or "\x00" in n
-            or any(part == ".." for part in n.split("/")))
-
-
 def open_qdc(path: str | Path, *, max_size: int = DEFAULT_MAX_QDC_SIZE) -> Any:
     """A ``.qdc`` codebook file parsed (:func:`parse_xml`): its ``<CodeBook>`` element.
 
@@ -204,16 +195,14 @@ def open_qdc(path: str | Path, *, max_size: int = DEFAULT_MAX_QDC_SIZE) -> Any:
         not ``CodeBook``.
     """
     shown = str(path)
-    try:
-        data = read_bytes(path)
-    except Exception as e:
-        raise QdaError("RK-Q01", "cannot be read.", path=shown, hint="Check the path of the .qdc file.") from e
-    if len(data) > max_size:
-        raise QdaError("RK-Q04", f"is {len(data)} bytes, more than the limit of {max_size}.", path=shown)
+    rules = replace(_QDC_RULES, max_size=max_size)
+    data = read_file(path, rules, shown=shown)
+    if not data.strip():
+        raise QdaError("RK-Q01", "the file is empty.", path=shown, hint=rules.redo)
     if data[:4] == b"PK\x03\x04":
         raise QdaError("RK-Q01", "is a zip archive, not a codebook.", path=shown,
                        hint="A project (.qdpx) is read with read_qdpx(); its codebook is project.codebook.")
-    root = parse_xml(data, shown=shown)
+    root = _guarded_xml(data, shown=shown, rules=rules)
     if local_name(root) != "CodeBook":
         raise QdaError("RK-Q08", f"the root element is <{local_name(root)}>, not <CodeBook>.", path=shown,
                        line=root.sourceline, hint="A project (.qdpx) is read with read_qdpx().")
@@ -223,13 +212,8 @@ def open_qdc(path: str | Path, *, max_size: int = DEFAULT_MAX_QDC_SIZE) -> Any:
 # --------------------------------------------------------------------------- XML
 
 
-_DECLARATIONS = tuple(
-    marker.encode(enc) for marker in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be")
-)
-
-
 def parse_xml(data: bytes, *, shown: str) -> Any:
-    """Parse XML with a hardened parser and return the root element (lxml).
+    """Parse XML with the hardened parser of :func:`research_kit._zip.parse_xml`; the root element (lxml).
 
     Raises
     ------
@@ -237,34 +221,4 @@ def parse_xml(data: bytes, *, shown: str) -> Any:
         ``RK-Q06`` for a document type or entity declaration, ``RK-Q07`` for XML
         that is not well formed (with the line).
     """
-    from lxml import etree
-
-    for marker in _DECLARATIONS:
-        at = data.find(marker)
-        if at >= 0:
-            line = data[:at].count(b"\n") + 1 if marker.startswith(b"<") else None
-            raise QdaError("RK-Q06", "declares a document type or entities (<!DOCTYPE …>/<!ENTITY …>); "
-                           "refusing to read it, as entities can expand without bound or read local files.",
-                           path=shown, line=line,
-                           hint="REFI-QDA files never need a DOCTYPE; export the project again from the QDA program.")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as e:
-        raise QdaError("RK-Q07", f"is not well-formed XML: {e.msg}.", path=shown, line=e.lineno,
-                       hint="The file is damaged or was edited by hand; fix the element named above "
-                            "or export the project again.") from e
-    info = root.getroottree().docinfo
-    if info.internalDTD is not None or info.doctype:
-        raise QdaError("RK-Q06", "declares a document type; refusing to read it.", path=shown, line=1,
-                       hint="REFI-QDA files never need a DOCTYPE; export the project again from the QDA program.")
-    return root
-
-
-def local_name(el: Any) -> str:
-    """An element's tag without its namespace; ``""`` for comments and processing instructions."""
-    tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
+    return _guarded_xml(data, shown=shown, rules=QDPX_RULES)

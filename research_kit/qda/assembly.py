@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -49,12 +50,35 @@ def _slug(name: str) -> str:
     return s or "code"
 
 
-def _unique(value: str, taken: set[str], sep: str = "_") -> str:
-    out, k = value, 2
-    while out in taken:
-        out, k = f"{value}{sep}{k}", k + 1
-    taken.add(out)
-    return out
+class _Names:
+    """Names made unique by a number (``name``, ``name_2``, ``name_3``…), in linear time.
+
+    Each base name remembers the next number to try, so that 10,000 codes of one name
+    cost 10,000 look-ups, not 50 million. ``take`` marks a name used as it is.
+    """
+
+    def __init__(self, sep: str = "_") -> None:
+        self.sep = sep
+        self.taken: set[str] = set()
+        self.next: dict[str, int] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.taken
+
+    def take(self, name: str) -> None:
+        self.taken.add(name)
+
+    def unique(self, value: str) -> str:
+        out, k = value, self.next.get(value, 2)
+        if out in self.taken:
+            out = f"{value}{self.sep}{k}"
+            while out in self.taken:
+                k += 1
+                out = f"{value}{self.sep}{k}"
+            k += 1
+        self.next[value] = k
+        self.taken.add(out)
+        return out
 
 
 _TEXT_SUFFIXES = (".txt", ".text", ".docx", ".doc", ".rtf", ".odt", ".md", ".htm", ".html")
@@ -80,22 +104,29 @@ def build_codebook(codes: list[qde.Code], *, keep: Callable[[qde.Code], bool], t
         by_guid = {stable_guid("code", e.code): e.code for e in sidecar.entries}
         return sidecar, {c.guid: by_guid[c.guid] for c in kept}
     given_guid = {stable_guid("code", e.code): e for e in given.entries} if given is not None else {}
+    # The team's codes by (parent, id or label), in codebook order: one look-up per project code.
+    given_named: dict[tuple[str | None, str], deque[Any]] = {}
+    for e in given.entries if given is not None else ():
+        for name in dict.fromkeys([e.code, *e.label.values()]):
+            given_named.setdefault((e.parent, name), deque()).append(e)
     ids: dict[str, str] = {}
-    taken: set[str] = set()
+    taken = _Names()
     entries = []
     for c in kept:
         parent = ids.get(c.parent) if c.parent else None
         match = given_guid.get(c.guid)
         if match is None and given is not None:
-            match = next((e for e in given.entries if (e.parent == parent) and (c.name == e.code or c.name in
-                          e.label.values()) and e.code not in taken), None)
+            candidates = given_named.get((parent, c.name), deque())
+            while candidates and candidates[0].code in taken:  # codes once taken stay taken: drop them
+                candidates.popleft()
+            match = candidates[0] if candidates else None
         if match is not None and match.code not in taken:
             ids[c.guid] = match.code
-            taken.add(match.code)
+            taken.take(match.code)
             entries.append(dataclasses.replace(match, parent=parent))
             continue
         base = _slug(c.name) if parent is None else f"{parent}.{_slug(c.name)}"
-        ids[c.guid] = _unique(base, taken)
+        ids[c.guid] = taken.unique(base)
         definition = (c.description or "").strip()
         entries.append(CodeEntry(code=ids[c.guid], parent=parent, label={language: c.name},
                                  definition={language: definition} if definition else {}, color=c.color,
@@ -127,7 +158,7 @@ def _tile(doc: str, selections: list[tuple[qde.Selection, str]]) -> list[tuple[q
 
 
 def _doc_ids(sources: list[qde.Source], own: bool) -> list[str]:
-    taken: set[str] = set()
+    taken = _Names(sep="-")
     out = []
     for k, src in enumerate(sources):
         name = src.name or f"source-{k + 1}"
@@ -135,7 +166,7 @@ def _doc_ids(sources: list[qde.Source], own: bool) -> list[str]:
             stem, dot, suffix = name.rpartition(".")
             if dot and stem and f".{suffix.lower()}" in _TEXT_SUFFIXES:
                 name = stem
-        out.append(_unique(name, taken, sep="-"))
+        out.append(taken.unique(name))
     return out
 
 

@@ -11,7 +11,6 @@ other modules of :mod:`research_kit.qda` never read a folder or a manifest.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil
@@ -23,7 +22,8 @@ from typing import Any, Literal
 import pandas as pd
 
 from .. import schemas
-from .._io import atomic_write, replace_folder
+from .._csv import unneutralise, write_csv
+from .._io import replace_folder
 from ..errors import InputFileError, check_option
 from ..manifest import MANIFEST_NAME
 from ..project import Project, write_corpus
@@ -52,9 +52,7 @@ def _write_frame(frame: pd.DataFrame, path: Path, datetimes: Sequence[str]) -> P
     out = frame.copy()
     for col in datetimes:
         out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with atomic_write(path) as fh:
-        out.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    return path
+    return write_csv(out, path)
 
 
 def write_qda_folder(project: QdaImport, folder: str | Path, *, overwrite: bool = False) -> list[Path]:
@@ -133,6 +131,7 @@ def import_qdpx_to_folder(path: str | Path, folder: str | Path, *, overwrite: bo
 def read_notes(path: str | Path) -> pd.DataFrame:
     """Read a ``notes.csv`` written by :func:`write_qda_folder` into a ``schemas.NOTES`` frame."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    frame = frame.map(lambda v: unneutralise(v) if isinstance(v, str) else v)  # our own cells, as written
     schemas.validate_frame(frame, schemas.NOTES, argument=str(path))
     frame["created"] = pd.to_datetime(frame["created"], utc=True, errors="coerce").astype("datetime64[ns, UTC]")
     for col in ("start_char", "end_char"):

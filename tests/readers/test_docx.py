@@ -36,3 +36,34 @@ def test_not_a_docx_is_a_clear_error():
     with pytest.raises(InputFileError, match="RK-R07") as err:
         parse_docx(DATA / "bad/renamed.docx", display_path="renamed.docx")
     assert "renamed.docx" in str(err.value) and "save it again" in str(err.value)
+
+
+def test_merged_cells_breaks_and_core_title(tmp_path):
+    import docx  # python-docx, as a transcriber's script writes the file
+    from docx.enum.text import WD_BREAK
+
+    d = docx.Document()
+    d.core_properties.title = "Atelier du 3 mai"
+    p = d.add_paragraph()
+    p.add_run("Marie").bold = True
+    p.add_run(" Bonjour à tous.")
+    p = d.add_paragraph("Jean: oui")
+    p.add_run().add_break()
+    p.add_run("deuxième ligne")
+    p.add_run().add_break(WD_BREAK.PAGE)  # a page break keeps the words apart
+    p.add_run("après la page")
+    t = d.add_table(rows=3, cols=3)
+    for cell, text in zip(t.rows[0].cells, ["Temps", "Intervenant", "Propos"]):
+        cell.text = text
+    t.cell(1, 0).text, t.cell(1, 1).text, t.cell(1, 2).text = "00:01:00", "Luc", "Premier point."
+    t.cell(2, 0).text, t.cell(2, 2).text = "00:02:00", "Second point."
+    t.cell(1, 1).merge(t.cell(2, 1))  # one speaker cell over two rows: it speaks in both
+    d.save(tmp_path / "merged.docx")
+    [doc] = parse_docx(tmp_path / "merged.docx")
+    assert doc.title == "Atelier du 3 mai"  # no heading: the document's own title
+    assert [(t.speaker, t.start_s, t.text) for t in doc.turns] == [
+        ("Marie", None, "Bonjour à tous."),
+        ("Jean", None, "oui deuxième ligne après la page"),
+        ("Luc", 60.0, "Premier point."),
+        ("Luc", 120.0, "Second point."),
+    ]
