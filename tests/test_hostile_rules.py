@@ -257,7 +257,7 @@ def test_a_deep_chain_given_children_first_reads_and_a_cycle_is_one_problem(tmp_
 
 
 def test_deeply_nested_children_read(tmp_path, hang_guard):
-    depth = 150  # nesting in the YAML itself (children: under children:)
+    depth = 45  # nesting in the YAML itself (children: under children:): 90 levels, under YAML's limit of 100
     lines, indent = ["languages: [fr]", "codes:"], "  "
     for i in range(depth):
         lines += [f"{indent}- id: c{i}", f"{indent}  label: C{i}", f"{indent}  children:"]
@@ -269,6 +269,20 @@ def test_deeply_nested_children_read(tmp_path, hang_guard):
     assert len(codebook) == depth + 1
     assert codebook.entry("leaf").parent == f"c{depth - 1}"
     assert len(codebook.ancestors("leaf")) == depth
+
+
+def test_children_nested_past_the_yaml_depth_limit_is_a_coded_error(tmp_path, hang_guard):
+    from research_kit.errors import CodebookError
+
+    lines, indent = ["languages: [fr]", "codes:"], "  "
+    for i in range(60):  # 120 levels of YAML
+        lines += [f"{indent}- id: c{i}", f"{indent}  label: C{i}", f"{indent}  children:"]
+        indent += "    "
+    lines += [f"{indent}- id: leaf", f"{indent}  label: Feuille"]
+    path = tmp_path / "nested.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="RK-K01"):
+        read_codebook(path)
 
 
 # --------------------------------------------------------------------------- QDA imports
@@ -306,3 +320,144 @@ def test_unique_names_skip_the_names_already_taken(tmp_path):
                     for i, name in enumerate(["Fatigue", "Fatigue_2", "Fatigue", "Fatigue"]))
     project = read_qdpx(_qdpx(tmp_path / "taken.qdpx", codes))
     assert project.codebook.codes["code"].tolist() == ["Fatigue", "Fatigue_2", "Fatigue_3", "Fatigue_4"]
+
+
+# --------------------------------------------------------------------------- writers of deep hierarchies
+
+
+DEEP = 2_000
+
+
+def _deep_chain(n=DEEP):
+    """A chain of ``n`` codes, each the child of the one before, built in memory."""
+    return Codebook(tuple(CodeEntry(f"c{i}", parent=f"c{i - 1}" if i else None,
+                                    label={"fr": f"Code {i}", "en": f"Code {i} en"}, definition={"fr": f"Déf {i}"})
+                          for i in range(n)), title="Chaîne", languages=("fr", "en"))
+
+
+def _nested_codes(data):
+    """The ``Code`` elements of a REFI-QDA document as (guid, name, parent guid), walked without recursion."""
+    from lxml import etree
+
+    root = etree.fromstring(data, etree.XMLParser(huge_tree=True))  # deeper than lxml's default 256 levels
+    codes = [el for el in root.iter() if etree.QName(el).localname == "Codes"][0]
+    out, stack = [], [(el, None) for el in reversed(codes)]
+    while stack:
+        el, parent = stack.pop()
+        if etree.QName(el).localname == "Code":
+            out.append((el.get("guid"), el.get("name"), parent))
+            stack.extend((child, el.get("guid")) for child in reversed(el))
+    return out
+
+
+def _assert_chain_nested(data, n=DEEP):
+    from research_kit.qda.mapping import stable_guid
+
+    codes = _nested_codes(data)  # the codebook's codes come first, then the speakers' folder
+    assert [name for _, name, _ in codes[:n]] == [f"Code {i}" for i in range(n)]
+    assert [parent for _, _, parent in codes[:n]] == [None] + [stable_guid("code", f"c{i}") for i in range(n - 1)]
+
+
+@pytest.mark.parametrize("suffix", [".yml", ".csv"])
+def test_a_deep_chain_writes_and_reads_back(tmp_path, suffix, hang_guard):
+    from research_kit.codebook import write_codebook
+
+    codebook = _deep_chain()
+    path = write_codebook(codebook, tmp_path / f"chain{suffix}")
+    text = path.read_text(encoding="utf-8-sig")
+    assert all(f"Code {i} en" in text for i in range(DEEP))
+    back = read_codebook(path)
+    assert back == codebook and int(back.codes["depth"].max()) == DEEP - 1
+
+
+def test_a_deep_chain_is_written_flat_in_yaml_and_a_shallow_one_nested(tmp_path, hang_guard):
+    from research_kit.codebook import write_codebook
+
+    deep = write_codebook(_deep_chain(), tmp_path / "deep.yml").read_text(encoding="utf-8")
+    assert "children:" not in deep and f"parent: c{DEEP - 2}" in deep  # YAML nested 4,000 levels would not read
+    shallow = write_codebook(_deep_chain(30), tmp_path / "shallow.yml").read_text(encoding="utf-8")
+    assert shallow.count("children:") == 29 and "parent:" not in shallow
+    assert read_codebook(tmp_path / "shallow.yml") == _deep_chain(30)
+
+
+def test_a_deep_chain_exports_as_nested_qdc(tmp_path, hang_guard):
+    from research_kit.errors import QdaError
+    from research_kit.qda import read_qdc, write_qdc
+    from research_kit.qda.qde import Report, parse_codebook
+
+    codebook = _deep_chain()
+    data = write_qdc(codebook, tmp_path / "chain.qdc").read_bytes()
+    _assert_chain_nested(data)
+    assert max(len(line) for line in data.splitlines()) < 300  # indentation does not grow with the depth
+    from lxml import etree
+
+    codes = parse_codebook(etree.fromstring(data, etree.XMLParser(huge_tree=True)), Report())
+    assert [c.name for c in codes] == [f"Code {i}" for i in range(DEEP)]
+    assert all(c.parent == p.guid for p, c in zip(codes, codes[1:]))
+    try:
+        back = read_qdc(tmp_path / "chain.qdc", codebook=codebook)
+    except QdaError as e:  # lxml refuses more than 256 levels: a coded error, not a crash
+        assert e.code == "RK-Q07" and "chain.qdc" in str(e)
+    else:
+        assert back.codebook.codes["code"].tolist() == [f"c{i}" for i in range(DEEP)]
+
+
+def test_a_deep_chain_exports_as_nested_qdpx(tmp_path, hang_guard):
+    from research_kit.errors import QdaError
+    from research_kit.qda import write_qdpx
+
+    codebook = _deep_chain()
+    corpus = read_corpus(ROOT / "corpora" / "demo")
+    with pytest.warns(ResearchKitWarning, match="RK-Q22"):  # the demo corpus names its speakers
+        path = write_qdpx(tmp_path / "chain.qdpx", corpus=corpus, codebook=codebook)
+    with zipfile.ZipFile(path) as z:
+        _assert_chain_nested(z.read("project.qde"))
+        kept = z.read("research-kit/codebook.yml")
+    (tmp_path / "kept.yml").write_bytes(kept)
+    assert read_codebook(tmp_path / "kept.yml") == codebook
+    try:
+        back = read_qdpx(path)
+    except QdaError as e:  # lxml refuses more than 256 levels: a coded error, not a crash
+        assert e.code == "RK-Q07" and "chain.qdpx" in str(e)
+    else:
+        assert back.codebook == codebook
+
+
+def test_a_deep_chain_renders_with_short_numbers(tmp_path, hang_guard):
+    from research_kit.render.codebook import codebook_markdown, write_codebook_docx
+
+    codebook = _deep_chain()
+    text = codebook_markdown(codebook, lang="en")
+    assert all(f"Code {i} en (`c{i}`)" in text for i in range(DEEP))
+    assert "- 1\\. Code 0 en (`c0`)" in text and "- 1.1.1.1.1.1.1 Code 6 en (`c6`)" in text
+    assert "- 1.1.1.1.1.1.….1 Code 7 en (`c7`)" in text
+    assert f"- 1.1.1.1.1.1.….1 Code {DEEP - 1} en (`c{DEEP - 1}`)" in text  # not 2,000 numbers long
+    with zipfile.ZipFile(write_codebook_docx(codebook, tmp_path / "chain.docx", lang="fr")) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert all(f"Code {i}<" in xml for i in range(DEEP))
+
+
+def test_coders_of_one_file_name_get_numbered_files(tmp_path, hang_guard):
+    from research_kit.qda.folder import write_qda_folder
+
+    names = ["Ana", "Ana-2", "ana"] + [f"Ana{'!' * k}" for k in range(1, 301)]  # all "Ana" once made file names
+    users = "".join(f'    <User guid="00000000-0000-4000-8000-{i:012d}" name="{n}"/>\n' for i, n in enumerate(names))
+    codings = "".join(f'        <Coding guid="c0000000-0000-4000-8000-{i:012d}" creatingUser="00000000-0000-4000'
+                      f'-8000-{i:012d}"><CodeRef targetGUID="c0de0000-0000-4000-8000-000000000000"/></Coding>\n'
+                      for i in range(len(names)))
+    qde = ('<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" name="Codeurs">\n'
+           f"  <Users>\n{users}  </Users>\n"
+           '  <CodeBook><Codes><Code guid="c0de0000-0000-4000-8000-000000000000" name="Fatigue" isCodable="true"/>'
+           "</Codes></CodeBook>\n  <Sources>\n"
+           '    <TextSource guid="50000000-0000-4000-8000-000000000001" name="entrevue.txt"\n'
+           '                plainTextPath="internal://50000000-0000-4000-8000-000000000001.txt">\n'
+           '      <PlainTextSelection guid="5e100000-0000-4000-8000-000000000001" startPosition="0" endPosition="6">\n'
+           f"{codings}      </PlainTextSelection>\n    </TextSource>\n  </Sources>\n</Project>\n")
+    with zipfile.ZipFile(tmp_path / "coders.qdpx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", qde.encode("utf-8"))
+        z.writestr("sources/50000000-0000-4000-8000-000000000001.txt", "On est épuisés.\n".encode("utf-8"))
+    written = write_qda_folder(read_qdpx(tmp_path / "coders.qdpx"), tmp_path / "out")
+    files = sorted(p.stem for p in (tmp_path / "out" / "codings").iterdir())
+    assert len(files) == len(names) == len({f.lower() for f in files})
+    assert {"Ana", "Ana-2", "Ana-2-2", "ana-302"} <= set(files)  # "Ana-2" was taken by "Ana!" when its turn came
+    assert sum(p.parent.name == "codings" for p in written) == len(names)

@@ -161,28 +161,32 @@ def _entry_data(entry: CodeEntry) -> dict[str, Any]:
     return out
 
 
+#: Most levels of codes that YAML nests under ``children:``; a deeper hierarchy is written
+#: flat, each code with its ``parent:``, which reads back the same. Each level nests the
+#: YAML two levels deeper, and :func:`~research_kit._yaml.load_yaml_with_lines` reads
+#: 100 levels at most (a code's rules take up to ten more).
+MAX_NESTED_LEVELS = 40
+
+
 def _codebook_data(codebook: Codebook, *, nested: bool = True) -> dict[str, Any]:
-    """The codebook as YAML-ready data: nested ``children`` or flat with ``parent``."""
+    """The codebook as YAML-ready data: nested ``children`` or flat with ``parent``.
+
+    Nested only while the hierarchy has at most :data:`MAX_NESTED_LEVELS` levels; built
+    without recursion, in one pass over the entries.
+    """
     data: dict[str, Any] = {}
     if codebook.title:
         data["title"] = codebook.title
     if codebook.description:
         data["description"] = codebook.description
     data["languages"] = list(codebook.languages)
-    if nested:
-        children: dict[str, list[str]] = {e.code: [] for e in codebook.entries}
-        for e in codebook.entries:
-            if e.parent is not None:
-                children[e.parent].append(e.code)  # entries run parents first, siblings in order
-
-        def tree(code: str) -> dict[str, Any]:
-            item = _entry_data(codebook.entry(code))
-            kids = children[code]
-            if kids:
-                item["children"] = [tree(k) for k in kids]
-            return item
-
-        data["codes"] = [tree(e.code) for e in codebook.entries if e.parent is None]
+    if nested and len(codebook) and int(codebook.codes["depth"].max()) < MAX_NESTED_LEVELS:
+        roots: list[dict[str, Any]] = []
+        items: dict[str, dict[str, Any]] = {}
+        for e in codebook.entries:  # parents first, siblings in order: each parent is built before its children
+            item = items[e.code] = _entry_data(e)
+            (roots if e.parent is None else items[e.parent].setdefault("children", [])).append(item)
+        data["codes"] = roots
     else:
         flat = []
         for e in codebook.entries:
@@ -197,7 +201,9 @@ def _codebook_data(codebook: Codebook, *, nested: bool = True) -> dict[str, Any]
 def write_codebook(codebook: Codebook, path: str | Path, *, delimiter: Literal[",", ";", "\t"] = ",") -> Path:
     """Write ``codebook`` as YAML or CSV, chosen by the extension, atomically.
 
-    YAML nests children under their parent; CSV has one row per code (see
+    YAML nests children under their parent (a hierarchy deeper than
+    :data:`MAX_NESTED_LEVELS` levels is written flat, each code naming its ``parent``,
+    which reads back the same); CSV has one row per code (see
     :mod:`research_kit.codebook`) and starts with a byte-order mark so that spreadsheets
     read its accents right. A CSV cell that a spreadsheet would run as a formula (it
     starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return: a regex ``-?\\d+``)

@@ -103,25 +103,20 @@ class _Builder:
 
 def _code_elements(b: _Builder, parent: Any, codebook: Codebook, lang: str, code_notes: dict[str, list[str]],
                    *, project: bool) -> None:
-    children: dict[str | None, list[str]] = {}
-    for e in codebook.entries:
-        children.setdefault(e.parent, []).append(e.code)
-
-    def add(holder: Any, code: str) -> None:
-        entry = codebook.entry(code)
-        el = b.sub(holder, "Code", guid=stable_guid("code", code), name=codebook.label(code, lang) or code,
-                   isCodable="true" if entry.codable else "false", color=hex_color(entry.color))
+    """Each code as a ``Code`` inside its parent's, in codebook order; without recursion, for any depth."""
+    elements: dict[str | None, Any] = {None: parent}
+    for entry in codebook.entries:  # parents first, siblings in order: a parent's element exists before its children
+        code = entry.code
+        el = b.sub(elements[entry.parent], "Code", guid=stable_guid("code", code),
+                   name=codebook.label(code, lang) or code, isCodable="true" if entry.codable else "false",
+                   color=hex_color(entry.color))
         definition = entry.definition.get(lang) or next((v for v in entry.definition.values() if v), None)
         if definition:
             b.sub(el, "Description", definition)
         if project:
             for g in code_notes.get(code, []):
                 b.sub(el, "NoteRef", targetGUID=g)
-        for child in children.get(code, []):
-            add(el, child)
-
-    for code in children.get(None, []):
-        add(parent, code)
+        elements[code] = el
 
 
 def write_qdc(codebook: Codebook, path: str | Path, *, language: str | None = None) -> Path:

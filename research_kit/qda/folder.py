@@ -39,12 +39,22 @@ def _umask() -> int:
     return mask
 
 
-def _file_name(value: str, taken: set[str]) -> str:
+def _file_name(value: str, taken: dict[str, int]) -> str:
+    """A file name for ``value``, unique ignoring case among ``taken`` (``name``, ``name-2``…), in linear time.
+
+    ``taken`` maps each lower-cased name given to the next number to try after it, so that
+    10,000 coders of one name cost 10,000 look-ups, not 50 million.
+    """
     base = re.sub(r"[^\w.\-]+", "_", value).strip("._") or "coder"
-    out, k = base, 2
-    while out.lower() in taken:
-        out, k = f"{base}-{k}", k + 1
-    taken.add(out.lower())
+    key = base.lower()
+    out = base
+    if key in taken:
+        k = taken[key]
+        while f"{key}-{k}" in taken:
+            k += 1
+        out = f"{base}-{k}"
+        taken[key] = k + 1
+    taken.setdefault(out.lower(), 2)
     return out
 
 
@@ -100,7 +110,7 @@ def write_qda_folder(project: QdaImport, folder: str | Path, *, overwrite: bool 
         if len(project.codebook):
             write_codebook(project.codebook, tmp / "codebook.yml")
             names.append("codebook.yml")
-        taken: set[str] = set()
+        taken: dict[str, int] = {}
         for coder, group in project.codings.groupby("coder", sort=True):
             file = Path("codings") / f"{_file_name(coder, taken)}.csv"
             write_codings(group.reset_index(drop=True), tmp / file)

@@ -176,14 +176,19 @@ class Case:
 _TRUE = {"true", "1"}
 
 
-def _codes(parent_el: Any, parent: str | None, report: Report, seen: set[str], out: list[Code],
-           counter: list[int]) -> None:
-    for el in _kids(parent_el, "Code"):
+def _codes(codes_el: Any, report: Report) -> list[Code]:
+    """The ``Code`` elements under ``codes_el``, depth-first, parents first; without recursion, for any depth."""
+    out: list[Code] = []
+    seen: set[str] = set()
+    n_unnamed = 0
+    stack: list[tuple[Any, str | None]] = [(el, None) for el in reversed(_kids(codes_el, "Code"))]
+    while stack:
+        el, parent = stack.pop()
         guid = _guid(el.get("guid"))
         name = (el.get("name") or "").strip()
         if guid is None:
-            counter[0] += 1
-            guid = f"(code without guid {counter[0]})"
+            n_unnamed += 1
+            guid = f"(code without guid {n_unnamed})"
         if guid in seen:
             n = len(el.findall(".//{*}Code"))
             report.add("Code", guid, name or None, "RK-Q19",
@@ -202,7 +207,8 @@ def _codes(parent_el: Any, parent: str | None, report: Report, seen: set[str], o
                        "codebook.", el.sourceline)
         out.append(Code(guid, name, (el.get("isCodable") or "true").strip().lower() in _TRUE, color,
                          _text(_kid(el, "Description")), parent, _refs(el, "NoteRef"), el.sourceline))
-        _codes(el, guid, report, seen, out, counter)
+        stack.extend((child, guid) for child in reversed(_kids(el, "Code")))
+    return out
 
 
 def _codings(el: Any) -> list[Coding]:
@@ -342,10 +348,8 @@ def parse_project(root: Any, report: Report) -> Project:
 
 def parse_codebook(root: Any, report: Report) -> list[Code]:
     """The codes of a ``<CodeBook>`` element (a ``.qdc``, or a project's), parents first; its sets are reported."""
-    codes: list[Code] = []
     codes_el = _kid(root, "Codes")
-    if codes_el is not None:
-        _codes(codes_el, None, report, set(), codes, [0])
+    codes = _codes(codes_el, report) if codes_el is not None else []
     for sets in _kids(root, "Sets"):
         for s in _kids(sets, "Set"):
             report.add("Set", _guid(s.get("guid")), s.get("name"), "RK-Q16",

@@ -3,8 +3,9 @@
 :func:`codebook_blocks` lays a :class:`~research_kit.codebook.Codebook` out in the brief
 block model (see :mod:`research_kit.blocks`): the title and a line on its languages and
 codes, an outline, then one numbered heading per code (one level per level of the
-hierarchy, up to three; the numbers show deeper ones) with its id, colour, definition,
-when to use it and when not, examples, and a summary of its rules in every language.
+hierarchy, up to three; the numbers show deeper ones, in full down to seven levels) with
+its id, colour, definition, when to use it and when not, examples, and a summary of its
+rules in every language.
 :func:`codebook_markdown` and :func:`write_codebook_docx` draw those blocks with the
 Markdown and DOCX writers every brief uses. Fixed words come from :mod:`research_kit.i18n`
 (``codebook.`` and ``render.`` messages), in English for a language it does not have.
@@ -179,6 +180,13 @@ def _entry_blocks(e: CodeEntry, heading: str, depth: int, lang: str, languages: 
     return out
 
 
+#: Levels of a number shown in full: a code deeper than ``_NUMBERED_LEVELS + 1`` levels shows
+#: the first ``_NUMBERED_LEVELS`` numbers of its path, "…" for the levels between, and its
+#: place among its siblings ("1.2.1.3.1.2.….4"), so that a hierarchy of any depth is
+#: numbered in linear time and space.
+_NUMBERED_LEVELS = 6
+
+
 def _blocks(codebook: Codebook, lang: str) -> list[dict[str, Any]]:
     words_lang = lang if lang in LANGS else "en"
 
@@ -188,12 +196,19 @@ def _blocks(codebook: Codebook, lang: str) -> list[dict[str, Any]]:
     def quoted(text: str) -> str:
         return f"{word('render.open')}{text}{word('render.close')}"
 
+    depth = {code: int(d) for code, d in zip(codebook.codes["code"], codebook.codes["depth"])}
     numbers: dict[str, str] = {}
+    heads: dict[str, str] = {}  # codes deeper than _NUMBERED_LEVELS: their ancestor's number at that level
     counters: dict[str | None, int] = {}
     for e in codebook.entries:
-        counters[e.parent] = counters.get(e.parent, 0) + 1
-        numbers[e.code] = (f"{numbers[e.parent]}." if e.parent else "") + str(counters[e.parent])
-    depth = {code: int(d) for code, d in zip(codebook.codes["code"], codebook.codes["depth"])}
+        counters[e.parent] = n = counters.get(e.parent, 0) + 1
+        if e.parent is None:
+            numbers[e.code] = str(n)
+        elif depth[e.code] < _NUMBERED_LEVELS:
+            numbers[e.code] = f"{numbers[e.parent]}.{n}"
+        else:  # "1.2.1.3.1.2.….4": the first levels, then the code's place among its siblings
+            heads[e.code] = heads.get(e.parent, numbers[e.parent])
+            numbers[e.code] = f"{heads[e.code]}.{'' if depth[e.code] == _NUMBERED_LEVELS else '….'}{n}"
 
     def heading(e: CodeEntry) -> str:
         number = numbers[e.code] + ("." if depth[e.code] == 0 else "")
