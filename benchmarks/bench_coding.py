@@ -48,6 +48,7 @@ from research_kit.agreement import agreement, presence  # noqa: E402
 from research_kit.annotate import CACHE_FOLDER as ANNOTATIONS  # noqa: E402
 from research_kit.annotate import annotate  # noqa: E402
 from research_kit.autocode import CACHE_FOLDER as AUTOCODE  # noqa: E402
+from research_kit.project import CACHE_DIR  # noqa: E402
 from research_kit.autocode import autocode  # noqa: E402
 from research_kit.codebook import CodeEntry, Codebook, Rules, read_codebook  # noqa: E402
 from research_kit.corpus import build_corpus  # noqa: E402
@@ -100,7 +101,7 @@ def _annotation_time(corpus_dir: Path, n_process: int, sample_words: int) -> tup
     """(tokens, seconds annotate takes on the whole corpus, how that was obtained)."""
     corpus = read_corpus(corpus_dir)
     words = int(corpus.documents["n_words"].sum())
-    cache = corpus_dir / ANNOTATIONS
+    cache = corpus_dir / CACHE_DIR / ANNOTATIONS
     cold = not cache.is_dir() or not any(cache.glob("*.parquet"))
     start = time.perf_counter()
     tokens = annotate(corpus, n_process=n_process, progress=False)
@@ -168,7 +169,7 @@ def run(corpus_dir: str | Path, *, n_process: int = 2, sample_words: int = 100_0
                         "value": round(rules_s, 2), "unit": "s", "baseline": round(annotate_s, 1),
                         "ratio": round(annotate_s / rules_s, 1), "target": "ratio >= 1 (annotation time / rules time)"})
 
-        shutil.rmtree(corpus_dir / AUTOCODE, ignore_errors=True)
+        shutil.rmtree(corpus_dir / CACHE_DIR / AUTOCODE, ignore_errors=True)
         autocode(tokens, codebook, corpus=corpus, cache=True)  # fills the cache
         start = time.perf_counter()
         cached = autocode(tokens, codebook, corpus=corpus, cache=True)
