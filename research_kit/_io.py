@@ -48,6 +48,7 @@ __all__ = [
     "cache_path",
     "slug",
     "replace_folder",
+    "new_folder_beside",
 ]
 
 _BOMS = (
@@ -655,6 +656,19 @@ def slug(text: object, *, fallback: str = "x", max_length: int = 80) -> str:
     folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     out = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:max_length].strip("-")
     return out or fallback
+
+
+def new_folder_beside(target: str | Path) -> Path:
+    """A new, empty folder beside ``target`` to build its replacement in (see :func:`replace_folder`).
+
+    It is hidden (``.<name>.….tmp``), on the same file system as ``target``, and has the
+    permissions ``mkdir`` would give it (``mkdtemp`` makes folders private to the owner).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_UMASK)
+    return tmp
 
 
 def replace_folder(new: str | Path, target: str | Path) -> Path:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .._io import atomic_write_text, read_text, replace_folder
+from .._io import atomic_write_text, new_folder_beside, read_text, replace_folder
 from ..corpus import Corpus
 from ..errors import PseudonymisationError
 from ..project import Project, check_publishable, is_pseudonymised_copy, write_corpus
@@ -108,11 +107,7 @@ def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.Pat
 
     replacements, pseudo = pseudonymise_with_key(source, the_key, name_items, keep_items, n_process=n_process)
     the_key.save()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # a shareable folder, as mkdir would make it (mkdtemp makes it private)
+    tmp = new_folder_beside(folder)
     try:
         extra: dict[str, Any] = {"pseudonymised": True}
         if codebook is not None:

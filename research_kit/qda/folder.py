@@ -11,10 +11,8 @@ other modules of :mod:`research_kit.qda` never read a folder or a manifest.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +21,7 @@ import pandas as pd
 
 from .. import schemas
 from .._csv import unneutralise, write_csv
-from .._io import replace_folder
+from .._io import new_folder_beside, replace_folder
 from ..errors import InputFileError, check_option
 from ..manifest import MANIFEST_NAME
 from ..project import Project, write_corpus
@@ -31,12 +29,6 @@ from .exporting import CONVENTIONS, write_qdpx
 from .importing import QdaImport, read_qdpx
 
 __all__ = ["write_qda_folder", "import_qdpx_to_folder", "export_folder_to_qdpx", "read_notes"]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _file_name(value: str, taken: dict[str, int]) -> str:
@@ -101,8 +93,7 @@ def write_qda_folder(project: QdaImport, folder: str | Path, *, overwrite: bool 
                                  hint="Choose a new folder.")
     # Everything is written into a new folder beside the target, which then replaces it whole:
     # --overwrite replaces an earlier import, it never merges with it (no stale transcript stays).
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    tmp = new_folder_beside(folder)
     try:
         extra = {"codebook": "codebook.yml", "codings": ["codings/*.csv"]} if len(project.codebook) else {}
         write_corpus(project.corpus, tmp, overwrite=True, manifest_extra=extra)
@@ -118,7 +109,6 @@ def write_qda_folder(project: QdaImport, folder: str | Path, *, overwrite: bool 
         _write_frame(project.notes, tmp / "notes.csv", ["created"])
         _write_frame(project.dropped, tmp / "dropped.csv", [])
         names += ["notes.csv", "dropped.csv"]
-        os.chmod(tmp, 0o777 & ~_umask())  # a shareable folder, as mkdir would make it (mkdtemp makes it private)
         replace_folder(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
