@@ -28,16 +28,15 @@ from ._io import read_text
 from .errors import InputFileError, ManifestError, ResearchKitError, UnknownNameError, did_you_mean
 from .language import detect_language
 from .manifest import FRONT_MATTER_FIELDS, DOCUMENT_FIELDS, MANIFEST_NAME, Manifest, parse_date
-from .readers import ParsedDocument
+from .readers import FORMATS, ParsedDocument
 
 __all__ = ["Corpus", "count_words", "build_corpus", "read_transcript", "transcript_records", "records_frames",
-           "speaker_key", "READERS", "CONVERT_FIRST", "WORD_RE", "MANIFEST_NAME"]
+           "speaker_key", "READERS", "CONVERT_FIRST", "WORD_RE", "MANIFEST_NAME", "SpeakerTable"]
 
-#: file suffix -> format name
-READERS: dict[str, str] = {
-    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".vtt": "vtt", ".srt": "srt",
-    ".docx": "docx", ".csv": "csv", ".tsv": "csv",
-}
+#: file suffix (lower case) -> format name
+READERS: dict[str, str] = {suffix: fmt for fmt, reader in FORMATS.items() for suffix in reader.suffixes}
+#: (doc_id or None for every document, speaker_key) -> attributes, from the manifest's ``speakers:`` table
+SpeakerTable = Mapping[tuple[str | None, str], Mapping[str, str]]
 #: unsupported file suffix -> what to do instead
 CONVERT_FIRST = {
     ".doc": "Open it in Word or LibreOffice and save it as .docx.",
@@ -78,6 +77,15 @@ class Corpus:
     cache_dir
         Where annotations and rule codings of this corpus are cached (the project sets it
         to ``<folder>/.research_kit``), or ``None``: nothing is cached.
+    events
+        Non-speech events (laughter, noise, comments…), following :data:`schemas.EVENTS`.
+    speakers
+        One row per speaker of each document with what the sources say of them
+        (:data:`schemas.SPEAKERS`); the same attributes are columns of ``turns``.
+    gold_tokens
+        Tokens that the transcripts carry (CoNLL-U: lemmas and parts of speech), following
+        :data:`schemas.TOKENS`, or ``None`` when no document has any; :func:`research_kit.annotate`
+        uses them instead of running spaCy on those documents.
     """
 
     documents: pd.DataFrame
@@ -86,6 +94,9 @@ class Corpus:
     root: Path | None = None
     problems: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame(schemas.PROBLEMS))
     cache_dir: Path | None = None
+    events: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame(schemas.EVENTS))
+    speakers: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame(schemas.SPEAKERS))
+    gold_tokens: pd.DataFrame | None = None
     _texts: dict = field(default_factory=dict, init=False, repr=False)
 
     def text(self, doc_id: str) -> str:
@@ -116,6 +127,11 @@ class Corpus:
         return [c for c in self.documents.columns if c not in schemas.DOCUMENTS.names]
 
     @property
+    def speaker_variables(self) -> list[str]:
+        """Names of the speaker attributes (the turns frame's extra columns)."""
+        return [c for c in self.turns.columns if c not in schemas.TURNS.names]
+
+    @property
     def title(self) -> str:
         return self.manifest.title or (self.root.name if self.root else "corpus")
 
@@ -128,7 +144,13 @@ class Corpus:
                                    f"{did_you_mean(unknown[0], self.doc_ids)}")
         docs = self.documents[self.documents["doc_id"].isin(keep)].reset_index(drop=True)
         turns = self.turns[self.turns["doc_id"].isin(keep)].reset_index(drop=True)
-        return Corpus(docs, turns, self.manifest, self.root, self.problems, self.cache_dir)
+        events = self.events[self.events["doc_id"].isin(keep)].reset_index(drop=True)
+        speakers = self.speakers[self.speakers["doc_id"].isin(keep)].reset_index(drop=True)
+        gold = None
+        if self.gold_tokens is not None:
+            gold = self.gold_tokens[self.gold_tokens["doc_id"].isin(keep)].reset_index(drop=True)
+            gold = gold if len(gold) else None
+        return Corpus(docs, turns, self.manifest, self.root, self.problems, self.cache_dir, events, speakers, gold)
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -144,7 +166,9 @@ class Corpus:
 
 def build_corpus(documents: pd.DataFrame, turns: pd.DataFrame, *,
                  manifest: Manifest | Mapping[str, Any] | None = None, root: Path | None = None,
-                 problems: pd.DataFrame | None = None, cache_dir: Path | None = None) -> Corpus:
+                 problems: pd.DataFrame | None = None, cache_dir: Path | None = None,
+                 events: pd.DataFrame | None = None, speakers: pd.DataFrame | None = None,
+                 gold_tokens: pd.DataFrame | None = None) -> Corpus:
     """Make a :class:`Corpus` from document and turn records, computing what derives from them.
 
     ``manifest`` is a :class:`~research_kit.manifest.Manifest` or a mapping of manifest
@@ -153,7 +177,12 @@ def build_corpus(documents: pd.DataFrame, turns: pd.DataFrame, *,
     ``turns`` needs ``doc_id, speaker, text`` (``turn``, ``role``, ``start_s``, ``end_s``
     optional); ``documents`` needs ``doc_id`` and may carry any other column. Turn
     indices, character offsets, word counts and the documents' counts are (re)computed
-    here, the one place that defines a document's text. Empty turns are dropped.
+    here, the one place that defines a document's text. Empty turns are dropped. Further
+    columns of ``turns`` are speaker attributes and are kept.
+
+    ``events`` (:data:`schemas.EVENTS`), ``speakers`` (:data:`schemas.SPEAKERS`) and
+    ``gold_tokens`` (``doc_id, turn, start, end, text, lemma, pos, sentence``, offsets in
+    the turn's text) come from the readers; ``turn`` there counts non-empty turns.
     """
     turns = turns.copy()
     for col, default in (("role", pd.NA), ("start_s", np.nan), ("end_s", np.nan)):
@@ -176,7 +205,10 @@ def build_corpus(documents: pd.DataFrame, turns: pd.DataFrame, *,
     turns["speaker"] = turns["speaker"].astype("string").fillna(schemas.UNKNOWN_SPEAKER)
     turns["role"] = turns["role"].astype("string")
     turns["doc_id"] = turns["doc_id"].astype("string")
-    turns = turns[schemas.TURNS.names].reset_index(drop=True)
+    attributes = [c for c in turns.columns if c not in schemas.TURNS.names]
+    for col in attributes:
+        turns[col] = turns[col].astype("string")
+    turns = turns[schemas.TURNS.names + attributes].reset_index(drop=True)
 
     documents = documents.copy()
     g = turns.groupby("doc_id", sort=False)
@@ -207,7 +239,66 @@ def build_corpus(documents: pd.DataFrame, turns: pd.DataFrame, *,
         problems = schemas.empty_frame(schemas.PROBLEMS)
     if not isinstance(manifest, Manifest):
         manifest = Manifest.from_dict(manifest)
-    return Corpus(documents, turns, manifest, root, problems, cache_dir)
+    return Corpus(documents, turns, manifest, root, problems, cache_dir, _events(events), _speakers(speakers),
+                  _gold_tokens(gold_tokens, turns, documents))
+
+
+def _events(events: pd.DataFrame | None) -> pd.DataFrame:
+    if events is None or not len(events):
+        return schemas.empty_frame(schemas.EVENTS)
+    events = events.copy()
+    for col, dtype in schemas.EVENTS.dtypes.items():
+        if col not in events:
+            events[col] = pd.NA if dtype in ("string", "Int64") else np.nan
+        events[col] = events[col].astype(dtype)
+    return events[schemas.EVENTS.names].reset_index(drop=True)
+
+
+def _speakers(speakers: pd.DataFrame | None) -> pd.DataFrame:
+    if speakers is None or not len(speakers):
+        return schemas.empty_frame(schemas.SPEAKERS)
+    speakers = speakers.copy()
+    if "role" not in speakers:
+        speakers["role"] = pd.NA
+    extra = [c for c in speakers.columns if c not in schemas.SPEAKERS.names]
+    speakers = speakers[schemas.SPEAKERS.names + extra].astype("string")
+    return speakers.drop_duplicates(["doc_id", "speaker"]).reset_index(drop=True)
+
+
+def _gold_tokens(gold: pd.DataFrame | None, turns: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame | None:
+    """Gold tokens with offsets in the document text, as :data:`schemas.TOKENS`."""
+    if gold is None or not len(gold):
+        return None
+    from .stopwords import mark_stops, normalise_word, stop_words
+
+    where = turns[["doc_id", "turn", "start_char"]].astype({"doc_id": object})
+    gold = gold.astype({"doc_id": object}).merge(where, on=["doc_id", "turn"], how="inner")
+    language = documents.set_index(documents["doc_id"].astype(object))["language"]
+    out = pd.DataFrame({
+        "doc_id": gold["doc_id"],
+        "turn": gold["turn"].astype("int64"),
+        "sentence": gold["sentence"].astype("int64"),
+        "token": gold.groupby("doc_id", sort=False).cumcount().astype("int64"),
+        "text": gold["text"],
+        "lemma": gold["lemma"].fillna(gold["text"]).astype(str).str.lower(),
+        "pos": gold["pos"].fillna("X"),
+        "start_char": (gold["start_char"] + gold["start"]).astype("int64"),
+        "end_char": (gold["start_char"] + gold["end"]).astype("int64"),
+        "language": gold["doc_id"].map(language),
+    })
+    out["is_punct"] = out["pos"].eq("PUNCT")
+    out["is_space"] = False
+    is_stop = np.zeros(len(out), dtype=bool)
+    sent_start = (out["sentence"].diff() != 0).to_numpy()
+    for (_, lang), rows in out.groupby(["doc_id", out["language"].fillna("")], sort=False).indices.items():
+        lower = [normalise_word(t) for t in out["text"].to_numpy()[rows]]
+        is_stop[rows] = mark_stops(lower, [normalise_word(t) for t in out["lemma"].to_numpy()[rows]],
+                                   out["pos"].to_numpy()[rows].tolist(), out["is_punct"].to_numpy()[rows].tolist(),
+                                   sent_start[rows].tolist(), stop_words(lang or "xx"), lang)
+    out["is_stop"] = is_stop
+    out["ent_type"] = ""
+    out = out[schemas.TOKENS.names]
+    return out.astype({c: d for c, d in schemas.TOKENS.dtypes.items()}).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------
@@ -223,7 +314,8 @@ def _raise(error: ResearchKitError) -> None:
 
 def transcript_records(file: str | Path, *, rel: str | None = None, manifest: Manifest | None = None,
                        stems: Mapping[str, int] | None = None, languages: tuple[str, ...] = ("fr", "en"),
-                       report: Report = _raise) -> tuple[list[dict[str, Any]], list[dict[str, list]]]:
+                       report: Report = _raise, speaker_table: SpeakerTable | None = None,
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, list]]]:
     """Read one transcript file into document rows and turn frames, applying its settings.
 
     Parameters
@@ -241,13 +333,18 @@ def transcript_records(file: str | Path, *, rel: str | None = None, manifest: Ma
     report
         Called with each problem that does not stop the file (unknown front matter);
         problems that do are raised.
+    speaker_table
+        Speakers' attributes from the manifest's ``speakers:`` table, which override
+        what the file says (the manifest's ``roles:`` override both).
 
     Returns
     -------
     (list of dict, list of dict)
         One documents row and one turns record (column name → list) per text of the
         file (most files hold one); :func:`records_frames` makes the frames
-        :func:`build_corpus` takes.
+        :func:`build_corpus` takes. A turns record also carries the document's events,
+        speakers and gold tokens, under the keys ``"_events"``, ``"_speakers"`` and
+        ``"_tokens"`` (lists of rows).
 
     Raises
     ------
@@ -261,7 +358,7 @@ def transcript_records(file: str | Path, *, rel: str | None = None, manifest: Ma
     parsed, fmt = _parse_file(file, rel, entry, report)
     rows, frames = [], []
     for doc in parsed:
-        row, turns = _document(doc, fmt, rel, entry, manifest, stems or {}, languages, report)
+        row, turns = _document(doc, fmt, rel, entry, manifest, stems or {}, languages, report, speaker_table or {})
         rows.append(row)
         frames.append(turns)
     return rows, frames
@@ -301,68 +398,81 @@ def read_transcript(path: str | Path, *, errors: str = "raise",
             rows, frames = transcript_records(path, rel=path.name, languages=languages, report=report)
         except ResearchKitError as e:
             report(e)
-    documents, turns = records_frames(rows, frames)
+    documents, turns, extras = records_frames(rows, frames)
     frame = (pd.DataFrame(problems, columns=schemas.PROBLEMS.names).astype(schemas.PROBLEMS.dtypes) if problems
              else schemas.empty_frame(schemas.PROBLEMS))
-    return build_corpus(documents, turns, root=path.parent, problems=frame)
+    return build_corpus(documents, turns, root=path.parent, problems=frame, **extras)
 
 
-def records_frames(rows: list[dict[str, Any]], frames: list[dict[str, list]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The documents and turns records of :func:`transcript_records`, as the two frames
+def records_frames(rows: list[dict[str, Any]], frames: list[dict[str, list]],
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame | None]]:
+    """The documents and turns records of :func:`transcript_records`, as the frames
     :func:`build_corpus` takes (empty ones with their key columns when nothing was read).
 
-    The turns of every document are joined as lists and made into one frame at the end:
-    a corpus of 50,000 short texts (an IRaMuTeQ file) builds one frame, not 50,000.
+    Returns ``(documents, turns, extras)``; ``extras`` holds the ``events``, ``speakers``
+    and ``gold_tokens`` frames (``None`` when no file gave any), to pass to
+    :func:`build_corpus` as keywords. The turns of every document are joined as lists and
+    made into one frame at the end: a corpus of 50,000 short texts (an IRaMuTeQ file)
+    builds one frame, not 50,000.
     """
+    extras: dict[str, list] = {"events": [], "speakers": [], "gold_tokens": []}
     if rows:
-        columns: dict[str, list] = {c: [] for c in ("doc_id", "speaker", "text", "start_s", "end_s", "role")}
+        base = ("doc_id", "speaker", "text", "start_s", "end_s", "role")
+        attributes = list(dict.fromkeys(c for turns in frames for c in turns if c not in base and c[0] != "_"))
+        columns: dict[str, list] = {c: [] for c in (*base, *attributes)}
         for turns in frames:
-            for c, values in turns.items():
-                columns[c].extend(values)
+            n = len(turns["doc_id"])
+            for c in columns:
+                values = turns.get(c)
+                columns[c].extend(values if values is not None else [None] * n)
+            extras["events"].extend(turns.get("_events", ()))
+            extras["speakers"].extend(turns.get("_speakers", ()))
+            extras["gold_tokens"].extend(turns.get("_tokens", ()))
         turns_frame = pd.DataFrame(columns)
         for c in ("start_s", "end_s"):
             turns_frame[c] = turns_frame[c].astype("float64")
-        return pd.DataFrame(rows), turns_frame
+        out = {k: (pd.DataFrame(v) if v else None) for k, v in extras.items()}
+        return pd.DataFrame(rows), turns_frame, out
     return (pd.DataFrame({"doc_id": pd.Series(dtype="string")}),
-            pd.DataFrame({c: [] for c in ("doc_id", "speaker", "text")}))
+            pd.DataFrame({c: [] for c in ("doc_id", "speaker", "text")}), {k: None for k in extras})
 
 
 def _parse_file(file: Path, rel: str, entry: Mapping[str, Any],
                 report: Report = _raise) -> tuple[list[ParsedDocument], str]:
     fmt = entry.get("format") or READERS[file.suffix.lower()]
-    if fmt == "docx":
-        from .readers.docx import parse_docx
+    if fmt not in FORMATS:
+        raise ManifestError("RK-C07", f'unknown format "{fmt}" for "{rel}".{did_you_mean(fmt, set(FORMATS))}',
+                            hint="Use one of " + ", ".join(sorted(FORMATS)) + ".")
+    import importlib
 
-        return parse_docx(file, display_path=rel), fmt
+    reader = FORMATS[fmt]
+    module = importlib.import_module(f".readers.{reader.module}", __package__)
+    if fmt == "docx":
+        return module.parse_docx(file, display_path=rel), fmt
+    if reader.takes == "path":
+        return module.__dict__[reader.function](file, path=rel, options=entry), fmt
     text, _ = read_text(file, encoding=entry.get("encoding"), shown=rel)
     if fmt == "vtt":
-        from .readers.vtt import parse_vtt
-
-        return parse_vtt(text, path=rel), fmt
+        return module.parse_vtt(text, path=rel), fmt
     if fmt == "srt":
-        from .readers.srt import parse_srt
-
-        return parse_srt(text, path=rel), fmt
+        return module.parse_srt(text, path=rel), fmt
     if fmt == "csv":
-        from .readers.csv import parse_csv
-
         # bad rows are reported one by one (errors="collect" keeps the good rows), never dropped
-        return parse_csv(text, path=rel, columns=entry.get("columns"),
-                         report=None if report is _raise else report), fmt
-    from .readers.iramuteq import looks_like_iramuteq, parse_iramuteq
-    from .readers.text import parse_text
+        return module.parse_csv(text, path=rel, columns=entry.get("columns"),
+                                report=None if report is _raise else report), fmt
+    if fmt in ("txt", "md", "iramuteq"):
+        from .readers.iramuteq import looks_like_iramuteq, parse_iramuteq
+        from .readers.text import parse_text
 
-    if fmt == "iramuteq" or (fmt == "txt" and looks_like_iramuteq(text)):
-        return parse_iramuteq(text, path=rel), "iramuteq"
-    if fmt in ("txt", "md"):
+        if fmt == "iramuteq" or (fmt == "txt" and looks_like_iramuteq(text)):
+            return parse_iramuteq(text, path=rel), "iramuteq"
         return parse_text(text, path=rel, markdown=fmt == "md"), fmt
-    raise ManifestError("RK-C07", f'unknown format "{fmt}" for "{rel}".{did_you_mean(fmt, set(READERS.values()))}',
-                        hint="Use one of " + ", ".join(sorted(set(READERS.values()) | {"iramuteq"})) + ".")
+    return module.__dict__[reader.function](text, path=rel, options=entry), fmt
 
 
 def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any], manifest: Manifest,
               stems: Mapping[str, int], languages: tuple[str, ...],
-              report: Report) -> tuple[dict[str, Any], dict[str, list]]:
+              report: Report, speaker_table: SpeakerTable) -> tuple[dict[str, Any], dict[str, list]]:
     front = dict(doc.variables)
     if manifest.variables is not None and fmt != "iramuteq":
         for key in [k for k in front if k not in FRONT_MATTER_FIELDS and not manifest.declares(k)]:
@@ -389,14 +499,37 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
     for i in range(len(ends) - 1):
         if ends[i] != ends[i] and starts[i + 1] >= starts[i]:  # NaN end; NaN starts compare False
             ends[i] = starts[i + 1]
+    people = _people(doc, doc_id, speakers, roles, speaker_table)
+    attributes = list(dict.fromkeys(a for attrs in people.values() for a in attrs if a != "role"))
     turns = {
         "doc_id": [doc_id] * len(speakers),
         "speaker": speakers,
         "text": [t.text for t in doc.turns],
         "start_s": starts,
         "end_s": ends,
-        "role": [roles.get(speaker_key(sp)) if sp is not None else None for sp in speakers],
+        "role": [people.get(sp, {}).get("role") if sp is not None else None for sp in speakers],
     }
+    for attribute in attributes:
+        if attribute in turns or attribute in schemas.TURNS.names:
+            continue
+        turns[attribute] = [people.get(sp, {}).get(attribute) for sp in speakers]
+    # turn indices after build_corpus drops empty turns
+    kept = np.cumsum([bool(t.text.strip()) for t in doc.turns]) - 1 if doc.turns else np.zeros(0, dtype=int)
+    turns["_speakers"] = [{"doc_id": doc_id, "speaker": sp, **attrs} for sp, attrs in people.items()]
+    turns["_events"] = [{
+        "doc_id": doc_id, "turn": (int(kept[e.position - 1]) if 0 < e.position <= len(kept) and kept[e.position - 1] >= 0
+                                   else (int(kept[-1]) if e.position > len(kept) and len(kept) and kept[-1] >= 0
+                                         else None)),
+        "kind": e.kind, "text": e.text, "speaker": e.speaker, "start_s": e.start_s, "end_s": e.end_s,
+    } for e in doc.events]
+    tokens: list[dict[str, Any]] = []
+    for i, t in enumerate(doc.turns):
+        if not t.tokens or not t.text.strip():
+            continue
+        shift = len(t.text) - len(t.text.lstrip())
+        tokens.extend({"doc_id": doc_id, "turn": int(kept[i]), "start": k.start - shift, "end": k.end - shift,
+                       "text": k.text, "lemma": k.lemma, "pos": k.pos, "sentence": k.sentence} for k in t.tokens)
+    turns["_tokens"] = tokens
     reserved = FRONT_MATTER_FIELDS | DOCUMENT_FIELDS
     variables = {k: _scalar(v) for k, v in settings.items() if k not in reserved}
     row = {
@@ -409,6 +542,26 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
         **variables,
     }
     return row, turns
+
+
+def _people(doc: ParsedDocument, doc_id: str, speakers: list[str | None], roles: Mapping[str, str | None],
+            table: SpeakerTable) -> dict[str, dict[str, str]]:
+    """Each speaker of a document with their attributes: the file's, then the speakers
+    table's (for this document, then for every document), then the manifest's role."""
+    out: dict[str, dict[str, str]] = {}
+    given = {speaker_key(k): v for k, v in doc.speakers.items()}
+    for sp in dict.fromkeys(s for s in speakers if s is not None):
+        key = speaker_key(sp)
+        attrs = {k: str(v) for k, v in (given.get(key) or {}).items() if v not in (None, "")}
+        for scope in (None, doc_id):
+            attrs.update({k: str(v) for k, v in (table.get((scope, key)) or {}).items() if v not in (None, "")})
+        if key in roles:
+            if roles[key] is None:
+                attrs.pop("role", None)
+            else:
+                attrs["role"] = roles[key]
+        out[sp] = attrs
+    return out
 
 
 def speaker_key(label: Any) -> str:

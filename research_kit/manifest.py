@@ -68,11 +68,13 @@ DEFAULT_CODINGS: tuple[str, ...] = ("codings/*.csv", "codings/*.tsv")
 
 TOP_FIELDS = frozenset({
     "title", "description", "language", "identities", "pseudonymised", "fiction", "variables", "roles",
-    "include", "exclude", "documents", "codebook", "codings", "columns", "encoding", "notice", "facilitator_roles"})
-DOCUMENT_FIELDS = frozenset({"id", "title", "date", "language", "format", "encoding", "columns", "roles", "speaker"})
+    "include", "exclude", "documents", "codebook", "codings", "columns", "encoding", "notice", "facilitator_roles",
+    "speakers", "non_speaker_tiers"})
+DOCUMENT_FIELDS = frozenset({"id", "title", "date", "language", "format", "encoding", "columns", "roles", "speaker",
+                             "non_speaker_tiers"})
 FRONT_MATTER_FIELDS = frozenset({"title", "date", "language", "speaker", "id", "roles"})
 _BOOLEANS = ("identities", "pseudonymised", "fiction")
-_TEXTS = ("title", "description", "language", "notice", "codebook", "encoding")
+_TEXTS = ("title", "description", "language", "notice", "codebook", "encoding", "speakers")
 _TRUE = {"true", "yes", "oui", "vrai", "1", "on", "y", "o"}
 _FALSE = {"false", "no", "non", "faux", "0", "off", "n"}
 
@@ -127,6 +129,13 @@ class Manifest:
     codings
         Globs of coding files, relative to the corpus folder (:data:`DEFAULT_CODINGS`
         when the manifest names none; ``()`` when it says ``codings: []``).
+    speakers
+        A CSV file of speakers (a ``speaker`` column, optionally ``doc_id``, then any
+        attributes: role, gender, age_group, organisation…), relative to the corpus folder,
+        or ``None``.
+    non_speaker_tiers
+        Names of TextGrid/ELAN tiers that are not speakers (``None``: the readers' defaults,
+        such as ``Comments`` or ``Events``).
     facilitator_roles
         Roles that hold the floor by office, or ``None`` to recognise them by name
         (:data:`research_kit.participation.FACILITATOR_PATTERN`).
@@ -155,6 +164,8 @@ class Manifest:
     codebook: str | None = None
     codings: tuple[str, ...] = DEFAULT_CODINGS
     facilitator_roles: tuple[str, ...] | None = None
+    speakers: str | None = None
+    non_speaker_tiers: tuple[str, ...] | None = None
     variables: Mapping[str, str] | None = None
     roles: Mapping[str, str | None] = field(default_factory=lambda: _EMPTY)
     include: tuple[str, ...] = ("**/*",)
@@ -254,9 +265,9 @@ def parse_manifest(data: Any, *, path: str | None = None,
             continue
         if isinstance(value, (Mapping, list)):
             problem("RK-C03", f"`{key}:` must be one piece of text; got a {type(value).__name__}.", (key,))
-        elif key == "codebook" and _leaves_folder(str(value)):
-            problem("RK-C13", f'`codebook:` is "{value}", which points outside the corpus folder.', (key,),
-                    "Copy the codebook into the corpus folder and name it relative to it.")
+        elif key in ("codebook", "speakers") and _leaves_folder(str(value)):
+            problem("RK-C13", f'`{key}:` is "{value}", which points outside the corpus folder.', (key,),
+                    f"Copy the {key} file into the corpus folder and name it relative to it.")
         else:
             fields[key] = str(value)
     for key in _BOOLEANS:
@@ -268,13 +279,13 @@ def parse_manifest(data: Any, *, path: str | None = None,
                     f"Write `{key}: true` or `{key}: false`.")
         else:
             fields[key] = value
-    for key in ("codings", "include", "exclude", "facilitator_roles"):
+    for key in ("codings", "include", "exclude", "facilitator_roles", "non_speaker_tiers"):
         if key in data:
             value = _texts(data[key])
             if value is None:
                 problem("RK-C03", f"`{key}:` must be a text or a list of texts; got {data[key]!r}.", (key,),
                         f'Write one per line under `{key}:`, each after "- ".')
-            elif key != "facilitator_roles" and any(_leaves_folder(v) for v in value):
+            elif key not in ("facilitator_roles", "non_speaker_tiers") and any(_leaves_folder(v) for v in value):
                 bad = next(v for v in value if _leaves_folder(v))
                 problem("RK-C13", f'`{key}:` has "{bad}", which points outside the corpus folder.', (key,),
                         "Write paths and globs relative to the corpus folder, without `..` or a leading `/`; "

@@ -137,7 +137,8 @@ class Project:
         """
         report = report or _Collector("raise")
         include = self.manifest.include or ("**/*",)
-        exclude = self.manifest.exclude + _NOT_TRANSCRIPTS
+        exclude = self.manifest.exclude + _NOT_TRANSCRIPTS + ((self.manifest.speakers,) if self.manifest.speakers
+                                                              else ())
         files = []
         for file in self._walk(report):
             rel = file.relative_to(self.root)
@@ -193,6 +194,7 @@ class Project:
         for problem in self.problems:
             report(problem)
         files = self.transcript_files(report)
+        table = self._speaker_table(report)
         stems: dict[str, int] = {}
         for f in files:
             stems[f.stem] = stems.get(f.stem, 0) + 1
@@ -203,7 +205,7 @@ class Project:
             rel = file.relative_to(self.root).as_posix()
             try:
                 rows, frames = transcript_records(file, rel=rel, manifest=self.manifest, stems=stems,
-                                                  languages=languages, report=report)
+                                                  languages=languages, report=report, speaker_table=table)
                 for row, turns in zip(rows, frames):
                     if row["doc_id"] in seen:
                         named = "id" in self.manifest.documents.get(rel, {})
@@ -219,9 +221,80 @@ class Project:
                         _no_speech(row["doc_id"], rel, errors, report)
             except ResearchKitError as e:
                 report(e)
-        documents, turns = records_frames(doc_rows, turn_frames)
+        documents, turns, extras = records_frames(doc_rows, turn_frames)
         return build_corpus(documents, turns, manifest=self.manifest, root=self.root, problems=report.frame(),
-                            cache_dir=self.cache_dir)
+                            cache_dir=self.cache_dir, **extras)
+
+    @property
+    def speakers_path(self) -> Path | None:
+        """The manifest's ``speakers:`` table, or ``None``."""
+        return None if not self.manifest.speakers else self.root / self.manifest.speakers
+
+    def read_speakers(self) -> pd.DataFrame:
+        """The manifest's speakers table: a ``speaker`` column, optionally ``doc_id``, then
+        attributes (role, gender, age_group, organisation…); an empty frame when none.
+
+        Raises
+        ------
+        InputFileError
+            ``RK-C15`` when the file is missing, has no ``speaker`` column, or a row
+            cannot be read (naming its line).
+        """
+        path = self.speakers_path
+        if path is None:
+            return pd.DataFrame({"speaker": pd.Series(dtype="string")})
+        from ._csv import CsvProblem, read_rows
+
+        shown = self.manifest.speakers
+        if not path.is_file():
+            raise InputFileError("RK-C15", f'`speakers:` names "{shown}", which the corpus folder does not hold.',
+                                 path=self.manifest.path, line=self.manifest.lines.get(("speakers",)),
+                                 hint="Put the speakers table (CSV) in the corpus folder, or remove the line.")
+        text, _ = read_text(path, shown=shown)
+        first = text.split("\n", 1)[0]
+        rows = read_rows(text, delimiter=max((";", ",", "\t"), key=first.count))
+        header: list[str] | None = None
+        records: list[dict[str, str]] = []
+        for row in rows:
+            if isinstance(row, CsvProblem):
+                raise InputFileError("RK-C15", f"the speakers table cannot be read here ({row.kind}).", path=shown,
+                                     line=row.line, hint="Fix the quotes of that row, or save the sheet again as CSV.")
+            if header is None:
+                header = [c.strip().lstrip("\ufeff").casefold().replace(" ", "_") for c in row.cells]
+                rows.header = row.cells
+                if "speaker" not in header and "locuteur" not in header:
+                    raise InputFileError("RK-C15", "the speakers table has no `speaker` column; its columns are "
+                                         + ", ".join(repr(c) for c in row.cells) + ".", path=shown, line=row.line,
+                                         hint="Name the column of speaker labels `speaker` (or `locuteur`).")
+                header = ["speaker" if c == "locuteur" else c for c in header]
+                continue
+            cells = [c.strip() for c in row.cells] + [""] * (len(header) - len(row.cells))
+            if len(cells) > len(header):
+                raise InputFileError("RK-C15", f"the row has {len(row.cells)} cells but the header names "
+                                     f"{len(header)} columns.", path=shown, line=row.line,
+                                     hint="Quote cells that hold the delimiter, or remove the extra cells.")
+            records.append(dict(zip(header, cells)))
+        frame = pd.DataFrame(records, columns=header or ["speaker"]).astype("string")
+        return frame.replace("", pd.NA)
+
+    def _speaker_table(self, report) -> dict[tuple[str | None, str], dict[str, str]]:
+        from .corpus import speaker_key
+
+        try:
+            frame = self.read_speakers()
+        except ResearchKitError as e:
+            report(e)
+            return {}
+        table: dict[tuple[str | None, str], dict[str, str]] = {}
+        attributes = [c for c in frame.columns if c not in ("speaker", "doc_id")]
+        for rec in frame.to_dict("records"):
+            if rec.get("speaker") is pd.NA or not rec.get("speaker"):
+                continue
+            doc = rec.get("doc_id")
+            scope = None if doc is None or doc is pd.NA else str(doc)
+            table[(scope, speaker_key(rec["speaker"]))] = {a: str(rec[a]) for a in attributes
+                                                          if rec[a] is not pd.NA and rec[a] is not None}
+        return table
 
     # -- codebook and codings ------------------------------------------------------
 

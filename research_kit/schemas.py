@@ -28,6 +28,8 @@ __all__ = [
     "Schema",
     "DOCUMENTS",
     "TURNS",
+    "EVENTS",
+    "SPEAKERS",
     "PROBLEMS",
     "TOKENS",
     "CODES",
@@ -79,7 +81,8 @@ DOCUMENTS = Schema(
         Column("doc_id", "string", "Identifier, unique in the corpus: the manifest's `id`, else the file stem (the relative path when stems clash), with `-NNN` per text of a multi-text file."),
         Column("title", "string", "Title from the manifest, front matter or Markdown heading, else the doc_id."),
         Column("path", "string", "File path relative to the corpus folder, with `/` separators."),
-        Column("format", "string", "Reader used: txt, md, vtt, srt, docx, csv, iramuteq, qdpx."),
+        Column("format", "string", "Reader used: txt, md, vtt, srt, docx, csv, iramuteq, textgrid, trs, eaf, "
+                                   "chat, tei, conllu, whisper, qdpx."),
         Column("language", "string", "ISO 639-1 code: manifest or front matter, else detected from the text, else the corpus default."),
         Column("date", "datetime64[ns]", "Session date, NaT when unknown."),
         Column("n_turns", "int64", "Number of turns."),
@@ -107,6 +110,36 @@ TURNS = Schema(
         Column("end_char", "int64", "Offset just past the turn's last character."),
         Column("n_words", "int64", "Number of words in the turn."),
     ),
+    extra_columns="One column per speaker attribute that a transcript (Transcriber `<Speaker>`, CHAT `@ID`, "
+    "TEI `<person>`) or the manifest's `speakers:` table gives (gender, age, dialect, organisation…), "
+    "string or NA; `Corpus.speaker_variables` lists them.",
+)
+
+EVENTS = Schema(
+    "events",
+    "Non-speech events: laughter, noise, applause, pauses, interruptions, transcribers' comments. "
+    "They are not turns and never count as words.",
+    (
+        Column("doc_id", "string", "Document."),
+        Column("turn", "Int64", "The turn the event happens in or after; NA before the first turn."),
+        Column("kind", "string", "laughter, noise, applause, pause, interruption, comment, background, "
+                                 "incident, gesture, vocal or event."),
+        Column("text", "string", "The description as the transcript gives it."),
+        Column("speaker", "string", "Whose laughter, gesture or interruption, NA when the transcript does not say."),
+        Column("start_s", "float64", "Start time in seconds, NaN when unknown."),
+        Column("end_s", "float64", "End time in seconds, NaN when unknown."),
+    ),
+)
+
+SPEAKERS = Schema(
+    "speakers",
+    "One row per speaker of a document, with what the sources say of them.",
+    (
+        Column("doc_id", "string", "Document."),
+        Column("speaker", "string", "Speaker label, as in the turns."),
+        Column("role", "string", "Role (manifest, else speakers table, else transcript), NA when none."),
+    ),
+    extra_columns="One column per speaker attribute (name, gender, age, dialect, party…), string or NA.",
 )
 
 PROBLEMS = Schema(
@@ -224,7 +257,7 @@ REPLACEMENTS = Schema(
     ),
 )
 
-SCHEMAS: dict[str, Schema] = {s.name: s for s in (DOCUMENTS, TURNS, PROBLEMS, TOKENS, CODES, CODINGS, NOTES, DROPPED,
+SCHEMAS: dict[str, Schema] = {s.name: s for s in (DOCUMENTS, TURNS, EVENTS, SPEAKERS, PROBLEMS, TOKENS, CODES, CODINGS, NOTES, DROPPED,
                                                    REPLACEMENTS)}
 
 
