@@ -584,6 +584,7 @@ def annotate(
     cache: bool | str | os.PathLike = True,
     n_process: int = 1,
     progress: bool | None = None,
+    gold: bool = True,
 ) -> pd.DataFrame:
     """Annotate every turn of a corpus with spaCy: one row per token.
 
@@ -628,6 +629,10 @@ def annotate(
     progress
         Show a progress bar over the documents to annotate; by default only when there
         are more than 20 documents or 50,000 words to annotate.
+    gold
+        Documents that carry their own tokens (CoNLL-U treebanks: ``corpus.gold_tokens``)
+        keep them, lemmas and parts of speech as the annotators gave them, and spaCy
+        runs on the others only. ``False`` runs spaCy on every document.
 
     Returns
     -------
@@ -676,6 +681,19 @@ def annotate(
     if stop_words is not None and not (isinstance(stop_words, Mapping) or callable(stop_words)):
         raise ParameterError("RK-A04", "stop_words must be None, a mapping language -> words, or a function of the "
                                        f"language; got {type(stop_words).__name__}.")
+    check_option("gold", gold, (True, False), function="annotate")
+    if gold and corpus.gold_tokens is not None and len(corpus.gold_tokens):
+        have = set(corpus.gold_tokens["doc_id"].astype(str))
+        rest = [d for d in corpus.doc_ids if d not in have]
+        parts = [corpus.gold_tokens]
+        if rest:
+            parts.append(annotate(corpus.subset(rest), pipelines=pipelines, entities=entities, by_turn=by_turn,
+                                  stop_words=stop_words, cache=cache, n_process=n_process, progress=progress,
+                                  gold=False))
+        both = pd.concat(parts, ignore_index=True)
+        rank = both["doc_id"].map({d: i for i, d in enumerate(corpus.doc_ids)})
+        order = np.lexsort((both["token"].to_numpy(), rank.to_numpy()))
+        return both.iloc[order].reset_index(drop=True).astype(schemas.TOKENS.dtypes)
     folder = _cache_folder(corpus, cache)
     planner = _Planner({_norm_lang(k) or str(k): v for k, v in (pipelines or {}).items()}, stop_words, entities)
     docs = _plan(corpus, planner, by_turn, folder)

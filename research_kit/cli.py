@@ -33,7 +33,9 @@ def main() -> None:
 @click.option("--errors", type=click.Choice(["raise", "collect"]), default="raise", show_default=True,
               help="Stop at the first unreadable file, or read what can be read and list the problems.")
 def summary(corpus: Path, out: Path | None, errors: str) -> None:
-    """Print a summary of CORPUS (documents, speakers, roles, turns, words, languages)."""
+    """Print a summary of CORPUS: documents, distinct speakers, roles, turns, words, non-speech events and
+    recorded time, per language (and per format when the folder mixes several), and the layout each text
+    transcript was read with."""
     from .project import read_corpus
     from .summary import summary as summarise, write_summary
 
@@ -44,6 +46,13 @@ def summary(corpus: Path, out: Path | None, errors: str) -> None:
     table = summarise(c)
     click.echo(f"{c.title} ({corpus})")
     click.echo(table.to_string(index=False))
+    if c.documents["format"].nunique() > 1:
+        click.echo("")
+        click.echo(summarise(c, by="format").to_string(index=False))
+    layouts = c.documents.dropna(subset=["layout"])
+    if len(layouts):
+        click.echo("\nlayouts: " + ", ".join(f"{row.path}: {row.layout}" for row in layouts.head(20).itertuples())
+                   + (f" (and {len(layouts) - 20} more)" if len(layouts) > 20 else ""))
     if len(c.problems):
         click.echo(f"\n{len(c.problems)} problem(s):", err=True)
         for row in c.problems.itertuples():

@@ -229,7 +229,7 @@ def build_corpus(documents: pd.DataFrame, turns: pd.DataFrame, *,
         if col not in documents:
             documents[col] = pd.Series(pd.NA if dtype == "string" else np.nan, index=documents.index)
     documents["date"] = pd.to_datetime(documents["date"]).astype("datetime64[ns]")
-    for col in ("doc_id", "title", "path", "format", "language"):
+    for col in ("doc_id", "title", "path", "format", "layout", "language"):
         documents[col] = documents[col].astype("string")
     extra = [c for c in documents.columns if c not in schemas.DOCUMENTS.names]
     for col in extra:
@@ -537,6 +537,7 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
         "title": str(settings.get("title") or doc.title or doc_id),
         "path": rel,
         "format": fmt,
+        "layout": doc.layout,
         "language": None if language is None else str(language),
         "date": doc_date,
         **variables,

@@ -78,6 +78,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Gini : 0 quand chacun parle autant, proche de 1 quand une personne monopolise la parole.",
         "en": "Gini: 0 when everyone speaks as much, close to 1 when one person holds the floor.",
     },
+    "overlaps_help": {
+        "fr": "Chevauchements : une personne commence à parler pendant qu'une autre parle encore ; interruption : "
+              "la première s'arrête avant la seconde. Seulement pour les séances dont la transcription donne les temps.",
+        "en": "Overlaps: someone starts speaking while another person is still speaking; interruption: the first "
+              "one stops before the second. Only for sessions whose transcript gives times.",
+    },
+    "overlaps_title": {"fr": "Qui parle en même temps que qui", "en": "Who speaks over whom"},
     "figure": {"fr": "Figure", "en": "Figure"},
     # key figures
     "date": {"fr": "Date", "en": "Date"},
@@ -273,6 +280,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "section.concordance_of": {"fr": "{title}\u00a0: «\u00a0{query}\u00a0»", "en": "{title}: “{query}”"},
     "section.all_codes": {"fr": "(tous les codes)", "en": "(all codes)"},
     "section.percent": {"fr": "\u00a0%", "en": "%"},
+    "section.n_of_m": {"fr": "({n} sur {m})", "en": "({n} of {m})"},
     "section.question.1": {"fr": "Qu'est-ce qui vous frappe dans ces extraits à propos de «\u00a0{label}\u00a0»\u00a0?",
                            "en": "What strikes you in these quotes about “{label}”?"},
     "section.question.2": {"fr": "Où en êtes-vous dans votre pratique\u00a0: qu'est-ce qui ressemble, qu'est-ce qui "
@@ -319,6 +327,10 @@ COLUMNS: dict[str, dict[str, str]] = {
     "facilitator_share_words": {"fr": "part de l'animation", "en": "facilitator share"},
     "participants_gini_words": {"fr": "Gini (participant·es)", "en": "Gini (participants)"},
     "top_share_words": {"fr": "part du plus bavard", "en": "top speaker share"},
+    "over": {"fr": "pendant que parle", "en": "while speaking"},
+    "overlaps": {"fr": "chevauchements", "en": "overlaps"},
+    "interruptions": {"fr": "interruptions", "en": "interruptions"},
+    "overlap_s": {"fr": "parole simultanée (s)", "en": "simultaneous speech (s)"},
     "term": {"fr": "terme", "en": "term"},
     "count": {"fr": "occurrences", "en": "count"},
     "count_target": {"fr": "ici", "en": "here"},

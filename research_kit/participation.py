@@ -58,7 +58,7 @@ from .corpus import Corpus
 from .errors import ParameterError, check_option
 from .measures import evenness, gini
 
-__all__ = ["participation", "floor", "turn_taking", "monologues", "is_facilitator", "facilitator_roles",
+__all__ = ["participation", "floor", "turn_taking", "monologues", "overlaps", "is_facilitator", "facilitator_roles",
            "FACILITATOR_PATTERN", "EXCERPT_WORDS"]
 
 #: Roles counted as facilitators when neither the call nor the manifest names them
@@ -186,7 +186,11 @@ def participation(
           ``share_time`` is NaN where ``speaking_time_s`` is. Over a corpus mixing timed
           and untimed documents, ``share_time`` compares the timed documents only;
         - ``mean_turn_words`` (float64): ``words / turns``;
-        - ``longest_turn_words`` (int64): words in the row's longest turn.
+        - ``longest_turn_words`` (int64): words in the row's longest turn;
+        - ``overlaps``, ``interruptions`` (Int64): times the row started speaking while
+          another speaker was, and of those, times the other then stopped first (see
+          :func:`overlaps`); NA where the row's documents have no timestamps;
+        - ``overlap_s`` (float64): seconds of those overlaps, NaN where untimed.
 
     Raises
     ------
@@ -269,8 +273,112 @@ def participation(
         out = out.sort_values(["_rank", "_neg"], kind="stable")
     else:
         out = out.assign(_neg=-out["words"]).sort_values("_neg", kind="stable")
+    # overlaps made by each row: the pairs' second turns, counted under the row's keys
+    pairs = _overlap_pairs(t)
+    second = pairs["second"].to_numpy(dtype="int64") if len(pairs) else np.zeros(0, dtype="int64")
+    made = pd.DataFrame({"doc_id": t["doc_id"].astype(str).to_numpy()[second],
+                         "_key": t["_key"].astype(str).to_numpy()[second],
+                         "interrupts": pairs["interrupts"].to_numpy(dtype=bool) if len(pairs) else np.zeros(0, bool),
+                         "seconds": pairs["seconds"].to_numpy(dtype="float64") if len(pairs) else np.zeros(0)})
+    counted = made.groupby(keys, sort=False).agg(overlaps=("seconds", "size"), interruptions=("interrupts", "sum"),
+                                                 overlap_s=("seconds", "sum")).reset_index()
+    here = out[keys].astype(str)
+    found = here.merge(counted, on=keys, how="left") if len(counted) else here.assign(
+        overlaps=np.nan, interruptions=np.nan, overlap_s=np.nan)
+    timed = out["speaking_time_s"].notna().to_numpy()  # the rows whose documents have times
+    out["overlaps"] = pd.array(np.where(timed, found["overlaps"].fillna(0), np.nan), dtype="float64").astype("Int64")
+    out["interruptions"] = pd.array(np.where(timed, found["interruptions"].fillna(0), np.nan),
+                                    dtype="float64").astype("Int64")
+    out["overlap_s"] = np.where(timed, found["overlap_s"].fillna(0.0), np.nan).astype("float64")
     columns = lead + ["turns", "words", "speaking_time_s", "share_turns", "share_words", "share_time",
-                      "mean_turn_words", "longest_turn_words"]
+                      "mean_turn_words", "longest_turn_words", "overlaps", "interruptions", "overlap_s"]
+    return out[columns].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# overlapping speech
+
+
+def _overlap_pairs(turns: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of turns of two speakers whose times intersect, in one sweep per document.
+
+    Columns ``doc_id, first, second`` (row positions in ``turns``; ``first`` starts
+    first), ``seconds`` (the intersection) and ``interrupts`` (``second`` starts
+    during ``first``, and ``first`` ends before ``second`` does: the first speaker
+    stops).
+    """
+    start = pd.to_numeric(turns["start_s"], errors="coerce").to_numpy(dtype="float64")
+    end = pd.to_numeric(turns["end_s"], errors="coerce").to_numpy(dtype="float64")
+    ok = ~np.isnan(start) & ~np.isnan(end) & (end > start)
+    speaker = turns["speaker"].astype(str).to_numpy()
+    docs = turns["doc_id"].astype(str).to_numpy()
+    out: dict[str, list] = {"doc_id": [], "first": [], "second": [], "seconds": [], "interrupts": []}
+    positions = np.flatnonzero(ok)
+    if not len(positions):
+        return pd.DataFrame(out)
+    for doc, where in pd.Series(positions).groupby(docs[positions], sort=False).indices.items():
+        rows = positions[where]
+        rows = rows[np.lexsort((end[rows], start[rows]))]
+        s, e = start[rows], end[rows]
+        # turns j > i that start before i ends; a long turn is compared with those it spans only
+        stop = np.searchsorted(s, e, side="left")
+        for i in np.flatnonzero(stop > np.arange(len(rows)) + 1):
+            for j in range(i + 1, stop[i]):
+                a, b = rows[i], rows[j]
+                if speaker[a] == speaker[b]:
+                    continue
+                out["doc_id"].append(doc)
+                out["first"].append(a)
+                out["second"].append(b)
+                out["seconds"].append(min(e[i], end[b]) - s[j])
+                out["interrupts"].append(bool(s[j] > s[i] and e[i] < end[b]))
+    return pd.DataFrame(out)
+
+
+def overlaps(corpus: Corpus | pd.DataFrame) -> pd.DataFrame:
+    """Who speaks over whom: overlapping turns of two speakers, where turns have times.
+
+    Two turns overlap when their times intersect (Transcriber's simultaneous speech,
+    ELAN or TextGrid tiers, diarised recordings). The one who starts second *overlaps*
+    the one already speaking; they *interrupt* them when the first speaker stops
+    before the second does (the first turn ends inside the second). A backchannel
+    ("mm", "oui") inside a longer turn overlaps without interrupting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document and ordered pair of speakers, in document order, most
+        overlaps first. Columns ``doc_id``, ``speaker`` (who started second),
+        ``over`` (who was speaking), ``overlaps`` (int64), ``interruptions`` (int64),
+        ``overlap_s`` (float64, seconds spoken at once). Empty when no document has
+        times, or no turns overlap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from research_kit.corpus import build_corpus
+    >>> turns = pd.DataFrame({"doc_id": "a", "speaker": ["Ana", "Léo", "Ana"],
+    ...                       "text": ["Je pense que", "mm", "on devrait."],
+    ...                       "start_s": [0.0, 1.0, 4.0], "end_s": [3.0, 1.5, 6.0]})
+    >>> overlaps(build_corpus(pd.DataFrame({"doc_id": ["a"]}), turns))
+      doc_id speaker over  overlaps  interruptions  overlap_s
+    0      a     Léo  Ana         1              0        0.5
+    """
+    turns, _, _, _ = _prepare(corpus, "overlaps")
+    pairs = _overlap_pairs(turns)
+    columns = ["doc_id", "speaker", "over", "overlaps", "interruptions", "overlap_s"]
+    if not len(pairs):
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(
+            columns, ["string", "string", "string", "int64", "int64", "float64"])})
+    speaker = turns["speaker"].to_numpy(dtype=object)
+    pairs = pairs.assign(speaker=speaker[pairs["second"]], over=speaker[pairs["first"]])
+    g = pairs.groupby(["doc_id", "speaker", "over"], sort=False)
+    out = pd.DataFrame({"overlaps": g.size(), "interruptions": g["interrupts"].sum(),
+                        "overlap_s": g["seconds"].sum()}).reset_index()
+    rank = {d: i for i, d in enumerate(dict.fromkeys(turns["doc_id"].tolist()))}
+    out = out.assign(_r=out["doc_id"].map(rank), _n=-out["overlaps"]).sort_values(["_r", "_n"], kind="stable")
+    out = out.astype({"doc_id": "string", "speaker": "string", "over": "string", "overlaps": "int64",
+                      "interruptions": "int64", "overlap_s": "float64"})
     return out[columns].reset_index(drop=True)
 
 

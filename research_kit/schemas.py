@@ -83,6 +83,9 @@ DOCUMENTS = Schema(
         Column("path", "string", "File path relative to the corpus folder, with `/` separators."),
         Column("format", "string", "Reader used: txt, md, vtt, srt, docx, csv, iramuteq, textgrid, trs, eaf, "
                                    "chat, tei, conllu, whisper, qdpx."),
+        Column("layout", "string", "How the reader found the turns, when a format has several layouts (text: `label` for "
+               "`NAME: text`, `speaker-line` for a name on a line of its own, `header` for `Name  0:12` lines, `none`; "
+               "TextGrid: `long`, `short`), else NA."),
         Column("language", "string", "ISO 639-1 code: manifest or front matter, else detected from the text, else the corpus default."),
         Column("date", "datetime64[ns]", "Session date, NaT when unknown."),
         Column("n_turns", "int64", "Number of turns."),

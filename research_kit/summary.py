@@ -8,42 +8,69 @@ import pandas as pd
 
 from ._csv import write_csv
 from ._io import atomic_write_text
-from .corpus import Corpus
+from . import schemas
+from .corpus import Corpus, speaker_key
 
 __all__ = ["summary", "write_summary"]
 
 
-def summary(corpus: Corpus) -> pd.DataFrame:
-    """Totals of a corpus, one row per language plus a final ``all`` row.
+def summary(corpus: Corpus, *, by: str = "language") -> pd.DataFrame:
+    """Totals of a corpus, one row per language (or format) plus a final ``all`` row.
+
+    Parameters
+    ----------
+    by
+        ``"language"`` or ``"format"`` (the reader of each document: txt, textgrid, trs…).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``language, documents, speakers, roles, turns, words, hours``; speakers
-        are counted per document (the same label in two documents may be two people).
+        Columns ``language`` (or ``format``), ``documents``, ``speakers`` (distinct
+        labels over the rows' documents, the unnamed ``?`` left out: the same label in
+        two documents is counted once), ``roles``, ``turns``, ``words``, ``events``
+        (non-speech events: laughter, noise, comments…), ``timed`` (documents with
+        timestamps) and ``duration`` (their recorded time as ``H h MM``, empty when none
+        is timed).
 
     Examples
     --------
     >>> summary(read_corpus("corpora/demo"))  # doctest: +SKIP
     """
-    docs, turns = corpus.documents, corpus.turns
-    lang = turns["doc_id"].map(dict(zip(docs["doc_id"], docs["language"].fillna("?"))))
+    from .errors import check_option
 
-    def totals(d: pd.DataFrame, t: pd.DataFrame, name: str) -> dict:
+    check_option("by", by, ("language", "format"), function="summary")
+    docs, turns, events = corpus.documents, corpus.turns, corpus.events
+    key = docs[by].fillna("?")
+    of_doc = dict(zip(docs["doc_id"], key))
+
+    def totals(d: pd.DataFrame, t: pd.DataFrame, e: pd.DataFrame, name: str) -> dict:
+        named = t.loc[t["speaker"] != schemas.UNKNOWN_SPEAKER, "speaker"]
+        timed = d["duration_s"].notna() & (d["duration_s"] > 0)
+        seconds = float(d.loc[timed, "duration_s"].sum())
         return {
-            "language": name,
+            by: name,
             "documents": len(d),
-            "speakers": int(t.groupby("doc_id")["speaker"].nunique().sum()) if len(t) else 0,
+            "speakers": int(named.map(speaker_key).nunique()),
             "roles": int(t["role"].dropna().nunique()),
             "turns": len(t),
             "words": int(t["n_words"].sum()),
-            "hours": round(float(d["duration_s"].sum()) / 3600, 2),
+            "events": len(e),
+            "timed": int(timed.sum()),
+            "duration": _duration(seconds) if timed.any() else "",
         }
 
-    rows = [totals(docs[docs["language"].fillna("?") == k], turns[lang == k], k)
-            for k in sorted(docs["language"].fillna("?").unique())]
-    rows.append(totals(docs, turns, "all"))
+    rows = [totals(docs[key == k], turns[turns["doc_id"].map(of_doc) == k], events[events["doc_id"].map(of_doc) == k],
+                   k) for k in sorted(key.unique())]
+    rows.append(totals(docs, turns, events, "all"))
     return pd.DataFrame(rows)
+
+
+def _duration(seconds: float) -> str:
+    """``3 h 07`` for 11,220 s; ``51 min`` under an hour."""
+    minutes = int(round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d}"
 
 
 def write_summary(corpus: Corpus, out: str | Path) -> list[Path]:

@@ -107,7 +107,7 @@ def test_participation_by_speaker_columns_and_dtypes(workshops):
     p = participation(workshops)
     assert list(p.columns) == ["doc_id", "speaker", "role", "named", "turns", "words", "speaking_time_s",
                                "share_turns", "share_words", "share_time", "mean_turn_words",
-                               "longest_turn_words"]
+                               "longest_turn_words", "overlaps", "interruptions", "overlap_s"]
     assert p["named"].dtype == bool
     for col in ("turns", "words", "longest_turn_words"):
         assert p[col].dtype == "int64"
@@ -614,3 +614,44 @@ def test_floor_is_unknown_when_speakers_are_not_identified():
     row = floor(c).iloc[0]
     assert np.isnan(row["gini_words"]) and np.isnan(row["top_share_words"])
     assert row["unnamed_share_words"] == 1.0
+
+
+# -- overlapping speech (worked by hand) --------------------------------------
+
+
+def _overlapping():
+    from research_kit.corpus import build_corpus
+
+    docs = pd.DataFrame({"doc_id": ["a", "b"]})
+    # a: Léo's "mm" (1.0-1.5) lies inside Ana's first turn (0-3): an overlap of 0.5 s, not an
+    # interruption; Zoé starts at 5 while Ana speaks until 6 and goes on to 8: Ana stops first,
+    # an interruption of 1.0 s. b has no times.
+    turns = pd.DataFrame({"doc_id": ["a"] * 4 + ["b"] * 2, "speaker": ["Ana", "Léo", "Ana", "Zoé", "Ana", "Léo"],
+                          "text": ["un deux trois", "mm", "quatre", "cinq six", "x", "y"],
+                          "start_s": [0.0, 1.0, 4.0, 5.0, None, None], "end_s": [3.0, 1.5, 6.0, 8.0, None, None]})
+    return build_corpus(docs, turns)
+
+
+def test_overlaps_say_who_speaks_over_whom():
+    from research_kit.participation import overlaps
+
+    o = overlaps(_overlapping())
+    got = {(r.speaker, r.over): (r.overlaps, r.interruptions, r.overlap_s) for r in o.itertuples()}
+    assert got == {("Léo", "Ana"): (1, 0, 0.5), ("Zoé", "Ana"): (1, 1, 1.0)}
+
+
+def test_participation_counts_overlaps_only_where_times_exist():
+    p = participation(_overlapping()).set_index(["doc_id", "speaker"])
+    assert p.loc[("a", "Zoé"), "interruptions"] == 1
+    assert p.loc[("a", "Léo"), "overlap_s"] == 0.5
+    assert p.loc[("a", "Ana"), "overlaps"] == 0
+    assert pd.isna(p.loc[("b", "Ana"), "overlaps"]) and pd.isna(p.loc[("b", "Léo"), "overlap_s"])
+
+
+def test_a_speaker_never_overlaps_themself():
+    from research_kit.corpus import build_corpus
+    from research_kit.participation import overlaps
+
+    turns = pd.DataFrame({"doc_id": "a", "speaker": ["Ana", "Ana"], "text": ["un", "deux"],
+                          "start_s": [0.0, 1.0], "end_s": [2.0, 3.0]})
+    assert overlaps(build_corpus(pd.DataFrame({"doc_id": ["a"]}), turns)).empty

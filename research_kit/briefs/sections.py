@@ -95,11 +95,30 @@ def equality_of_voice(ctx: BriefContext, *, over_time: bool = False) -> None:
     show.table(table[[c for c in cols if c in table.columns]], lang=ctx.lang,
                percent=["top_share_words", "facilitator_share_words"])
     show.note(t("gini_help", ctx.lang))
+    _overlaps(ctx)
     if over_time and len(table) > 1:
         fig = plot_floor(table, measure="gini_words", lang=ctx.lang)
         alt = "Gini : " + ", ".join(f"{d:%Y-%m-%d} {show.fmt(g, ctx.lang)}"
                                       for d, g in zip(table["date"], table["gini_words"]) if not pd.isna(d))
         show.figure(fig, alt=alt, caption=t("over_time", ctx.lang), name="gini-over-time")
+
+
+def _overlaps(ctx: BriefContext, *, n: int = 10) -> None:
+    """Who speaks over whom, when the focus has timed turns that overlap."""
+    from ..participation import overlaps
+
+    pairs = overlaps(ctx.focus)
+    if pairs.empty:
+        return
+    pairs = pairs.groupby(["speaker", "over"], sort=False)[["overlaps", "interruptions", "overlap_s"]].sum()
+    pairs = pairs.reset_index().sort_values(["overlaps", "overlap_s"], ascending=False, kind="stable")
+    pairs["overlap_s"] = pairs["overlap_s"].round(1)
+    shown = pairs.head(n)
+    caption = t("overlaps_title", ctx.lang)
+    if len(pairs) > len(shown):
+        caption += " " + t("section.n_of_m", ctx.lang).format(n=len(shown), m=len(pairs))
+    show.table(shown, lang=ctx.lang, caption=caption, max_rows=n)
+    show.note(t("overlaps_help", ctx.lang))
 
 
 def _quotable(segs: pd.DataFrame, ctx: BriefContext, n: int, *, prefer_participants: bool = True) -> pd.DataFrame:
