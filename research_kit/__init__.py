@@ -1,32 +1,63 @@
 """Research Kit: a Jupyter workbench for action research and knowledge transfer.
 
-The verbs a notebook uses are importable from here. Importing the package loads pandas,
-numpy and pyarrow only: spaCy, matplotlib and papermill load when a function needs them.
+The verbs a notebook uses are importable from here. Importing the package loads nothing
+else: each verb's module (and pandas, spaCy, matplotlib…) loads on its first use.
 """
 
 from __future__ import annotations
 
-from .agreement import agreement, disagreements
-from .annotate import annotate
-from .anonymise import pseudonymise
-from .autocode import autocode, evaluate_rules
-from .codebook import Codebook, read_codebook, write_codebook
-from .coding import (code_matrix, code_trends, coded_segments, cooccurrence, merge_codings, read_codings,
-                     write_codings)
-from .ca import correspondence_analysis, specificities
-from .chd import classification_summary, reinert
-from .collocations import collocations
-from .corpus import Corpus
-from .errors import ResearchKitError, ResearchKitWarning
-from .iramuteq import read_iramuteq, write_iramuteq
-from .keyness import keyness
-from .kwic import kwic
-from .qda import read_qdc, read_qdpx, write_qdc, write_qdpx
-from .manifest import Manifest
-from .participation import floor, monologues, participation, turn_taking
-from .project import Project, read_corpus, write_corpus
-from .summary import summary
-from .textstats import dispersion, frequencies, lexical_diversity, ngrams
+import sys
+
+#: public name -> the module that defines it; imported on first use (PEP 562), so that
+#: ``import research_kit`` and ``research-kit --help`` load none of the analysis stack.
+_EXPORTS: dict[str, str] = {
+    "agreement": "agreement",
+    "disagreements": "agreement",
+    "annotate": "annotate",
+    "pseudonymise": "anonymise",
+    "autocode": "autocode",
+    "evaluate_rules": "autocode",
+    "Codebook": "codebook",
+    "read_codebook": "codebook",
+    "write_codebook": "codebook",
+    "code_matrix": "coding",
+    "code_trends": "coding",
+    "coded_segments": "coding",
+    "cooccurrence": "coding",
+    "merge_codings": "coding",
+    "read_codings": "coding",
+    "write_codings": "coding",
+    "correspondence_analysis": "ca",
+    "specificities": "ca",
+    "classification_summary": "chd",
+    "reinert": "chd",
+    "reinert_matrix": "chd",
+    "collocations": "collocations",
+    "Corpus": "corpus",
+    "ResearchKitError": "errors",
+    "ResearchKitWarning": "errors",
+    "read_iramuteq": "iramuteq",
+    "write_iramuteq": "iramuteq",
+    "keyness": "keyness",
+    "kwic": "kwic",
+    "read_qdc": "qda",
+    "read_qdpx": "qda",
+    "write_qdc": "qda",
+    "write_qdpx": "qda",
+    "Manifest": "manifest",
+    "floor": "participation",
+    "monologues": "participation",
+    "participation": "participation",
+    "turn_taking": "participation",
+    "Project": "project",
+    "read_corpus": "project",
+    "write_corpus": "project",
+    "summary": "summary",
+    "dispersion": "textstats",
+    "frequencies": "textstats",
+    "lexical_diversity": "textstats",
+    "ngrams": "textstats",
+}
 
 __all__ = [
     "Project", "Manifest", "Corpus", "read_corpus", "write_corpus", "summary",
@@ -38,8 +69,37 @@ __all__ = [
     "read_codings", "write_codings", "merge_codings", "coded_segments", "code_matrix", "cooccurrence", "code_trends",
     "agreement", "disagreements",
     "read_qdpx", "write_qdpx", "read_qdc", "write_qdc",
-    "reinert", "classification_summary", "specificities", "correspondence_analysis", "read_iramuteq",
+    "reinert", "reinert_matrix", "classification_summary", "specificities", "correspondence_analysis", "read_iramuteq",
     "write_iramuteq",
     "ResearchKitError", "ResearchKitWarning",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'research_kit' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(type(sys.modules[__name__])):
+    """Keeps a verb a verb: importing the submodule ``research_kit.summary`` sets the package's
+    attribute ``summary`` to the module; the package keeps the function of that name instead."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if (_EXPORTS.get(name) == name and getattr(value, "__name__", None) == f"{__name__}.{name}"
+                and hasattr(value, name)):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

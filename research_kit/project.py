@@ -327,13 +327,40 @@ class Project:
         return None
 
     def read_codebook(self, *, check_patterns: bool = True):
-        """The project's :class:`~research_kit.codebook.Codebook`, or ``None`` when it has none."""
+        """The project's :class:`~research_kit.codebook.Codebook`, or ``None`` when it has none.
+
+        ``check_patterns`` checks the rules' token patterns with spaCy's own matcher
+        (importing spaCy takes seconds); a codebook whose patterns passed is remembered in
+        the cache folder by its content and the spaCy version, and not checked again.
+        """
         path = self.codebook_path
         if path is None:
             return None
         from .codebook import read_codebook
 
-        return read_codebook(path, check_patterns=check_patterns)
+        if not check_patterns:
+            return read_codebook(path, check_patterns=False)
+        marker = self._checked_marker(path)
+        if marker is not None and marker.exists():
+            return read_codebook(path, check_patterns=False)
+        codebook = read_codebook(path, check_patterns=True)
+        if marker is not None:
+            try:
+                with atomic_write(marker) as f:
+                    f.write("patterns checked\n")
+            except OSError:
+                pass  # a read-only folder: the check simply runs again next time
+        return codebook
+
+    def _checked_marker(self, path: Path) -> Path | None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            spacy_version = version("spacy")
+        except PackageNotFoundError:
+            return None
+        key = file_hash(path)[:24] + "-" + re.sub(r"[^0-9A-Za-z.]", "_", spacy_version)
+        return self.cache_dir / "codebook-checked" / key
 
     @property
     def coding_files(self) -> list[Path]:

@@ -45,7 +45,11 @@ likewise marked only when isolated.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.util
+import re
+from pathlib import Path
 from typing import Literal
 
 __all__ = ["FILLERS", "CONTEXT_RULES", "stop_words"]
@@ -109,11 +113,39 @@ def stop_words(lang: str) -> frozenset[str]:
     (True, False)
     """
     lang = str(lang).lower().replace("_", "-").split("-")[0]
+    return _stop_words(lang)
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_words(lang: str) -> frozenset[str]:
+    return frozenset(normalise_word(w) for w in _spacy_list(lang)) | FILLERS.get(lang, frozenset())
+
+
+def _spacy_list(lang: str) -> frozenset[str]:
+    """spaCy's ``STOP_WORDS`` for ``lang``, read from its ``stop_words.py`` alone.
+
+    Importing ``spacy.lang.fr.stop_words`` imports spaCy and the language package
+    (seconds); the list's file has no imports of its own, so it is loaded as a
+    stand-alone module. Falls back to the import when the file is not found or not
+    stand-alone.
+    """
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
+        return frozenset()
+    spec = importlib.util.find_spec("spacy")
+    if spec is not None and spec.origin:
+        path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+        if path.is_file():
+            try:
+                loader = importlib.util.spec_from_file_location(f"_research_kit_stop_words_{lang}", path)
+                module = importlib.util.module_from_spec(loader)
+                loader.loader.exec_module(module)
+                return frozenset(module.STOP_WORDS)
+            except Exception:  # noqa: BLE001 — a list that needs its package: import it normally
+                pass
     try:
-        spacy_list = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+        return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
     except ImportError:
-        spacy_list = set()
-    return frozenset(normalise_word(w) for w in spacy_list) | FILLERS.get(lang, frozenset())
+        return frozenset()
 
 
 def normalise_word(word: str) -> str:

@@ -235,3 +235,24 @@ def test_documents_frame_has_no_private_columns(tmp_path):
     corpus = read_corpus(small_project(tmp_path))
     assert not [c for c in corpus.documents.columns if str(c).startswith("_")]
     assert isinstance(corpus.documents, pd.DataFrame)
+
+
+def test_a_codebook_whose_patterns_passed_is_not_checked_again(tmp_path):
+    from research_kit.errors import CodebookError
+
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "a.txt").write_text("Ana: bonjour\n", encoding="utf-8")
+    shutil.copy(DATA / "codebooks" / "valid.yml", root / "codebook.yml")
+    project = Project.open(root)
+    assert project.read_codebook() is not None
+    markers = list((project.cache_dir / "codebook-checked").iterdir())
+    assert len(markers) == 1
+    # a changed codebook has another content hash: its patterns are checked again
+    text = (root / "codebook.yml").read_text(encoding="utf-8")
+    (root / "codebook.yml").write_text(text.replace("- [{LEMMA: être}, {LEMMA: épuiser}]",
+                                                    "- [{LEMMA: être}, {NOT_AN_ATTRIBUTE: épuiser}]"),
+                                       encoding="utf-8")
+    with pytest.raises(CodebookError, match="RK-K15"):
+        Project.open(root).read_codebook()
+    assert len(list((project.cache_dir / "codebook-checked").iterdir())) == 1

@@ -1,0 +1,51 @@
+"""What importing the package and asking the command for help cost: no analysis stack."""
+
+import subprocess
+import sys
+
+
+def _loaded_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_importing_the_package_loads_no_analysis_library():
+    loaded = _loaded_after("import research_kit")
+    assert not {"pandas", "numpy", "spacy", "scipy", "matplotlib", "papermill"} & loaded
+
+
+def test_help_loads_no_analysis_library():
+    loaded = _loaded_after("from click.testing import CliRunner\nfrom research_kit.cli import main\n"
+                           "assert CliRunner().invoke(main, ['--help']).exit_code == 0")
+    assert not {"pandas", "numpy", "spacy", "scipy", "matplotlib", "papermill"} & loaded
+
+
+def test_a_verb_stays_a_verb_when_its_module_is_imported():
+    import research_kit
+    import research_kit.summary  # noqa: F401  (sets the package's attribute to the submodule, then back)
+
+    assert callable(research_kit.summary) and research_kit.summary.__module__ == "research_kit.summary"
+    from research_kit import kwic, participation
+
+    assert kwic.__name__ == "kwic" and participation.__name__ == "participation"
+
+
+def test_every_exported_name_resolves():
+    import research_kit
+
+    for name in research_kit.__all__:
+        assert getattr(research_kit, name) is not None, name
+
+
+def test_stop_words_are_spacys_lists_read_without_importing_spacy():
+    loaded = _loaded_after("from research_kit.stopwords import stop_words\nstop_words('fr'); stop_words('en')")
+    assert "spacy" not in loaded
+    import importlib
+
+    from research_kit.stopwords import FILLERS, normalise_word, stop_words
+
+    for lang in ("fr", "en"):
+        spacy_list = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+        assert stop_words(lang) == frozenset(normalise_word(w) for w in spacy_list) | FILLERS[lang]
+    assert stop_words("xx") == frozenset() and stop_words("../fr") == frozenset()
