@@ -253,7 +253,8 @@ def correspondence_analysis(
     n_components
         Number of axes kept in ``rows`` and ``columns``.
     kind
-        For a classification: ``"active"`` or ``"supplementary"`` forms.
+        For a classification: ``"active"`` or ``"supplementary"`` forms (those found in at
+        least 3 classified segments, as in IRaMuTeQ's factor map).
 
     Returns
     -------
@@ -289,7 +290,8 @@ def correspondence_analysis(
 
     groups = None
     if isinstance(data, Reinert):
-        prof = data.profiles[data.profiles["kind"] == kind]
+        # forms found in at least 3 classified segments, as IRaMuTeQ's factor map
+        prof = data.profiles[(data.profiles["kind"] == kind) & (data.profiles["total"] >= 3)]
         wide = prof.pivot(index="term", columns="cls", values="count").fillna(0)
         wide.columns = [int(c) for c in wide.columns]
         chi = prof.pivot(index="term", columns="cls", values="chi2")

@@ -78,6 +78,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Gini : 0 quand chacun parle autant, proche de 1 quand une personne monopolise la parole.",
         "en": "Gini: 0 when everyone speaks as much, close to 1 when one person holds the floor.",
     },
+    "marginal_classes": {
+        "fr": "{n} classe(s) de moins de {share} % des segments, trop petite(s) pour être lue(s) comme un thème, "
+              "ne sont pas montrée(s) : {labels}.",
+        "en": "{n} class(es) holding under {share} % of the segments, too small to read as a theme, are not "
+              "shown: {labels}.",
+    },
     "overlaps_help": {
         "fr": "Chevauchements : une personne commence à parler pendant qu'une autre parle encore ; interruption : "
               "la première s'arrête avant la seconde. Seulement pour les séances dont la transcription donne les temps.",

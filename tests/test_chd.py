@@ -238,7 +238,7 @@ def test_column_pruning_follows_rainettes_rule():
     keep1, keep2 = select_columns(a, b, 3, 0.3)
     assert keep1.tolist() == [True, False, True, False]
     assert keep2.tolist() == [False, True, True, True]
-    # IRaMuTeQ's behaviour: only empty columns go
+    # min_split_frequency=1, cc_test=1: only the columns left empty go
     keep1, keep2 = select_columns(a, b, 1, 1.0)
     assert keep1.tolist() == [True, True, True, False]
     assert keep2.tolist() == [False, True, True, True]
@@ -447,8 +447,9 @@ def test_smoke_variables_from_turns(annotated):
 
 def test_classification_summary(result):
     classes, quotes = classification_summary(result, lang="fr", n_words=5, n_segments=2)
-    assert list(classes.columns) == ["cls", "label", "n_segments", "percent", "words", "variables"]
-    assert classes["label"].iloc[0] == "Classe 1"
+    assert list(classes.columns) == ["cls", "label", "n_segments", "percent", "share", "marginal", "words",
+                                     "variables"]
+    assert classes["label"].iloc[0].startswith("Classe 1 — ")
     assert classes["percent"].sum() == pytest.approx(100, abs=0.2)
     assert all(len(w.split(", ")) <= 5 for w in classes["words"])
     assert list(quotes.columns) == ["cls", "label", "rank", "doc_id", "turn", "start_char", "end_char", "score", "text"]
@@ -457,7 +458,27 @@ def test_classification_summary(result):
         assert group["score"].is_monotonic_decreasing
         assert group["rank"].tolist() == list(range(1, len(group) + 1))
     english, _ = classification_summary(result, lang="en")
-    assert english["label"].iloc[0] == "Class 1"
+    assert english["label"].iloc[0].startswith("Class 1 — ")
+
+
+def test_class_details(result):
+    from research_kit.chd import class_details
+
+    classes, _ = classification_summary(result, lang="fr", n_words=3)
+    for c in range(1, result.n_classes + 1):
+        profile, anti, segments = class_details(result, c, n_forms=5, n_segments=3)
+        assert (profile["chi2"] > 0).all() and (profile["p"] < 0.05).all()
+        assert profile["chi2"].is_monotonic_decreasing and len(profile) <= 5
+        assert (anti["chi2"] < 0).all() and (anti["kind"] == "active").all() and anti["chi2"].is_monotonic_increasing
+        # the label's words are the class's first active forms of its profile
+        words = classes.loc[classes["cls"] == c, "words"].iloc[0]
+        active = class_details(result, c, n_forms=1000)[0].query("kind == 'active'")["term"].head(3).tolist()
+        assert ", ".join(active) == words
+        mine = result.segments[result.segments["cls"] == c]
+        assert segments["rank"].tolist() == list(range(1, len(segments) + 1))
+        assert segments["score"].tolist() == sorted(mine["score"], reverse=True)[:3]
+    with pytest.raises(ParameterError, match="RK-P71"):
+        class_details(result, result.n_classes + 1)
 
 
 def test_double_smoke(annotated):

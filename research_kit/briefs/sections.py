@@ -281,13 +281,22 @@ def classification(ctx: BriefContext, *, k: int = 6, quotes_per_class: int = 1) 
     if result.n_classes < 2:
         show.paragraph(t("no_items", ctx.lang))
         return
-    classes, quotes = classification_summary(result, lang=ctx.lang, n_segments=quotes_per_class)
+    summary, quotes = classification_summary(result, lang=ctx.lang, n_segments=quotes_per_class)
+    # a class of a few segments is not a theme of the corpus: say so rather than show it
+    classes = summary[~summary["marginal"]]
+    quotes = quotes[quotes["cls"].isin(classes["cls"])]
+    small = summary[summary["marginal"]]
+    if classes.empty:
+        show.paragraph(t("no_items", ctx.lang))
+        return
     show.figure(plot_reinert(result, lang=ctx.lang),
                 alt="; ".join(f"{lab} ({p:.0f} %): {w}" for lab, p, w in
-                              zip(classes["label"], classes["percent"], classes["words"])),
+                              zip(summary["label"], summary["percent"], summary["words"])),
                 caption=t("classification", ctx.lang), name="reinert")
     show.table(classes[["label", "n_segments", "percent", "words"]].assign(
         percent=classes["percent"].round().astype("int64")), lang=ctx.lang)
+    if len(small):
+        show.paragraph(t("marginal_classes", ctx.lang, n=len(small), share=5, labels=", ".join(small["label"])))
     turns = ctx.corpus.turns[["doc_id", "turn", "speaker", "role", "start_char", "end_char"]]
     picked = quotes.merge(turns, on=["doc_id", "turn"], how="left", suffixes=("", "_turn"))
     # A text segment may run over the next speaker's turn: quote only the words of the

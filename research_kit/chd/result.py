@@ -8,7 +8,6 @@ brief shows.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,8 +18,8 @@ import pandas as pd
 
 from ..errors import ParameterError, SchemaError, check_int, check_option
 from ..tokens import OF, Of, check_tokens, doc_codes, in_order, with_context
-from .bipartition import Node, class_labels, descending_classification
-from .double import double_classification
+from .classify import Variant, check_number, reinert_matrix, resolve_options, tree_frame
+from .double import context_units, double_classification
 from .matrix import ACTIVE_POS, prepare
 from .profiles import class_profiles
 from .segments import check_sizes
@@ -28,7 +27,7 @@ from .segments import check_sizes
 if TYPE_CHECKING:  # pragma: no cover
     from ..corpus import Corpus
 
-__all__ = ["Reinert", "reinert", "classification_summary"]
+__all__ = ["Reinert", "reinert", "classification_summary", "class_details", "class_label"]
 
 _NEEDED = ["doc_id", "turn", "token", "text", "lemma", "pos", "is_stop", "is_punct", "is_space",
            "start_char", "end_char"]
@@ -49,14 +48,17 @@ class Reinert:
         - ``n_words``: words (tokens other than punctuation and white space);
         - ``n_active``: distinct active forms;
         - ``cls``: its class, 1 to the number of classes; 0 when unclassified (no
-          active form, no form left when its class was split, or, in a double
-          classification, in no kept crossed class);
+          active form, no form left when its class was split, in a class dropped for
+          its size (IRaMuTeQ's variant), or, in a double classification, in no kept
+          crossed class). IRaMuTeQ's variant numbers the classes as IRaMuTeQ does,
+          rainette's left to right in the dendrogram;
         - ``score``: the sum of the positive chi-squares, in its class, of the active
           forms it holds (0 when unclassified): the characteristic segments of a
           class have the highest;
         - ``text``: the segment's tokens, one space wherever the text had white space;
         - with ``double=True``, ``cls_1`` and ``cls_2``: its classes in the two
-          classifications that were crossed.
+          classifications that were crossed (IRaMuTeQ's variant: the IRaMuTeQ
+          number of its terminal class in each whole tree, see ``tree``).
     profiles
         One row per class and term: ``cls``; ``term`` (a form, or ``*variable_value``
         for a modality of a document variable); ``kind`` (``active``,
@@ -70,13 +72,24 @@ class Reinert:
         of the split, from 1; NA for a terminal class); ``n_segments`` (classified
         segments under the node); ``chi2`` (of the split; NaN for a terminal class);
         ``height`` (the sum of the chi-squares of this split and every later one, as
-        rainette draws it); ``cls`` (the class of a terminal node, 0 otherwise).
+        rainette draws it); ``cls`` (the class of a terminal node, 0 otherwise). Its
+        leaves are the classes: the branches of dropped classes are removed and a node
+        left with one child gives way to it. Nodes keep their number in the whole tree,
+        and ``node + 1`` is the number IRaMuTeQ gives that class (1 the root, ``2s``
+        and ``2s + 1`` the groups of split ``s``; for a double classification, of the
+        first classification's tree).
     crossed
-        For a double classification, one row per crossed class: ``cls_1``, ``cls_2``,
-        ``n_segments``, ``chi2``, ``kept``, ``cls`` (its final class, 0 when not
-        kept); ``None`` for a simple one.
+        For a double classification, one row per crossed class: ``cls_1``, ``cls_2``
+        (the two classes crossed: IRaMuTeQ's variant, their IRaMuTeQ numbers at any
+        level of each tree; rainette's, their terminal class numbers),
+        ``n_segments``, ``chi2`` (signed), ``kept``, ``cls`` (its final class, 0 when
+        not kept); ``None`` for a simple one.
     parameters
         The parameters used, with ``n_classes`` and ``min_class_size`` as resolved.
+    splits
+        For a simple classification, every split made, dropped classes included
+        (:attr:`research_kit.chd.MatrixClassification.splits`); ``None`` for a double
+        one.
     """
 
     segments: pd.DataFrame
@@ -84,6 +97,7 @@ class Reinert:
     tree: pd.DataFrame
     crossed: pd.DataFrame | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    splits: pd.DataFrame | None = None
 
     @property
     def n_classes(self) -> int:
@@ -98,17 +112,11 @@ class Reinert:
         return (f"<Reinert ({kind}): {self.n_classes} classes, {n} segments, {classified} classified ({share})>")
 
 
-def _check_number(value: object, name: str, *, minimum: float, function: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= minimum:
-        raise ParameterError("RK-P71", f"the {name!r} parameter of {function}() must be a number >= {minimum}; "
-                                       f"got {value!r} instead.")
-    return float(value)
-
-
 def reinert(
     tokens: pd.DataFrame,
     *,
     k: int = 10,
+    variant: Variant = "iramuteq",
     segment_size: int = 40,
     window: int | None = None,
     min_frequency: int = 3,
@@ -118,23 +126,30 @@ def reinert(
     of: Of = "lemma",
     active_pos: Sequence[str] = ACTIVE_POS,
     min_class_size: int | None = None,
-    min_split_frequency: int = 3,
-    cc_test: float = 0.3,
+    min_split_members: int | None = None,
+    tsj: int | None = None,
+    cc_test: float | None = None,
     uc_sizes: tuple[int, int] = (10, 15),
     min_chi2: float = 3.84,
 ) -> Reinert:
     """Classify the text segments of a corpus by Reinert's method (descending hierarchical classification).
 
-    The steps and the choices made where IRaMuTeQ and rainette differ are described
-    in the documentation of :mod:`research_kit.chd` and in ``docs/reinert.md``.
+    The steps, and whose rules each follows in each ``variant``, are described in the
+    documentation of :mod:`research_kit.chd` and in ``docs/reinert.md``. Once the
+    segments and their matrix are made, the classification itself is
+    :func:`~research_kit.chd.reinert_matrix`.
 
     Parameters
     ----------
     tokens
         A tokens frame (``schemas.TOKENS``) from ``annotate(corpus)``.
     k
-        Maximum number of terminal classes (IRaMuTeQ's "classes terminales de la
-        phase 1", 10 by default there too).
+        IRaMuTeQ's variant makes ``k - 1`` splits, its "classes terminales de la phase
+        1" (10 by default there too); rainette's splits until ``k`` terminal classes.
+    variant
+        ``"iramuteq"`` (default): IRaMuTeQ's rules for the columns of each class, the
+        reassignment, the minimum class size and the double classification;
+        ``"rainette"``: rainette's.
     segment_size, window
         Text segments of about ``segment_size`` words, whose end may move up to
         ``window`` words further to fall on a strong punctuation mark (see
@@ -156,28 +171,38 @@ def reinert(
     active_pos
         Parts of speech whose forms are active.
     min_class_size
-        The fewest segments a terminal class may hold; ``None``: 1 % of the segments
-        that have an active form, at least 5.
-    min_split_frequency, cc_test
-        Column pruning after each split (rainette's ``tsj`` and ``cc_test``).
+        IRaMuTeQ's variant: the fewest segments a class may hold, applied once the tree
+        is made (a smaller class is dropped and its mother may take its place);
+        ``None``: IRaMuTeQ's automatic minimum, ``round(segments / k)`` (of context
+        units of the first classification for ``double=True``). rainette's variant: no
+        cut leaves fewer segments on a side; ``None``: 1 % of the segments that have an
+        active form, at least 5.
+    min_split_members, tsj, cc_test
+        rainette's variant only, as in rainette: a class with fewer than
+        ``min_split_members`` segments is not split (``None``: ``2 * min_class_size``,
+        at least 3); a form stays in a child only if it occurs in ``tsj`` of its
+        segments (``None``: 3) and, when its contingency coefficient between the two
+        children exceeds ``cc_test`` (``None``: 0.3), only where it is over-represented.
     uc_sizes
         Minimum active forms of the context units of the two classifications of a
         double classification.
     min_chi2
-        Lowest association chi-square of a kept crossed class (double classification).
+        Crossed classes of a double classification are kept only with an association
+        chi-square above it (IRaMuTeQ's variant) or at least it (rainette's).
 
     Returns
     -------
     Reinert
-        ``.segments``, ``.profiles``, ``.tree`` (and ``.crossed`` when ``double``):
-        see :class:`Reinert` for their columns.
+        ``.segments``, ``.profiles``, ``.tree``, ``.splits`` (and ``.crossed`` when
+        ``double``): see :class:`Reinert` for their columns.
 
     Raises
     ------
     ParameterError
         ``RK-P70`` when no segment holds an active form; ``RK-P20``/``RK-P21`` for a
-        variable it cannot find; ``RK-P01``, ``RK-P23``, ``RK-P71`` for parameters it
-        cannot use.
+        variable it cannot find; ``RK-P71`` for a rainette parameter given with
+        ``variant="iramuteq"``; ``RK-P01``, ``RK-P23``, ``RK-P71`` for other parameters
+        it cannot use.
     SchemaError
         ``RK-S01``/``RK-S02`` when ``tokens`` is not a tokens frame.
 
@@ -190,6 +215,9 @@ def reinert(
     Reinert, M. (1990). Alceste, une méthodologie d'analyse des données textuelles et
     une application. *Bulletin de méthodologie sociologique*, 26, 24-54.
 
+    Ratinaud, P. IRaMuTeQ, ``Rscripts/CHD.R`` and ``Rscripts/chdtxt.R``.
+    http://www.iramuteq.org
+
     Examples
     --------
     >>> corpus = read_corpus("corpora/demo")                      # doctest: +SKIP
@@ -197,16 +225,13 @@ def reinert(
     >>> result.profiles.query("kind == 'active' and chi2 > 10")   # doctest: +SKIP
     """
     fn = "reinert"
+    check_option("variant", variant, ("iramuteq", "rainette"), function=fn)
     k = check_int(k, "k", function=fn, minimum=2)
     size, window = check_sizes(segment_size, window, fn)
     min_frequency = check_int(min_frequency, "min_frequency", function=fn, minimum=1)
     check_option("double", double, (True, False), function=fn)
     check_option("of", of, OF, function=fn)
-    min_split_frequency = check_int(min_split_frequency, "min_split_frequency", function=fn, minimum=1)
-    cc_test = _check_number(cc_test, "cc_test", minimum=0, function=fn)
-    min_chi2 = _check_number(min_chi2, "min_chi2", minimum=0, function=fn)
-    if min_class_size is not None:
-        min_class_size = check_int(min_class_size, "min_class_size", function=fn, minimum=1)
+    min_chi2 = check_number(min_chi2, "min_chi2", minimum=0, function=fn)
     if isinstance(active_pos, str) or not all(isinstance(p, str) for p in active_pos) or not len(active_pos):
         raise ParameterError("RK-P71", f"the 'active_pos' parameter of {fn}() must be a list of parts of speech "
                                        f"such as ('NOUN', 'VERB'); got {active_pos!r} instead.")
@@ -215,6 +240,9 @@ def reinert(
                 or not all(isinstance(u, numbers.Integral) and not isinstance(u, bool) and u >= 1 for u in uc_sizes)):
             raise ParameterError("RK-P71", f"the 'uc_sizes' parameter of {fn}() must be two whole numbers >= 1, "
                                            f"such as (10, 15); got {uc_sizes!r} instead.")
+    # the options are checked before the (slower) segmentation; resolved once the matrix is known
+    resolve_options(function=fn, variant=variant, k=k, min_class_size=min_class_size, n_rows=0, n_with_forms=0,
+                    min_split_members=min_split_members, tsj=tsj, cc_test=cc_test)
     check_tokens(tokens, _NEEDED, function=fn)
     if variables is None:
         variables = list(corpus.variables) if corpus is not None else []
@@ -236,20 +264,24 @@ def reinert(
                              hint="Check that the tokens come from annotate() with parts of speech, lower "
                              "min_frequency, or widen active_pos.")
     n_with = int((n_active > 0).sum())
-    if min_class_size is None:
-        min_class_size = max(5, int(math.ceil(0.01 * n_with)))
-    chd_args = dict(k=k, min_class_size=min_class_size, min_split_frequency=min_split_frequency, cc_test=cc_test)
+    rainette_options = {"min_split_members": min_split_members, "tsj": tsj, "cc_test": cc_test}
 
-    crossed = None
+    crossed = splits = None
     if not double:
-        nodes = descending_classification(x, **chd_args)
-        labels, leaf_class = class_labels(nodes, n_seg)
+        classified = reinert_matrix(x, k=k, variant=variant, min_class_size=min_class_size, **rainette_options)
+        labels, tree, splits = classified.classes, classified.tree, classified.splits
+        options = classified.parameters
     else:
-        both = double_classification(x, doc_codes(segments), n_active, uc_sizes=uc_sizes, min_chi2=min_chi2,
-                                     **chd_args)
+        doc = doc_codes(segments)
+        units = (context_units(doc, n_active, int(uc_sizes[0])), context_units(doc, n_active, int(uc_sizes[1])))
+        n_units = int(units[0].max()) + 1 if n_seg else 0
+        options = resolve_options(function=fn, variant=variant, k=k, min_class_size=min_class_size, n_rows=n_units,
+                                  n_with_forms=n_with, **rainette_options)
+        both = double_classification(x, units, n_active, options=options, min_chi2=min_chi2)
         segments["cls_1"] = both.cls_1
         segments["cls_2"] = both.cls_2
-        labels, leaf_class, nodes, crossed = both.labels, both.leaf_class, both.nodes, both.crossed
+        labels, crossed = both.labels, both.crossed
+        tree = tree_frame(both.nodes, both.leaf_class, labels) if both.nodes else tree_frame([], {}, labels)
     n_classes = int(labels.max(initial=0))
     segments["cls"] = labels
 
@@ -261,50 +293,15 @@ def reinert(
         columns[8:8] = ["cls_1", "cls_2"]
     segments = segments[columns]
 
-    tree = _tree_frame(nodes, leaf_class, labels)
-    parameters = {"k": k, "segment_size": size, "window": window, "min_frequency": min_frequency, "double": double,
-                  "of": of, "active_pos": tuple(active_pos), "min_class_size": min_class_size,
-                  "min_split_frequency": min_split_frequency, "cc_test": cc_test, "variables": list(variables),
+    parameters = {"k": k, "variant": variant, "segment_size": size, "window": window, "min_frequency": min_frequency,
+                  "double": double, "of": of, "active_pos": tuple(active_pos),
+                  "min_class_size": options["min_class_size"], "min_split_members": options["min_split_members"],
+                  "tsj": options["tsj"], "cc_test": options["cc_test"], "variables": list(variables),
                   "n_classes": n_classes, "n_active_forms": len(active_terms),
                   "n_supplementary_forms": len(supp_terms)}
     if double:
         parameters.update(uc_sizes=tuple(int(u) for u in uc_sizes), min_chi2=min_chi2)
-    return Reinert(segments, profiles, tree, crossed, parameters)
-
-
-def _tree_frame(nodes: list[Node], leaf_class: dict[int, int], labels: np.ndarray) -> pd.DataFrame:
-    if not nodes:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
-            ("node", "int64"), ("parent", "Int64"), ("left", "Int64"), ("right", "Int64"), ("step", "Int64"),
-            ("n_segments", "int64"), ("chi2", "float64"), ("height", "float64"), ("cls", "int64"))})
-    sizes = np.bincount(labels, minlength=max(leaf_class.values(), default=0) + 1)
-    n = len(nodes)
-    count = np.zeros(n, dtype=np.int64)
-    for leaf, c in leaf_class.items():
-        count[leaf] = sizes[c]
-    # internal nodes: sum of their leaves (children come after their parent)
-    for i in range(n - 1, -1, -1):
-        if nodes[i].left >= 0:
-            count[i] = count[nodes[i].left] + count[nodes[i].right]
-    internal = [i for i in range(n) if nodes[i].left >= 0]
-    ranked = sorted(internal, key=lambda i: nodes[i].step)
-    step_of = {i: s for s, i in enumerate(ranked, start=1)}
-    chis = [nodes[i].chi2 for i in ranked]
-    height = np.zeros(n)
-    for s, i in enumerate(ranked):
-        height[i] = float(np.sum(chis[s:]))
-    na = pd.NA
-    return pd.DataFrame({
-        "node": np.arange(n, dtype=np.int64),
-        "parent": pd.array([nd.parent if nd.parent >= 0 else na for nd in nodes], dtype="Int64"),
-        "left": pd.array([nd.left if nd.left >= 0 else na for nd in nodes], dtype="Int64"),
-        "right": pd.array([nd.right if nd.right >= 0 else na for nd in nodes], dtype="Int64"),
-        "step": pd.array([step_of.get(i, na) for i in range(n)], dtype="Int64"),
-        "n_segments": count,
-        "chi2": np.array([nodes[i].chi2 if i in step_of else math.nan for i in range(n)], dtype=float),
-        "height": height,
-        "cls": np.array([leaf_class.get(i, 0) for i in range(n)], dtype=np.int64),
-    })
+    return Reinert(segments, profiles, tree, crossed, parameters, splits)
 
 
 # ---------------------------------------------------------------------------
@@ -318,8 +315,14 @@ def _check_result(result: object, function: str) -> Reinert:
     return result
 
 
+def class_label(cls: int, words: Sequence[str], lang: str) -> str:
+    """A class's readable label from its first characteristic forms: "Classe 2 — loyer, immeuble, propriétaire"."""
+    word = "Classe" if lang == "fr" else "Class"
+    return f"{word} {cls} — {', '.join(words)}" if len(words) else f"{word} {cls}"
+
+
 def classification_summary(result: Reinert, *, lang: Literal["fr", "en"], n_words: int = 10,
-                           n_segments: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+                           n_segments: int = 3, marginal_share: float = 0.05) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The classes of a Reinert classification in two tables a brief can show.
 
     Parameters
@@ -327,53 +330,119 @@ def classification_summary(result: Reinert, *, lang: Literal["fr", "en"], n_word
     result
         What :func:`reinert` returned.
     lang
-        ``"fr"`` or ``"en"``: the language of the class labels ("Classe 1" / "Class 1").
+        ``"fr"`` or ``"en"``: the language of the class labels ("Classe 1 — …" / "Class 1 — …").
     n_words
         Characteristic active forms listed per class: positive chi-square with
         p < 0.05, highest first.
     n_segments
         Characteristic segments (quotes) per class: highest ``score`` first.
+    marginal_share
+        A class holding less than this share of all the segments (0.05: 5 %) is flagged
+        ``marginal``: too small to be read as a theme of the corpus.
 
     Returns
     -------
     tuple of two pandas.DataFrame
-        ``classes``: one row per class, ``cls``, ``label``, ``n_segments``,
-        ``percent`` (of the classified segments, as IRaMuTeQ shows it), ``words``
-        (the forms joined by ", "), ``variables`` (the modalities of variables with a
-        positive chi-square, p < 0.05, at most three, joined by ", ").
+        ``classes``: one row per class, ``cls``; ``label`` (the class and its first three
+        characteristic forms, "Classe 2 — loyer, immeuble, propriétaire"; the class alone
+        when it has none); ``n_segments``; ``percent`` (of the classified segments, as
+        IRaMuTeQ shows it); ``share`` (percent of all the segments, the unclassified
+        ones included); ``marginal`` (``share`` below ``100 * marginal_share``);
+        ``words`` (the ``n_words`` forms joined by ", "); ``variables`` (the modalities
+        of variables with a positive chi-square, p < 0.05, at most three, joined by ", ").
         ``quotes``: ``cls``, ``label``, ``rank`` (1 for the most characteristic),
         ``doc_id``, ``turn``, ``start_char``, ``end_char``, ``score``, ``text``.
 
     Examples
     --------
     >>> classes, quotes = classification_summary(result, lang="fr")   # doctest: +SKIP
+    >>> classes.loc[~classes["marginal"], ["label", "percent"]]         # doctest: +SKIP
     """
     fn = "classification_summary"
     result = _check_result(result, fn)
     check_option("lang", lang, ("fr", "en"), function=fn)
     n_words = check_int(n_words, "n_words", function=fn, minimum=1)
     n_segments = check_int(n_segments, "n_segments", function=fn, minimum=0)
-    word = "Classe" if lang == "fr" else "Class"
+    marginal_share = check_number(marginal_share, "marginal_share", minimum=0, maximum=1, function=fn)
     segs = result.segments
     classified = segs[segs["cls"] > 0]
     total = len(classified)
+    everything = len(segs)
     rows = []
     prof = result.profiles
     significant = prof[(prof["chi2"] > 0) & (prof["p"] < 0.05)]
+    labels = {}
     for c in range(1, result.n_classes + 1):
         mine = significant[significant["cls"] == c]
         words = mine[mine["kind"] == "active"].head(n_words)["term"].tolist()
         mods = mine[mine["kind"] == "variable"].head(3)["term"].tolist()
         n = int((classified["cls"] == c).sum())
-        rows.append({"cls": c, "label": f"{word} {c}", "n_segments": n,
-                     "percent": round(100.0 * n / total, 1) if total else 0.0,
+        share = 100.0 * n / everything if everything else 0.0
+        labels[c] = class_label(c, words[:3], lang)
+        rows.append({"cls": c, "label": labels[c], "n_segments": n,
+                     "percent": round(100.0 * n / total, 1) if total else 0.0, "share": round(share, 1),
+                     "marginal": share < 100.0 * marginal_share,
                      "words": ", ".join(words), "variables": ", ".join(m.lstrip("*") for m in mods)})
-    classes = pd.DataFrame(rows, columns=["cls", "label", "n_segments", "percent", "words", "variables"])
-    classes = classes.astype({"cls": "int64", "n_segments": "int64", "percent": "float64", "label": "string",
-                              "words": "string", "variables": "string"})
+    columns = ["cls", "label", "n_segments", "percent", "share", "marginal", "words", "variables"]
+    classes = pd.DataFrame(rows, columns=columns)
+    classes = classes.astype({"cls": "int64", "n_segments": "int64", "percent": "float64", "share": "float64",
+                              "marginal": "bool", "label": "string", "words": "string", "variables": "string"})
     quotes = (classified.sort_values(["cls", "score", "segment"], ascending=[True, False, True], kind="stable")
               .groupby("cls", sort=True).head(n_segments).copy())
     quotes["rank"] = quotes.groupby("cls").cumcount().astype("int64") + 1
-    quotes["label"] = pd.array([f"{word} {c}" for c in quotes["cls"]], dtype="string")
+    quotes["label"] = pd.array([labels[int(c)] for c in quotes["cls"]], dtype="string")
     quotes = quotes[["cls", "label", "rank", "doc_id", "turn", "start_char", "end_char", "score", "text"]]
     return classes, quotes.reset_index(drop=True)
+
+
+def class_details(result: Reinert, cls: int, *, n_forms: int = 15,
+                  n_segments: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One class seen whole: its profile, its anti-profile and its characteristic segments.
+
+    Parameters
+    ----------
+    result
+        What :func:`reinert` returned.
+    cls
+        The class, from 1 (as IRaMuTeQ numbers them).
+    n_forms
+        Forms in the profile and in the anti-profile.
+    n_segments
+        Segments, most characteristic first.
+
+    Returns
+    -------
+    tuple of three pandas.DataFrame
+        ``profile``: the terms (active and supplementary forms, variable modalities)
+        over-represented in the class, positive chi-square with p < 0.05, highest first,
+        with the profiles' columns (``term, kind, count, total, percent, chi2, p``);
+        ``anti_profile``: the active forms under-represented in the class (negative
+        chi-square, p < 0.05), most avoided first: what the class does *not* talk about;
+        ``segments``: ``rank, doc_id, turn, score, text``.
+
+    Raises
+    ------
+    ParameterError
+        ``RK-P71`` when ``cls`` is not one of the result's classes.
+
+    Examples
+    --------
+    >>> profile, anti, segments = class_details(result, 2)   # doctest: +SKIP
+    """
+    fn = "class_details"
+    result = _check_result(result, fn)
+    n_forms = check_int(n_forms, "n_forms", function=fn, minimum=1)
+    n_segments = check_int(n_segments, "n_segments", function=fn, minimum=0)
+    if isinstance(cls, bool) or not isinstance(cls, numbers.Integral) or not 1 <= int(cls) <= result.n_classes:
+        raise ParameterError("RK-P71", f"class_details(): cls={cls!r} is not a class of this classification "
+                             f"(1 to {result.n_classes}).", hint="Pass the number of a class, as classes['cls'] lists.")
+    cls = int(cls)
+    prof = result.profiles[(result.profiles["cls"] == cls) & (result.profiles["p"] < 0.05)]
+    columns = ["term", "kind", "count", "total", "percent", "chi2", "p"]
+    profile = prof[prof["chi2"] > 0].sort_values("chi2", ascending=False, kind="stable").head(n_forms)
+    anti = prof[(prof["chi2"] < 0) & (prof["kind"] == "active")].sort_values("chi2", kind="stable").head(n_forms)
+    segs = result.segments[result.segments["cls"] == cls]
+    segs = segs.sort_values(["score", "segment"], ascending=[False, True], kind="stable").head(n_segments)
+    segs = segs.assign(rank=np.arange(1, len(segs) + 1, dtype=np.int64))
+    return (profile[columns].reset_index(drop=True), anti[columns].reset_index(drop=True),
+            segs[["rank", "doc_id", "turn", "score", "text"]].reset_index(drop=True))

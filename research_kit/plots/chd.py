@@ -64,6 +64,21 @@ def _check_n(value: object, name: str, function: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def _leaves_left_to_right(tree: pd.DataFrame) -> list[int]:
+    """The leaves of a ``tree`` frame, left child before right (IRaMuTeQ does not number them in that order)."""
+    by_node = tree.set_index("node")
+    roots = tree.loc[tree["parent"].isna(), "node"].tolist()
+    out, stack = [], [int(r) for r in roots[:1]]
+    while stack:
+        node = stack.pop()
+        left, right = by_node.loc[node, "left"], by_node.loc[node, "right"]
+        if pd.isna(left):
+            out.append(node)
+        else:
+            stack += [int(right), int(left)]
+    return out
+
+
 def _top_words(profiles: pd.DataFrame, cls: int, n: int, kind: str = "active") -> pd.DataFrame:
     rows = profiles[(profiles["cls"] == cls) & (profiles["kind"] == kind) & (profiles["chi2"] > 0)]
     return rows.sort_values(["chi2", "term"], ascending=[False, True], kind="stable").head(n)
@@ -97,7 +112,8 @@ def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "c
     check_option("heights", heights, ("steps", "chi2"), function=fn)
     n_words = _check_n(n_words, "n_words", fn)
     tree = result.tree
-    leaves = tree[tree["cls"] > 0].sort_values("cls")
+    leaves = tree[tree["cls"] > 0]
+    leaves = leaves.set_index("node").loc[_leaves_left_to_right(tree)].reset_index()
     n_classes = len(leaves)
     width = max(6.0, 1.45 * max(n_classes, 1) + 0.6)
     height = 2.6 + 0.24 * n_words
@@ -107,8 +123,8 @@ def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "c
     if n_classes == 0:
         ax.text(0.5, 0.5, t("plot.chd.no_class", lang), ha="center", va="center")
         return fig
-    # x of each node: leaves at 0..K-1 by class number, parents at their children's mean
-    x = {int(node): float(c - 1) for node, c in zip(leaves["node"], leaves["cls"])}
+    # x of each node: leaves at 0..K-1 left to right, parents at their children's mean
+    x = {int(node): float(i) for i, node in enumerate(leaves["node"])}
     internal = tree[tree["left"].notna()]
     steps = internal.sort_values("step")
     if heights == "steps":
@@ -210,6 +226,67 @@ def plot_class_profiles(profiles: Any, *, n: int = 10, kind: Literal["active", "
     return fig
 
 
+def _place_labels(ax, labels: list[tuple[float, float, str, str, dict]]) -> list:
+    """Write each label near its point without covering the labels written before it.
+
+    ``labels`` holds ``(x, y, text, colour, text keywords)`` in data coordinates, the most
+    important first. Each label goes at its point when that place is free, else at the
+    nearest free place of a grid around it, inside the axes (a label with no free place
+    takes the one it overlaps least). A label moved off its point gets a dot on the point
+    and a thin line to the label. Greedy placement in the order given: the first labels
+    are never moved for the later ones. Returns the Text artists, in the same order.
+    """
+    fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):  # a figure closed in pyplot has a bare canvas
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()  # settles the layout, so that data -> pixel transforms are final
+    renderer = fig.canvas.get_renderer()
+    inside = ax.get_window_extent(renderer)
+    to_pixels = ax.transData
+    to_data = to_pixels.inverted()
+    placed = np.empty((0, 4))  # x0, y0, x1, y1 of the labels written, in pixels
+    texts = []
+    for x0, y0, text, color, kw in labels:
+        artist = ax.text(x0, y0, text, color=color, ha="center", va="center", **kw)
+        box = artist.get_window_extent(renderer)
+        grow = (0.3 * kw.get("fontsize", 8) * fig.dpi / 72) if "bbox" in kw else 1.0
+        half_w, half_h = box.width / 2 + grow, box.height / 2 + grow
+        px, py = to_pixels.transform((x0, y0))
+        steps_x = np.arange(-3, 4) * (half_w + 2)
+        steps_y = np.arange(-6, 7) * (half_h + 1)
+        dx, dy = (a.ravel() for a in np.meshgrid(steps_x, steps_y))
+        order = np.argsort(np.hypot(dx, 1.6 * dy), kind="stable")
+        cx, cy = px + dx[order], py + dy[order]
+        x_lo, x_hi, y_lo, y_hi = cx - half_w, cx + half_w, cy - half_h, cy + half_h
+        fits = (x_lo >= inside.x0) & (x_hi <= inside.x1) & (y_lo >= inside.y0) & (y_hi <= inside.y1)
+        if len(placed):
+            w = np.clip(np.minimum(x_hi[:, None], placed[None, :, 2]) - np.maximum(x_lo[:, None], placed[None, :, 0]),
+                        0, None)
+            h = np.clip(np.minimum(y_hi[:, None], placed[None, :, 3]) - np.maximum(y_lo[:, None], placed[None, :, 1]),
+                        0, None)
+            overlap = (w * h).sum(axis=1)
+        else:
+            overlap = np.zeros(len(cx))
+        free = np.flatnonzero(fits & (overlap == 0))
+        if len(free):
+            j = int(free[0])
+        else:
+            score = overlap + np.where(fits, 0.0, np.inf)
+            j = int(np.argmin(score)) if np.isfinite(score).any() else 0
+        if j:  # moved: the label goes to its new place, a dot and a line keep its point
+            artist.set_position(tuple(to_data.transform((cx[j], cy[j]))))
+            ddx, ddy = px - cx[j], py - cy[j]
+            reach = min(half_w / abs(ddx) if ddx else np.inf, half_h / abs(ddy) if ddy else np.inf, 1.0)
+            edge = to_data.transform((cx[j] + reach * ddx, cy[j] + reach * ddy))
+            ax.plot([x0, edge[0]], [y0, edge[1]], color=color, lw=0.5, alpha=0.6, zorder=1)
+            ax.plot([x0], [y0], marker="o", markersize=2, color=color, alpha=0.8, zorder=1)
+        placed = np.vstack([placed, [x_lo[j], y_lo[j], x_hi[j], y_hi[j]]])
+        texts.append(artist)
+    return texts
+
+
 def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int = 40,
                         lang: Literal["fr", "en"] = "fr", ax=None):
     """The factor map of a correspondence analysis: values and forms on two axes.
@@ -256,10 +333,7 @@ def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int 
     rows = rows.sort_values(["_c", "term"], ascending=[False, True], kind="stable").head(n_rows)
     ax.axhline(0, color=NEUTRAL, lw=0.8, zorder=0)
     ax.axvline(0, color=NEUTRAL, lw=0.8, zorder=0)
-    groups = rows["cls"] if "cls" in rows.columns else pd.Series(pd.NA, index=rows.index)
-    for term, x0, y0, g in zip(rows["term"], rows[f"dim_{a1}"], rows[f"dim_{a2}"], groups):
-        color = class_color(int(g)) if pd.notna(g) else MID_GREY
-        ax.text(x0, y0, str(term), color=color, fontsize=8, ha="center", va="center", alpha=0.9)
+    labels = []  # what to write, most important first: the columns (classes), then the forms
     is_class = ca.variable == "cls"
     for value, x0, y0 in zip(ca.columns["value"], ca.columns[f"dim_{a1}"], ca.columns[f"dim_{a2}"]):
         if is_class:
@@ -267,8 +341,12 @@ def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int 
                 class_color(int(value)), "white"
         else:
             text, face, edge, ink = str(value), "white", "black", "black"
-        ax.text(x0, y0, text, fontsize=10, fontweight="bold", ha="center", va="center", color=ink,
-                bbox={"boxstyle": "round,pad=0.25", "facecolor": face, "edgecolor": edge, "alpha": 0.9})
+        labels.append((x0, y0, text, ink, {"fontsize": 10, "fontweight": "bold", "bbox": {
+            "boxstyle": "round,pad=0.25", "facecolor": face, "edgecolor": edge, "alpha": 0.9}}))
+    groups = rows["cls"] if "cls" in rows.columns else pd.Series(pd.NA, index=rows.index)
+    for term, x0, y0, g in zip(rows["term"], rows[f"dim_{a1}"], rows[f"dim_{a2}"], groups):
+        color = class_color(int(g)) if pd.notna(g) else MID_GREY
+        labels.append((x0, y0, str(term), color, {"fontsize": 8, "alpha": 0.9}))
     xs = np.concatenate([rows[f"dim_{a1}"].to_numpy(), ca.columns[f"dim_{a1}"].to_numpy()])
     ys = np.concatenate([rows[f"dim_{a2}"].to_numpy(), ca.columns[f"dim_{a2}"].to_numpy()])
     pad_x = 0.12 * (np.ptp(xs) or 1.0)
@@ -279,4 +357,5 @@ def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int 
     name = t("plot.chd.axis", lang)
     ax.set_xlabel(f"{name} {a1} ({ev.get(a1, float('nan')):.1f} %)")
     ax.set_ylabel(f"{name} {a2} ({ev.get(a2, float('nan')):.1f} %)")
+    _place_labels(ax, labels)
     return fig
