@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import contextlib
+import gc
 import hashlib
 import os
 import re
@@ -67,7 +68,8 @@ _MULTIBYTE = ("big5", "gb", "euc", "shift_jis", "cp932", "cp936", "cp949", "cp95
 _PREFERRED = ("cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850")
 
 # Control characters that never appear in a text file (tab, LF, CR, FF are fine).
-_BINARY_CONTROLS = set(range(0, 9)) | {11} | set(range(14, 32)) - {27}
+# NAK (\x15) marks CHAT time bullets (older CLAN files use \x01/\x02 too): text, not binary
+_BINARY_CONTROLS = ({0} | set(range(3, 9)) | {11} | set(range(14, 32))) - {21, 27}
 
 
 def _current_umask() -> int:
@@ -697,3 +699,21 @@ def replace_folder(new: str | Path, target: str | Path) -> Path:
     if had_old:
         shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     return target
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large file is parsed.
+
+    A long recording's JSON or a treebank holds hundreds of thousands of small objects
+    (a WhisperX word, a token's fields) that hold no reference cycles; the collector, run
+    every few hundred allocations, would scan them again and again. It is turned back on
+    (if it was on) at the end, also when reading fails.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -474,7 +474,9 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
               stems: Mapping[str, int], languages: tuple[str, ...],
               report: Report, speaker_table: SpeakerTable) -> tuple[dict[str, Any], dict[str, list]]:
     front = dict(doc.variables)
-    if manifest.variables is not None and fmt != "iramuteq":
+    # Only front matter is typed by the user; what a format's header declares (IRaMuTeQ star
+    # lines, Transcriber, CHAT and TEI headers) is kept as the file gives it.
+    if manifest.variables is not None and fmt in ("txt", "md"):
         for key in [k for k in front if k not in FRONT_MATTER_FIELDS and not manifest.declares(k)]:
             report(ManifestError("RK-C04", f'unknown front-matter field "{key}".'
                                  f'{did_you_mean(key, manifest.variables)}',
@@ -486,7 +488,14 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
         doc_id = f"{entry.get('id') or stem}-{doc.suffix}"
     else:
         doc_id = str(entry.get("id") or front.get("id") or stem)
-    doc_date = _date(settings.get("date"), path=rel)  # the manifest's dates were checked with it
+    if fmt == "iramuteq":
+        # IRaMuTeQ modalities are words ("*date_printemps", "*date_1969-1970"): kept as given, never refused
+        given = settings.get("date")
+        doc_date = None if given in (None, "") else parse_date(given)
+        if given not in (None, "") and (doc_date is None or str(given) != doc_date.strftime("%Y-%m-%d")):
+            settings = {**settings, "date_modality": str(given)}
+    else:
+        doc_date = _date(settings.get("date"), path=rel)  # the manifest's dates were checked with it
     text_sample = " ".join(t.text for t in doc.turns[:200])
     language = settings.get("language") or detect_language(text_sample, languages=languages) or manifest.language
     roles = {**manifest.roles, **(settings.get("roles") or {})}

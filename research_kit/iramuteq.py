@@ -111,13 +111,23 @@ def read_iramuteq(path: str | Path, *, errors: Literal["raise", "collect"] = "ra
     Corpus
         One document per ``****`` text; each ``*var_mod`` is a document variable
         (``*date_``, ``*language_`` and ``*title_`` fill those columns; ``*id_`` names
-        the document). Thematic lines (``-*theme``) are skipped.
+        the document). A ``*date_`` modality that is not written YYYY-MM-DD
+        (``*date_1969``, ``*date_printemps``) is kept as given in ``date_modality``; the
+        date is then the year's first day, or empty when it is not a date. Thematic
+        lines (``-*theme``) are skipped.
 
     Raises
     ------
     InputFileError
         ``RK-C02`` when there is no such file, ``RK-R15`` when the file does not open
-        with a ``****`` line, ``RK-R16`` for a malformed star line.
+        with a ``****`` line.
+
+    Warns
+    -----
+    ResearchKitWarning
+        ``RK-R16`` for words on star lines that are not variables, ``RK-R66`` and
+        ``RK-R67`` for variables read in IRaMuTeQ's way (see
+        :mod:`research_kit.readers.iramuteq`).
 
     Examples
     --------

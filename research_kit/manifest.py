@@ -199,6 +199,8 @@ class Manifest:
             base["columns"] = dict(self.columns)
         if self.encoding is not None:
             base["encoding"] = self.encoding
+        if self.non_speaker_tiers is not None:
+            base["non_speaker_tiers"] = list(self.non_speaker_tiers)
         return {**base, **own}
 
     def with_changes(self, **changes: Any) -> "Manifest":
@@ -211,7 +213,7 @@ class Manifest:
         default = Manifest()
         for name in ("title", "description", "language", "notice", "identities", "pseudonymised", "fiction",
                      "codebook", "codings", "facilitator_roles", "variables", "roles", "include", "exclude",
-                     "columns", "encoding", "documents"):
+                     "columns", "encoding", "non_speaker_tiers", "documents"):
             value = getattr(self, name)
             if value == getattr(default, name):
                 continue

@@ -43,7 +43,10 @@ CACHE_DIR = ".research_kit"
 CODEBOOK_NAMES = ("codebook.yml", "codebook.yaml", "codebook.csv")
 # Files a corpus folder commonly holds that are not transcripts.
 _NOT_TRANSCRIPTS = ("corpus.yml", "corpus.yaml", "codebook.*", "codings/**", "codings*.csv", "README*", "LICENSE*",
-                    "NOTICE*", "*.parquet", "*.qdpx", "*.qdc", "Thumbs.db", "desktop.ini")
+                    "NOTICE*", "*.parquet", "*.qdpx", "*.qdc", "Thumbs.db", "desktop.ini",
+                    # ParlaMint's lists of persons and organisations and its taxonomies: the TEI
+                    # reader reads the lists beside each session, they are not sessions
+                    "*-listPerson.xml", "*-listOrg.xml", "*-taxonomy-*.xml", "*taxonomy.xml")
 # Folders whose files no input hash covers (caches, editors' droppings).
 _SCRATCH = {CACHE_DIR, "__pycache__", ".ipynb_checkpoints"}
 

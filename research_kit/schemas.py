@@ -85,7 +85,8 @@ DOCUMENTS = Schema(
                                    "chat, tei, conllu, whisper, qdpx."),
         Column("layout", "string", "How the reader found the turns, when a format has several layouts (text: `label` for "
                "`NAME: text`, `speaker-line` for a name on a line of its own, `header` for `Name  0:12` lines, `none`; "
-               "TextGrid: `long`, `short`), else NA."),
+               "TextGrid: `long`, `short`; ELAN: `eaf`; TEI: `u`, `sp`, `u+sp`; CoNLL-U: `cefc`, `conllu-plus`; "
+               "Whisper: `whisper`, `whisperx`, `faster-whisper`, `whisper.cpp`), else NA."),
         Column("language", "string", "ISO 639-1 code: manifest or front matter, else detected from the text, else the corpus default."),
         Column("date", "datetime64[ns]", "Session date, NaT when unknown."),
         Column("n_turns", "int64", "Number of turns."),

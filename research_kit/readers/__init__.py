@@ -49,7 +49,8 @@ class ParsedTurn:
     text: str
     start_s: float | None = None
     end_s: float | None = None
-    tokens: list[ParsedToken] | None = None  # gold tokens (CoNLL-U), None when the format has none
+    #: gold tokens (CoNLL-U), None when the format has none; left out of the repr
+    tokens: list[ParsedToken] | None = field(default=None, repr=False)
 
 
 #: Kinds of non-speech events; a reader maps its format's own names onto these.

@@ -7,15 +7,33 @@ Thematic lines ``-*theme`` inside a text are structure and are skipped, except
 ``-*loc_Name``, which opens a turn of speaker ``Name``. Speaker labels
 inside a text are honoured like in plain text.
 
-Codes: ``RK-R15`` text before the first ``****`` line; ``RK-R16`` a star line without
-variables that are ``*name_value``.
+A ``****`` line is read as IRaMuTeQ reads it: split at spaces, each ``*name_modality``
+a variable, split at its first ``_``. What IRaMuTeQ would not read as a variable is
+left out with a warning, never a refusal, and the modalities are kept as given
+(``*date_1969`` is ``date: "1969"``; whether that is a date is for the corpus to say).
+Lines are those of the file whatever its line ends (CRLF, LF, a BOM first): the text
+arrives newline-normalised, one line per line of the file.
+
+Codes
+-----
+``RK-R15``
+    Text before the first ``****`` line (an error).
+``RK-R16``
+    *Warning*: words on ``****`` lines that are not variables (``scientifique`` in
+    ``*type_article scientifique``; ``*`` or ``*_x``, without a name); they are left out.
+``RK-R66``
+    *Warning*: variables IRaMuTeQ reads otherwise than they look: ``*date-1970``, without
+    ``_``, is the variable ``date-1970`` (value ``"1"``), and ``*date_`` has an empty
+    modality (kept as ``""``).
+``RK-R67``
+    *Warning*: one variable twice on a ``****`` line (``*site_a *site_b``): the last is kept.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..errors import InputFileError
+from ..errors import InputFileError, warn
 from . import ParsedDocument
 from ._builder import TurnBuilder
 
@@ -31,20 +49,88 @@ def looks_like_iramuteq(text: str) -> bool:
     return False
 
 
-def parse_star_line(line: str, *, path: str, lineno: int) -> dict[str, str]:
+class _Notes:
+    """What a file's star lines hold that IRaMuTeQ reads otherwise: warned once per code at the end."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.stray: list[tuple[int, str]] = []  # RK-R16
+        self.odd: list[tuple[int, str, str]] = []  # RK-R66: (line, word, how it was read)
+        self.twice: list[tuple[int, str, str]] = []  # RK-R67: (line, variable, kept value)
+
+    def warn(self) -> None:
+        if self.stray:
+            words = _listed(f'"{w}" (line {n})' for n, w in self.stray)
+            warn("RK-R16", f"{self.path}: {_count(len(self.stray), 'word')} on **** lines "
+                 f"{'is' if len(self.stray) == 1 else 'are'} not a *variable_value and "
+                 f"{'was' if len(self.stray) == 1 else 'were'} left out: {words}. IRaMuTeQ splits a **** line at "
+                 "spaces too, so a modality cannot hold a space: write *type_article-scientifique (or "
+                 "*type_article_scientifique) for \"article scientifique\", or remove the word.", stacklevel=3)
+        if self.odd:
+            words = _listed(f"{w} (line {n}: {how})" for n, w, how in self.odd)
+            warn("RK-R66", f"{self.path}: {_count(len(self.odd), 'variable')} on **** lines "
+                 f"{'is' if len(self.odd) == 1 else 'are'} read as IRaMuTeQ reads "
+                 f"{'it' if len(self.odd) == 1 else 'them'}, which may not be what was meant: {words}. "
+                 "Write *name_value, with the underscore, for a variable and its modality.", stacklevel=3)
+        if self.twice:
+            words = _listed(f'"{v}" (line {n}, kept "{kept}")' for n, v, kept in self.twice)
+            warn("RK-R67", f"{self.path}: a variable given twice on one **** line keeps its last value: {words}. "
+                 "IRaMuTeQ keeps both modalities on the text, and its tables by that variable then stop at "
+                 "\"2 variables sur la même ligne\": give each text one modality per variable.", stacklevel=3)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def _listed(items, shown: int = 12) -> str:
+    items = list(items)
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def parse_star_line(line: str, *, path: str, lineno: int, notes: _Notes | None = None) -> dict[str, str]:
+    """The variables of one ``****`` line, as IRaMuTeQ reads them.
+
+    Words are split at spaces; ``*name_modality`` is split at its first ``_`` (the
+    modality may hold more); ``*name`` without ``_`` is ``name: "1"``. A word that is
+    not a variable is left out, and ``notes`` (when given) records it for the file's
+    warnings, with the line.
+    """
+    notes = notes if notes is not None else _Notes(path)
     variables: dict[str, str] = {}
     for word in line.strip()[4:].split():
-        if not word.startswith("*") or len(word) < 2:
-            raise InputFileError("RK-R16", f'"{word}" on a **** line is not a *variable_value.',
-                                 path=path, line=lineno, hint="Write variables as *name_value, separated by spaces.")
-        name, _, value = word[1:].partition("_")
-        variables[name] = value if value else "1"
+        name, underscore, value = word[1:].partition("_")
+        if not word.startswith("*") or not name[:1].isalnum():
+            notes.stray.append((lineno, word))
+            continue
+        if not underscore:
+            value = "1"
+            if "-" in name:
+                notes.odd.append((lineno, word, f'the variable "{name}", value "1"'))
+        elif not value:
+            notes.odd.append((lineno, word, f'"{name}" with an empty value'))
+        if name in variables and variables[name] != value:
+            notes.twice.append((lineno, name, value))
+        variables[name] = value
     return variables
 
 
 def parse_iramuteq(text: str, *, path: str) -> list[ParsedDocument]:
-    """Read an IRaMuTeQ corpus into one document per ``****`` text."""
+    """Read an IRaMuTeQ corpus into one document per ``****`` text.
+
+    Raises
+    ------
+    InputFileError
+        ``RK-R15`` for text before the first ``****`` line.
+
+    Warns
+    -----
+    ResearchKitWarning
+        ``RK-R16``, ``RK-R66``, ``RK-R67`` once per file, naming the lines (see the module's docstring).
+    """
     documents: list[ParsedDocument] = []
+    notes = _Notes(path)
     builder: TurnBuilder | None = None
     variables: dict[str, str] = {}
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -52,7 +138,7 @@ def parse_iramuteq(text: str, *, path: str) -> list[ParsedDocument]:
         if _STARS_RE.match(stripped):
             if builder is not None:
                 documents.append(ParsedDocument(builder.finish(), variables))
-            variables = parse_star_line(stripped, path=path, lineno=lineno)
+            variables = parse_star_line(stripped, path=path, lineno=lineno, notes=notes)
             builder = TurnBuilder()
             continue
         if builder is None:
@@ -70,6 +156,7 @@ def parse_iramuteq(text: str, *, path: str) -> list[ParsedDocument]:
         builder.line(line)
     if builder is not None:
         documents.append(ParsedDocument(builder.finish(), variables))
+    notes.warn()
     width = len(str(len(documents)))
     for i, doc in enumerate(documents, start=1):
         doc.suffix = str(doc.variables.get("id") or f"{i:0{max(3, width)}d}")
