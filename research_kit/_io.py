@@ -307,11 +307,20 @@ def _line_numbers(data: bytes, offsets: list[int]) -> tuple[int, ...]:
 
 
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
+# UTF-8 read as Windows-1252 or Latin-1 always shows a lead byte (Â to ô) followed by as many
+# of what continuation bytes (0x80-0xBF) decode to as the sequence needs (1 after Â-ß, 2 after
+# à-ï, 3 after ð-ô): a text without such a run has no mojibake to repair, and ftfy's badness
+# check (slow on megabytes) need not run. "café\u00a0!" (a French non-breaking space after a
+# letter) is no such run.
+_CONTINUATION = ("[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+                 "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}"
+                            f"|[\u00f0-\u00f4]{_CONTINUATION}{{3}}")
 
 
 def _repair_mojibake(text: str) -> tuple[str, tuple[int, ...]]:
     """Repair, line by line, UTF-8 text once mis-decoded as Windows-1252/Latin-1 (ftfy's encoding fixes only)."""
-    if text.isascii():
+    if text.isascii() or not (_C1_CONTROLS.search(text) or _MOJIBAKE_PAIR.search(text)):
         return text, ()
     from ftfy import TextFixerConfig, fix_encoding
     from ftfy.badness import is_bad

@@ -114,3 +114,23 @@ def test_replace_folder_swaps_whole_and_rolls_back(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         replace_folder(newer, target)
     assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
+
+
+@pytest.mark.parametrize("word", ["Hélène", "l’école", "Noël", "ça coûte 5 €", "l’œuvre – enfin", "garçon", "naïf"])
+def test_text_once_misread_as_windows_1252_is_repaired(word):
+    original = f"Alors {word}, on commence.\n"
+    misread = original.encode("utf-8").decode("cp1252")  # "HÃ©lÃ¨ne"
+    with pytest.warns(UserWarning, match="RK-R08"):
+        text, _ = decode(misread.encode("utf-8"), path="x.txt")
+    assert text == original
+
+
+def test_french_typography_is_not_taken_for_mojibake():
+    # a non-breaking space after an accented letter, guillemets, « à » quoted: all ordinary text
+    original = "C’est réglé\u00a0! Il dit «\u00a0à bientôt\u00a0» à Noël, café\u00a0: 2\u00a0€.\n" * 2000
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text, encoding = decode(original.encode("utf-8"), path="x.txt")
+    assert text == original and encoding == "utf-8"
