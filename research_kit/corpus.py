@@ -344,7 +344,7 @@ def transcript_records(file: str | Path, *, rel: str | None = None, manifest: Ma
         file (most files hold one); :func:`records_frames` makes the frames
         :func:`build_corpus` takes. A turns record also carries the document's events,
         speakers and gold tokens, under the keys ``"_events"``, ``"_speakers"`` and
-        ``"_tokens"`` (lists of rows).
+        ``"_tokens"`` (a list of at most one dict of token columns).
 
     Raises
     ------
@@ -431,7 +431,8 @@ def records_frames(rows: list[dict[str, Any]], frames: list[dict[str, list]],
         turns_frame = pd.DataFrame(columns)
         for c in ("start_s", "end_s"):
             turns_frame[c] = turns_frame[c].astype("float64")
-        out = {k: (pd.DataFrame(v) if v else None) for k, v in extras.items()}
+        out = {k: ((_columns_frame(v) if k == "gold_tokens" else pd.DataFrame(v)) if v else None)
+               for k, v in extras.items()}
         return pd.DataFrame(rows), turns_frame, out
     return (pd.DataFrame({"doc_id": pd.Series(dtype="string")}),
             pd.DataFrame({c: [] for c in ("doc_id", "speaker", "text")}), {k: None for k in extras})
@@ -531,14 +532,7 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
                                          else None)),
         "kind": e.kind, "text": e.text, "speaker": e.speaker, "start_s": e.start_s, "end_s": e.end_s,
     } for e in doc.events]
-    tokens: list[dict[str, Any]] = []
-    for i, t in enumerate(doc.turns):
-        if not t.tokens or not t.text.strip():
-            continue
-        shift = len(t.text) - len(t.text.lstrip())
-        tokens.extend({"doc_id": doc_id, "turn": int(kept[i]), "start": k.start - shift, "end": k.end - shift,
-                       "text": k.text, "lemma": k.lemma, "pos": k.pos, "sentence": k.sentence} for k in t.tokens)
-    turns["_tokens"] = tokens
+    turns["_tokens"] = _token_columns(doc, doc_id, kept)
     reserved = FRONT_MATTER_FIELDS | DOCUMENT_FIELDS
     variables = {k: _scalar(v) for k, v in settings.items() if k not in reserved}
     row = {
@@ -552,6 +546,38 @@ def _document(doc: ParsedDocument, fmt: str, rel: str, entry: Mapping[str, Any],
         **variables,
     }
     return row, turns
+
+
+def _token_columns(doc: ParsedDocument, doc_id: str, kept: np.ndarray) -> list[dict[str, Any]]:
+    """A document's gold tokens as columns (one dict of arrays, or none), offsets in their turn's stripped text.
+
+    Columns, not a dict per token: a treebank's million tokens would otherwise be a million dicts."""
+    chosen = [(i, t) for i, t in enumerate(doc.turns) if t.tokens and t.text.strip()]
+    if not chosen:
+        return []
+    counts = [len(t.tokens) for _, t in chosen]
+    flat = [k for _, t in chosen for k in t.tokens]
+    n = len(flat)
+    shift = np.repeat(np.array([len(t.text) - len(t.text.lstrip()) for _, t in chosen], dtype=np.int64), counts)
+    return [{
+        "doc_id": [doc_id] * n,
+        "turn": np.repeat(np.array([int(kept[i]) for i, _ in chosen], dtype=np.int64), counts),
+        "start": np.fromiter((k.start for k in flat), np.int64, n) - shift,
+        "end": np.fromiter((k.end for k in flat), np.int64, n) - shift,
+        "text": [k.text for k in flat],
+        "lemma": [k.lemma for k in flat],
+        "pos": [k.pos for k in flat],
+        "sentence": np.fromiter((k.sentence for k in flat), np.int64, n),
+    }]
+
+
+def _columns_frame(parts: list[dict[str, Any]]) -> pd.DataFrame:
+    """One frame from column dicts of the same keys (lists or arrays)."""
+    import itertools
+
+    keys = list(parts[0])
+    return pd.DataFrame({k: (np.concatenate([p[k] for p in parts]) if isinstance(parts[0][k], np.ndarray)
+                             else list(itertools.chain.from_iterable(p[k] for p in parts))) for k in keys})
 
 
 def _people(doc: ParsedDocument, doc_id: str, speakers: list[str | None], roles: Mapping[str, str | None],
