@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-ORDER = ["annotate", "textstats", "coding", "anonymise", "chd", "briefs"]
+ORDER = ["readers", "annotate", "textstats", "coding", "anonymise", "chd", "briefs"]
 
 
 def _call(name: str, million: Path) -> list[dict]:
@@ -35,6 +35,8 @@ def _call(name: str, million: Path) -> list[dict]:
         return module.run(annotate(read_corpus(million), n_process=2, progress=False))
     if name in ("coding", "chd"):
         return module.run(million)
+    if name == "readers":
+        return module.run()
     if name == "anonymise":
         return module.run(million=True)
     return module.run()
