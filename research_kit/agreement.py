@@ -24,7 +24,7 @@ from . import measures
 from .corpus import Corpus
 from .errors import ParameterError, check_option, did_you_mean
 from .schemas import CODINGS, validate_frame
-from .segments import snap, units
+from .segments import units
 
 __all__ = ["agreement", "disagreements", "presence"]
 
@@ -66,32 +66,67 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
     else:
         docs = list(documents)
         coded_by = {c: set(docs) for c in coders}
-    unit_frame = units(corpus.subset([d for d in docs if d in set(corpus.doc_ids)]) if docs else corpus.subset([]),
+    known = set(corpus.doc_ids)
+    unit_frame = units(corpus.subset([d for d in docs if d in known]) if docs else corpus.subset([]),
                        unit=unit, tokens=tokens, size=size)
     unit_frame = unit_frame.reset_index(drop=True)
     n = len(unit_frame)
     # documents as integer codes: np.isin on strings runs a Python loop over units x documents
     doc_codes, doc_names = pd.factorize(unit_frame["doc_id"].astype(object))
-    doc_of_unit = unit_frame["doc_id"].to_numpy()
+    doc_codes = doc_codes.astype("int64")
     base = np.zeros((len(coders), n))
     for i, c in enumerate(coders):
         coded = np.array([d in coded_by[c] for d in doc_names], dtype=bool)
         base[i, ~coded[doc_codes]] = np.nan
-    index = pd.Series(np.arange(n), index=pd.MultiIndex.from_arrays([unit_frame["doc_id"], unit_frame["unit"]]))
-    in_scope = codings["code"].isin(codes) & codings["doc_id"].isin(set(doc_of_unit))
-    hits = snap(codings[in_scope][["doc_id", "start_char", "end_char", "code", "coder"]], unit_frame)
-    tables: dict[str, np.ndarray] = {}
+    in_scope = codings["code"].isin(codes) & codings["doc_id"].isin(set(doc_names))
+    seg = codings[in_scope]
+    seg_rows, unit_rows = _overlapping_units(
+        pd.Index(doc_names).get_indexer(seg["doc_id"].astype(object)), seg["start_char"].to_numpy(dtype="int64"),
+        seg["end_char"].to_numpy(dtype="int64"), doc_codes, unit_frame["start_char"].to_numpy(dtype="int64"),
+        unit_frame["end_char"].to_numpy(dtype="int64"))
     coder_pos = {c: i for i, c in enumerate(coders)}
-    if len(hits):
-        pos = index.reindex(pd.MultiIndex.from_arrays([hits["doc_id"], hits["unit"]])).to_numpy()
-        hits = hits.assign(_pos=pos, _coder=hits["coder"].map(coder_pos))
-    for code in codes:
+    coder_of = seg["coder"].astype(object).map(coder_pos).to_numpy(dtype="int64")[seg_rows]
+    named = list(dict.fromkeys(codes))
+    code_of = pd.Index(named).get_indexer(seg["code"].astype(object))[seg_rows]
+    by_code = np.argsort(code_of, kind="stable")
+    cuts = np.searchsorted(code_of[by_code], np.arange(len(named) + 1))
+    tables: dict[str, np.ndarray] = {}
+    for k, code in enumerate(named):
         table = base.copy()
-        if len(hits):
-            h = hits[hits["code"] == code]
-            table[h["_coder"].to_numpy(dtype=int), h["_pos"].to_numpy(dtype=int)] = 1.0
+        mine = by_code[cuts[k]:cuts[k + 1]]
+        table[coder_of[mine], unit_rows[mine]] = 1.0
         tables[code] = table
     return unit_frame, tables, coders
+
+
+_SHIFT = 1 << 40  # document code * _SHIFT + offset: one sortable key for (document, character)
+
+
+def _overlapping_units(seg_doc: np.ndarray, seg_start: np.ndarray, seg_end: np.ndarray, unit_doc: np.ndarray,
+                       unit_start: np.ndarray, unit_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (segment, unit) pair of one document that share a character, as :func:`~research_kit.segments.snap`
+    pairs them, over every document at once on integer document codes.
+
+    Returns the segments' and the units' row positions; a segment whose document code is
+    negative (no unit) pairs with nothing.
+    """
+    known = seg_doc >= 0
+    seg_index = np.flatnonzero(known)
+    order = np.lexsort((unit_start, unit_doc))  # by document, then start (stable, as snap sorts)
+    keyed_start = unit_doc[order] * _SHIFT + unit_start[order]
+    keyed_end = unit_doc[order] * _SHIFT + unit_end[order]
+    reach = np.maximum.accumulate(keyed_end) if len(keyed_end) else keyed_end
+    s = seg_doc[known] * _SHIFT + seg_start[known]
+    e = seg_doc[known] * _SHIFT + seg_end[known]
+    # first unit that ends after the segment starts, last unit that starts before it ends
+    first = np.searchsorted(reach, s, side="right")
+    last = np.searchsorted(keyed_start, e, side="left")
+    counts = np.maximum(last - first, 0)
+    total = int(counts.sum())
+    rep = np.repeat(np.arange(len(s)), counts)
+    pos = np.repeat(first, counts) + (np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts))
+    keep = keyed_end[pos] > s[rep]
+    return seg_index[rep[keep]], order[pos[keep]]
 
 
 def _scores(table: np.ndarray) -> dict[str, float]:

@@ -489,6 +489,85 @@ def _floor_row(t: pd.DataFrame, fac: pd.Series, by: str) -> dict[str, Any]:
     return row
 
 
+def _floor_rows(t: pd.DataFrame, fac: pd.Series, by: str) -> dict[str, dict[str, Any]]:
+    """:func:`_floor_row` of every document, from one pass over the turns (in document order).
+
+    The (document, group) sums come from one groupby, in the order in which the groups
+    first speak in each document, as a groupby of the document alone gives them; each
+    document then reads its slice of those small arrays. Slicing the turns per document
+    instead costs documents x turns.
+    """
+    if not len(t):
+        return {}
+    doc, names = pd.factorize(t["doc_id"].astype(object), sort=False)  # increasing: turns are in document order
+    n_docs = len(names)
+    words = t["n_words"].to_numpy(dtype="int64")
+    dur = t["_dur"].to_numpy(dtype="float64")
+    is_fac = fac.to_numpy(dtype=bool)
+    unnamed = (t["speaker"] == schemas.UNKNOWN_SPEAKER).to_numpy(dtype=bool)
+    frame = pd.DataFrame({"doc": doc, "key": _group_key(t, by).to_numpy(dtype=object), "words": words, "dur": dur})
+    g = frame.groupby(["doc", "key"], sort=False)
+    group_words = g["words"].sum().astype("float64")
+    group_doc = group_words.index.get_level_values("doc").to_numpy()
+    group_words = group_words.to_numpy()
+    group_turns = g.size().astype("float64").to_numpy()
+    group_time = g["dur"].sum(min_count=1).fillna(0.0).to_numpy()
+    cut = np.searchsorted(group_doc, np.arange(n_docs + 1))
+    rest = frame[~is_fac]
+    rest_words = rest.groupby(["doc", "key"], sort=False)["words"].sum().astype("float64")
+    rest_cut = np.searchsorted(rest_words.index.get_level_values("doc").to_numpy(), np.arange(n_docs + 1))
+    rest_words = rest_words.to_numpy()
+
+    def per_doc(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        rows = slice(None) if mask is None else mask
+        return np.bincount(doc[rows], weights=None if weights is None else weights[rows], minlength=n_docs)
+
+    n_turns = per_doc()
+    n_timed = per_doc(weights=(~np.isnan(dur)).astype("float64"))
+    in_timed = per_doc(weights=t["_in_timed"].to_numpy(dtype=bool).astype("float64")) > 0
+    has_roles = per_doc(weights=t["role"].notna().to_numpy(dtype=bool).astype("float64")) > 0
+    fac_words = per_doc(is_fac, words.astype("float64"))
+    fac_turns = per_doc(is_fac)
+    unnamed_words = per_doc(unnamed, words.astype("float64"))
+    speakers = t["speaker"].astype(object).to_numpy()
+    n_speakers = pd.Series(speakers).groupby(doc).nunique().reindex(range(n_docs), fill_value=0).to_numpy()
+    named = pd.Series(speakers[~unnamed]).groupby(doc[~unnamed]).nunique()
+    n_named = named.reindex(range(n_docs), fill_value=0).to_numpy()
+
+    out: dict[str, dict[str, Any]] = {}
+    for d in range(n_docs):
+        w = group_words[cut[d]:cut[d + 1]]
+        total_words = float(w.sum())
+        row: dict[str, Any] = {
+            "n_speakers": int(n_speakers[d]),
+            "n_turns": int(n_turns[d]),
+            "n_words": int(total_words),
+            "gini_words": float(gini(w)),
+            "gini_turns": float(gini(group_turns[cut[d]:cut[d + 1]])),
+            "gini_time": float(gini(group_time[cut[d]:cut[d + 1]])) if in_timed[d] else np.nan,
+            "timed_share_turns": float(n_timed[d] / n_turns[d]),
+            "evenness_words": float(evenness(w)),
+            "top_share_words": float(w.max() / total_words) if total_words > 0 else np.nan,
+        }
+        if by == "role":
+            row["n_roles"] = int(len(w))
+        if has_roles[d]:
+            row["facilitator_share_words"] = float(fac_words[d] / total_words) if total_words > 0 else np.nan
+            row["facilitator_share_turns"] = float(fac_turns[d] / n_turns[d])
+            row["participants_gini_words"] = float(gini(rest_words[rest_cut[d]:rest_cut[d + 1]]))
+        else:
+            row["facilitator_share_words"] = row["facilitator_share_turns"] = np.nan
+            row["participants_gini_words"] = np.nan
+        row["unnamed_share_words"] = float(unnamed_words[d] / total_words) if total_words > 0 else np.nan
+        if by == "speaker" and n_named[d] < 2:
+            # as in _floor_row: with fewer than two named speakers, how the floor was shared is unknown
+            for name in ("gini_words", "gini_turns", "gini_time", "evenness_words", "top_share_words",
+                         "participants_gini_words"):
+                row[name] = np.nan
+        out[str(names[d])] = row
+    return out
+
+
 def floor(
     corpus: Corpus | pd.DataFrame,
     *,
@@ -591,15 +670,17 @@ def floor(
 
     info = documents.set_index(documents["doc_id"].astype("string"))
     doc_ids = list(dict.fromkeys(documents["doc_id"].astype("string").tolist() + turns["doc_id"].tolist()))
-    by_doc = {d: idx for d, idx in turns.groupby("doc_id", sort=False).groups.items()}
+    per_doc = _floor_rows(turns, fac, by)
+    silent = _floor_row(turns.iloc[:0], fac.iloc[:0], by)  # a document without turns
+    titles = info["title"].to_dict() if "title" in info else {}
+    dates = info["date"].to_dict() if "date" in info else {}
     rows = []
     for doc_id in doc_ids:
-        idx = by_doc.get(doc_id, pd.Index([]))
-        doc_title = info["title"].get(doc_id, pd.NA) if "title" in info else pd.NA
+        doc_title = titles.get(doc_id, pd.NA)
         row = {"doc_id": doc_id,
                "title": doc_id if pd.isna(doc_title) else doc_title,
-               "date": info["date"].get(doc_id, pd.NaT) if "date" in info else pd.NaT}
-        row.update(_floor_row(turns.loc[idx], fac.loc[idx], by))
+               "date": dates.get(doc_id, pd.NaT)}
+        row.update(per_doc.get(doc_id, silent))
         rows.append(row)
     if over == "corpus":
         rows.append({"doc_id": pd.NA, "title": title, "date": pd.NaT, **_floor_row(turns, fac, by)})

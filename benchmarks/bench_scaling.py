@@ -1,0 +1,255 @@
+"""How the verbs that visit every document grow with the corpus: 1M and 3M words (#19).
+
+Work that is linear in the corpus costs three times as much on three times the words.
+Work that scans the whole corpus once per document (documents x turns) costs nine
+times as much. This benchmark times, at about one and three million words:
+
+1. ``kwic(tokens, "il faut", corpus=corpus)`` on a corpus object never used before
+   (*first*: the document texts are built then) and again on the same object (*repeat*);
+2. ``participation(corpus)`` followed by ``floor(corpus)``;
+3. ``agreement(codings, corpus, unit="turn")`` of two coders over every turn, 10 codes,
+   each coder coding about 10 % of the turns per code and agreeing on most of them;
+4. ``autocode(tokens, codebook, corpus=corpus, cache=False)`` with the 50-code codebook
+   of ``bench_coding.py`` (built once from the 1M tokens and used at both sizes), and
+   its peak memory: the process's resident memory sampled every 5 ms during the call,
+   less what it held before.
+
+The 1M corpus is ``make_corpus()``'s; the 3M one is either ``make_corpus(3_000_000)``
+annotated once into its own cache (``scale="annotate"``, the default: distinct
+documents, as a real corpus has them), or the 1M corpus and tokens repeated three
+times under renamed ``doc_id`` (``scale="concatenate"``: no annotation needed). The rows
+say which. Each time is the best of ``repeat`` runs (autocode runs once).
+
+For each verb the rows give the time at each size, the growth exponent
+``log(t3 / t1) / log(3)`` (1 is linear, 2 is documents x turns) and the ratio
+``t3 / t1`` with its target, at most :data:`MAX_RATIO`. The last row says whether every
+verb met it; with ``strict=True`` (the default) :func:`run` then raises, the figures in
+its message.
+
+    python benchmarks/bench_scaling.py                 # scale="annotate"
+    python benchmarks/bench_scaling.py concatenate     # no 3M annotation
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from research_kit import read_corpus  # noqa: E402
+from research_kit.agreement import agreement  # noqa: E402
+from research_kit.annotate import annotate  # noqa: E402
+from research_kit.autocode import autocode  # noqa: E402
+from research_kit.corpus import Corpus, build_corpus  # noqa: E402
+from research_kit.kwic import kwic  # noqa: E402
+from research_kit.participation import floor, participation  # noqa: E402
+
+#: The largest acceptable t(3M) / t(1M): linear work, with some room for noise.
+MAX_RATIO = 3.5
+SMALL, LARGE = 1_000_000, 3_000_000
+LARGE_FOLDER = Path("benchmarks/_data/three-million")
+QUERY = "il faut"
+
+
+def _best(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), out
+
+
+def _peak_rss(fn: Callable[[], object]) -> tuple[float, float, object]:
+    """(seconds, peak resident memory above the start in MiB, result) of one call."""
+    import psutil
+
+    process = psutil.Process()
+    before = process.memory_info().rss
+    peak = [before]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], process.memory_info().rss)
+            done.wait(0.005)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    start = time.perf_counter()
+    try:
+        out = fn()
+    finally:
+        took = time.perf_counter() - start
+        done.set()
+        watcher.join()
+    peak[0] = max(peak[0], process.memory_info().rss)
+    return took, (peak[0] - before) / 2**20, out
+
+
+def _fresh(corpus: Corpus) -> Corpus:
+    """The same corpus as a new object: nothing it caches (document texts) is built yet."""
+    return dataclasses.replace(corpus)
+
+
+def _repeated(corpus: Corpus, tokens: pd.DataFrame, times: int) -> tuple[Corpus, pd.DataFrame]:
+    """The corpus and its tokens ``times`` over, copies after the first renamed ``<doc_id>~<k>``."""
+    def renamed(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+        if k == 0:
+            return frame
+        return frame.assign(doc_id=(frame["doc_id"].astype(str) + f"~{k}").astype("string"))
+
+    docs = pd.concat([renamed(corpus.documents, k) for k in range(times)], ignore_index=True)
+    turns = pd.concat([renamed(corpus.turns, k) for k in range(times)], ignore_index=True)
+    big = build_corpus(docs, turns, manifest=corpus.manifest)
+    toks = pd.concat([renamed(tokens, k) for k in range(times)], ignore_index=True)
+    return big, toks
+
+
+def _codings(corpus: Corpus, *, n_codes: int = 10, share: float = 0.10, agree: float = 0.8,
+             seed: int = 0) -> pd.DataFrame:
+    """Two coders' codings of whole turns: about ``share`` of the turns per code, mostly the same."""
+    rng = np.random.default_rng(seed)
+    t = corpus.turns
+    n = len(t)
+    rows = []
+    for c in range(n_codes):
+        first = rng.random(n) < share
+        second = np.where(rng.random(n) < agree, first, rng.random(n) < share)
+        for coder, chosen in (("ana", first), ("ben", second)):
+            picked = t[chosen]
+            rows.append(pd.DataFrame({"doc_id": picked["doc_id"].to_numpy(),
+                                      "start_char": picked["start_char"].to_numpy(),
+                                      "end_char": picked["end_char"].to_numpy(), "code": f"code{c}",
+                                      "coder": coder, "memo": pd.NA}))
+    codings = pd.concat(rows, ignore_index=True)
+    codings["coded_at"] = pd.Series(pd.NaT, index=codings.index, dtype="datetime64[ns, UTC]")
+    return codings.astype({"doc_id": "string", "code": "string", "coder": "string", "memo": "string"})
+
+
+def _sizes(scale: str, n_process: int) -> list[tuple[Corpus, pd.DataFrame, str]]:
+    from make_corpus import make_corpus
+
+    small = read_corpus(make_corpus(SMALL))
+    start = time.perf_counter()
+    small_tokens = annotate(small, n_process=n_process, progress=False)
+    out = [(small, small_tokens, f"make_corpus(), annotated into its cache (this run: "
+                                 f"{time.perf_counter() - start:.0f} s)")]
+    if scale == "annotate":
+        large = read_corpus(make_corpus(LARGE, LARGE_FOLDER))
+        start = time.perf_counter()
+        large_tokens = annotate(large, n_process=n_process, progress=False)
+        took = time.perf_counter() - start
+        out.append((large, large_tokens, f"make_corpus({LARGE:_}), annotated once into its cache "
+                                         f"(this run: {took:.0f} s)"))
+    else:
+        large, large_tokens = _repeated(small, small_tokens, round(LARGE / SMALL))
+        out.append((large, large_tokens, f"the 1M corpus and tokens repeated {round(LARGE / SMALL)} times, "
+                                         "doc_ids renamed (not annotated)"))
+    return out
+
+
+def _row(benchmark: str, value, unit: str, baseline=None, ratio=None, target=None) -> dict:
+    return {"benchmark": benchmark, "value": value, "unit": unit, "baseline": baseline, "ratio": ratio,
+            "target": target}
+
+
+def _measure(corpus: Corpus, tokens: pd.DataFrame, codebook, how: str, repeat: int,
+             times: dict[str, list[float]]) -> list[dict]:
+    """The rows of one corpus size; each verb's time is appended to ``times[verb]``."""
+    words = int(corpus.documents["n_words"].sum())
+    label = f"{words / 1e6:.1f}M words"
+    rows = [_row(f"{label}: {len(corpus):,} documents, {len(corpus.turns):,} turns, {len(tokens):,} tokens; {how}",
+                 words, "words")]
+
+    took, found = _best(lambda: kwic(tokens, QUERY, corpus=_fresh(corpus)), repeat)
+    times.setdefault("kwic, first call", []).append(took)
+    rows.append(_row(f"{label}: kwic(tokens, {QUERY!r}) on a new corpus object ({len(found):,} lines)",
+                     round(took, 3), "s"))
+    warm = _fresh(corpus)
+    kwic(tokens, QUERY, corpus=warm)
+    took, _ = _best(lambda: kwic(tokens, QUERY, corpus=warm), repeat)
+    times.setdefault("kwic, repeat", []).append(took)
+    rows.append(_row(f"{label}: kwic again on the same corpus object", round(took, 3), "s"))
+
+    took, _ = _best(lambda: (participation(corpus), floor(corpus)), repeat)
+    times.setdefault("participation + floor", []).append(took)
+    rows.append(_row(f"{label}: participation(corpus) + floor(corpus)", round(took, 3), "s"))
+
+    codings = _codings(corpus)
+    took, table = _best(lambda: agreement(codings, corpus, unit="turn"), repeat)
+    times.setdefault("agreement", []).append(took)
+    rows.append(_row(f"{label}: agreement(unit='turn'), 2 coders x {int(table['units'].iloc[0]):,} turns "
+                     f"x 10 codes ({len(codings):,} segments)", round(took, 3), "s"))
+
+    took, peak, coded = _peak_rss(lambda: autocode(tokens, codebook, corpus=_fresh(corpus), cache=False))
+    times.setdefault("autocode", []).append(took)
+    rows.append(_row(f"{label}: autocode, 50-code codebook, cache=False ({len(coded):,} segments)",
+                     round(took, 2), "s"))
+    rows.append(_row(f"{label}: autocode peak memory (resident, above the start of the call)", round(peak), "MiB"))
+    return rows
+
+
+def run(*, scale: str = "annotate", n_process: int = 2, repeat: int = 3, strict: bool = True) -> list[dict]:
+    """Time the verbs at 1M and 3M words; rows ``{"benchmark", "value", "unit", "baseline", "ratio", "target"}``.
+
+    Raises
+    ------
+    AssertionError
+        With ``strict=True``, when a verb's 3M time is more than :data:`MAX_RATIO` times
+        its 1M time (the message holds every row).
+    """
+    from bench_coding import codebook_50
+
+    if scale not in ("annotate", "concatenate"):
+        raise ValueError(f"scale must be 'annotate' or 'concatenate'; got {scale!r}")
+    rows: list[dict] = []
+    times: dict[str, list[float]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the English fallback's notice, RK-G10
+        sizes = _sizes(scale, n_process)
+        codebook = codebook_50(sizes[0][1])
+        for corpus, tokens, how in sizes:
+            rows += _measure(corpus, tokens, codebook, how, repeat, times)
+
+    failed = []
+    for name, (t1, t3) in times.items():
+        ratio = t3 / t1 if t1 > 0 else math.inf
+        exponent = math.log(ratio) / math.log(LARGE / SMALL) if ratio > 0 else 0.0
+        ok = ratio <= MAX_RATIO
+        if not ok:
+            failed.append(name)
+        rows.append(_row(f"{name}: growth from 1M to 3M words, t3 / t1 (exponent "
+                         f"log(t3/t1)/log(3) = {exponent:.2f}){'' if ok else ' FAILED'}",
+                         round(ratio, 2), "x", round(t1, 3), round(ratio, 2), f"value <= {MAX_RATIO}"))
+        rows.append(_row(f"{name}: growth exponent log(t3/t1)/log(3)", round(exponent, 2), "exponent",
+                         None, None, "value <= 1.14"))
+    rows.append(_row("scaling check: every verb's 3M time is at most 3.5x its 1M time"
+                     + (f" (failed: {', '.join(failed)})" if failed else ""),
+                     "fail" if failed else "pass", "check", None, None, "value == pass"))
+    if strict and failed:
+        from _report import table
+
+        raise AssertionError(f"these verbs grow faster than linearly: {', '.join(failed)}\n\n{table(rows)}")
+    return rows
+
+
+if __name__ == "__main__":
+    from _report import table
+
+    mode = sys.argv[1] if len(sys.argv) > 1 else "annotate"
+    result = run(scale=mode, strict=False)
+    print(table(result), flush=True)
+    sys.exit(1 if result[-1]["value"] == "fail" else 0)
