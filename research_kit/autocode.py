@@ -31,6 +31,10 @@ How each kind of rule matches
   pattern that can take exponential time (``RK-K23``); the limit stops the others.
 
 Typographic apostrophes (’) count as straight ones (') for every kind but ``regex``.
+Pseudonyms and placeholders (the tokens marked ``is_pseudonym``: ``Habitant·e 5``,
+``[adresse]``) are not words anyone said: a hit that starts or ends on one is dropped
+(``drop_pseudonyms=False`` keeps it), so a rule on ``habitant`` never codes a speaker's
+pseudonym and a phrase never runs into one.
 No pipeline runs again: spaCy ``Doc`` objects are rebuilt from the tokens frame with
 the vocabulary of a blank pipeline, so rules cost a fraction of the annotation.
 
@@ -74,7 +78,7 @@ from .segments import snap, units
 __all__ = ["autocode", "evaluate_rules", "CACHE_FOLDER", "RULES_VERSION", "REGEX_TIMEOUT", "REGEX_MAX_TIMEOUTS"]
 
 #: Bump when matching changes: every cached result goes stale.
-RULES_VERSION = 2
+RULES_VERSION = 3  # 3: hits on pseudonyms are dropped
 
 #: Seconds a regular expression may search one document (all its runs of turns together).
 REGEX_TIMEOUT = 2.0
@@ -85,7 +89,8 @@ REGEX_MAX_TIMEOUTS = 3
 CACHE_FOLDER = "autocode"
 
 # Columns of the tokens frame that matching reads; they make a document's cache key.
-_KEY_COLUMNS = ["turn", "sentence", "token", "text", "lemma", "pos", "ent_type", "start_char", "end_char", "language"]
+_KEY_COLUMNS = ["turn", "sentence", "token", "text", "lemma", "pos", "is_pseudonym", "ent_type", "start_char",
+                "end_char", "language"]
 # Matcher attributes the rebuilt Docs cannot carry.
 _MISSING_ATTRS = {"TAG", "MORPH", "DEP", "HEAD", "ENT_ID", "ENT_KB_ID", "_"}
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
@@ -111,6 +116,7 @@ def autocode(
     languages: Iterable[str] | None = None,
     phrases: Literal["lemmas", "words"] = "lemmas",
     cache: bool = True,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """Code a corpus with the codebook's rules: one coded segment per match.
 
@@ -142,6 +148,9 @@ def autocode(
     cache
         Keep each document's matches under ``<corpus>/.research_kit/autocode/``
         (see the module's documentation); ``False`` matches afresh and writes nothing.
+    drop_pseudonyms
+        Drop the hits that start or end on a pseudonym or placeholder (``is_pseudonym``);
+        ``False`` keeps them.
 
     Returns
     -------
@@ -185,6 +194,7 @@ def autocode(
     check_option("unit", unit, ("match", "sentence", "turn"), function="autocode")
     check_option("cache", cache, (True, False), function="autocode")
     check_option("phrases", phrases, ("lemmas", "words"), function="autocode")
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function="autocode")
     if not isinstance(coder, str) or not coder.strip():
         raise ParameterError("RK-G14", f"the 'coder' parameter of autocode() must be a non-empty name; got {coder!r}.")
     if corpus is not None and not isinstance(corpus, Corpus):
@@ -204,7 +214,8 @@ def autocode(
               if cache and corpus is not None and corpus.cache_dir is not None else None)
     phrase_words = _phrase_words(rules, folder)
     lemma_phrases = _lemma_phrases(tok, phrase_words) if phrases == "lemmas" else {}
-    settings = content_hash(f"version={RULES_VERSION}", f"phrases={phrases}", _rules_json(rules),
+    settings = content_hash(f"version={RULES_VERSION}", f"phrases={phrases}", f"pseudonyms={not drop_pseudonyms}",
+                            _rules_json(rules),
                             json.dumps(lemma_phrases, sort_keys=True, ensure_ascii=False))[:12]
 
     bounds = _doc_bounds(tok)
@@ -223,11 +234,16 @@ def autocode(
     todo = [d for d in doc_ids if d not in cached]
     found: dict[str, dict[str, np.ndarray]] = dict(cached)
     if todo and rules:
-        positions = np.concatenate([np.arange(*bounds[d]) for d in todo])
-        sub = tok.iloc[positions].reset_index(drop=True)
+        if len(todo) == len(doc_ids):
+            sub = tok  # every document: no copy of the tokens
+        else:
+            positions = np.concatenate([np.arange(*bounds[d]) for d in todo])
+            sub = tok.iloc[positions].reset_index(drop=True)
         text_of = _text_source(sub, corpus)
         slow: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         hits = _match(sub, rules, lemma_phrases, phrase_words, text_of, compiled, slow)
+        if drop_pseudonyms:
+            hits = _off_pseudonyms(hits, sub)
         order = {d: i for i, d in enumerate(todo)}
         by_doc = _split_hits(hits, len(todo))
         for doc_id in todo:
@@ -291,13 +307,14 @@ def _ordered(tokens: pd.DataFrame) -> pd.DataFrame:
 
 
 def _doc_bounds(tok: pd.DataFrame) -> dict[str, tuple[int, int]]:
-    ids = tok["doc_id"].to_numpy(dtype=object)
-    if not len(ids):
+    """Each document's first and past-the-last row, in tokens sorted by document."""
+    codes, names = pd.factorize(tok["doc_id"], sort=False, use_na_sentinel=False)
+    if not len(codes):
         return {}
-    change = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
     starts = np.concatenate([[0], change])
-    ends = np.concatenate([change, [len(ids)]])
-    return {str(ids[a]): (int(a), int(b)) for a, b in zip(starts, ends)}
+    ends = np.concatenate([change, [len(codes)]])
+    return {str(names[codes[a]]): (int(a), int(b)) for a, b in zip(starts, ends)}
 
 
 def _check_corpus(tok: pd.DataFrame, corpus: Corpus, doc_ids: Sequence[str]) -> None:
@@ -309,7 +326,9 @@ def _check_corpus(tok: pd.DataFrame, corpus: Corpus, doc_ids: Sequence[str]) -> 
                           hint="Pass the corpus the tokens were annotated from: tokens = annotate(corpus).")
     # The first and last token of each document must read the same in the corpus text.
     bounds = _doc_bounds(tok)
-    text, start, end = tok["text"].to_numpy(dtype=object), tok["start_char"].to_numpy(), tok["end_char"].to_numpy()
+    ends_of_docs = np.array([i for a, b in bounds.values() for i in (a, b - 1)], dtype="int64")
+    text = dict(zip(ends_of_docs.tolist(), tok["text"].take(ends_of_docs).to_numpy(dtype=object)))
+    start, end = tok["start_char"].to_numpy(), tok["end_char"].to_numpy()
     for doc_id, (a, b) in bounds.items():
         full = corpus.text(doc_id)
         for i in (a, b - 1):
@@ -444,11 +463,11 @@ def _lemma_phrases(tok: pd.DataFrame,
     out: dict[str, dict[str, list[str]]] = {}
     for lang, phrases in phrase_words.items():
         words = sorted({w for ws in phrases.values() for w in ws})
-        rows = tok[(tok["language"] == lang).to_numpy(dtype=bool)]
-        lower = _straight(rows["text"]).str.lower()
+        rows = (tok["language"] == lang).to_numpy(dtype=bool)
+        lower = _straight(tok["text"][rows]).str.lower()
         keep = lower.isin(words).to_numpy(dtype=bool)
         counts = (pd.DataFrame({"word": lower[keep].to_numpy(dtype=object),
-                                "lemma": rows["lemma"].astype(str).to_numpy(dtype=object)[keep]})
+                                "lemma": tok["lemma"][rows][keep].astype(str).to_numpy(dtype=object)})
                   .groupby(["word", "lemma"]).size().rename("n").reset_index()
                   .sort_values(["word", "n", "lemma"], ascending=[True, False, True]))
         best = dict(counts.drop_duplicates("word")[["word", "lemma"]].itertuples(index=False))
@@ -478,20 +497,21 @@ def _text_source(sub: pd.DataFrame, corpus: Corpus | None):
         return corpus.text
     cache: dict[str, str] = {}
     bounds = _doc_bounds(sub)
-    text = sub["text"].to_numpy(dtype=object)
+    texts = sub["text"].array
     start, turn = sub["start_char"].to_numpy(), sub["turn"].to_numpy()
 
     def rebuild(doc_id: str) -> str:
         if doc_id not in cache:
             a, b = bounds[doc_id]
+            text = texts[a:b].tolist()
             pieces, pos = [], 0
             for i in range(a, b):
                 s = int(start[i])
                 if s > pos:  # white space inside a turn, the separator between turns
                     sep = schemas.TURN_SEPARATOR if i > a and turn[i] != turn[i - 1] else " "
                     pieces.append((sep * (s - pos))[: s - pos])
-                pieces.append(text[i])
-                pos = s + len(text[i])
+                pieces.append(text[i - a])
+                pos = s + len(text[i - a])
             cache[doc_id] = "".join(pieces)
         return cache[doc_id]
 
@@ -510,7 +530,9 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
     start = sub["start_char"].to_numpy(dtype="int64")
     end = sub["end_char"].to_numpy(dtype="int64")
     turn = sub["turn"].to_numpy(dtype="int64")
-    language = sub["language"].astype(str).to_numpy(dtype=object)
+    # languages as integer codes: an object array of every token's language costs a string per token
+    lang_codes, lang_names = pd.factorize(sub["language"].astype(str), sort=False)
+    lang_of = {str(name): k for k, name in enumerate(lang_names)}
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(rows_a: np.ndarray, rows_b: np.ndarray, codes: Sequence[str], evidence: Sequence[str]) -> None:
@@ -520,14 +542,16 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
                           np.asarray(evidence, object)))
 
     for lang, by_code in rules.items():
-        rows = np.flatnonzero(language == lang)
+        rows = np.flatnonzero(lang_codes == lang_of.get(lang, -2))
         if not len(rows):
             continue
-        part = sub.iloc[rows]
-        text = _straight(part["text"])
-        lower = text.str.lower().to_numpy(dtype=object)
-        lemma = _straight(part["lemma"].fillna("")).str.lower().to_numpy(dtype=object)
-        text = text.to_numpy(dtype=object)
+        # The language's texts, lower-cased texts and lemmas stay string arrays (one buffer,
+        # not a Python string per token); the Docs below take them a document at a time.
+        every = len(rows) == len(sub)
+        text = _straight(sub["text"] if every else sub["text"].iloc[rows]).reset_index(drop=True)
+        lower = text.str.lower()
+        lemma = _straight((sub["lemma"] if every else sub["lemma"].iloc[rows]).fillna("")).str.lower()
+        lemma = lemma.reset_index(drop=True)
         # lemmas: vectorised look-up, no spaCy
         owners: dict[str, list[str]] = {}
         for code, r in by_code.items():
@@ -536,15 +560,16 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
         if owners:
             keys = np.array(list(owners), dtype=object)
             for column in (lemma, lower):
-                hit = np.flatnonzero(pd.Series(column).isin(keys).to_numpy())
+                hit = np.flatnonzero(column.isin(keys).to_numpy(dtype=bool))
                 if len(hit):
-                    pairs = [(i, c, w) for i, w in zip(hit, column[hit]) for c in owners[w]]
+                    pairs = [(i, c, w) for i, w in zip(hit, column.take(hit).to_numpy(dtype=object))
+                             for c in owners[w]]
                     at = np.array([rows[i] for i, _, _ in pairs], dtype="int64")
                     add(at, at, [c for _, c, _ in pairs], [f"lemma:{w}" for _, _, w in pairs])
         # phrases and patterns: spaCy matchers over Docs rebuilt from the tokens
         if any(r.phrases or r.patterns for r in by_code.values()):
-            _spacy_matches(sub, rows, lang, by_code, text, lemma, lemma_phrases.get(lang, {}),
-                           phrase_words.get(lang, {}), turn, add)
+            _spacy_matches(sub, rows, lang, by_code, text.array, lemma.array, lemma_phrases.get(lang, {}),
+                           phrase_words.get(lang, {}), turn, doc_codes, add)
         # regular expressions on the text of each run of turns in this language
         regexes = [(code, rx, compiled[rx]) for code, r in by_code.items() for rx in r.regex]
         if regexes:
@@ -576,10 +601,11 @@ def _prepare_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
     return out
 
 
-def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapping[str, Any], text: np.ndarray,
-                   lemma: np.ndarray, lemma_phrases: Mapping[str, list[str]], phrase_words: Mapping[str, list[str]],
-                   turn: np.ndarray,
-                   add) -> None:
+def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapping[str, Any], text: Any,
+                   lemma: Any, lemma_phrases: Mapping[str, list[str]], phrase_words: Mapping[str, list[str]],
+                   turn: np.ndarray, doc_codes: np.ndarray, add) -> None:
+    """Phrase and pattern hits in the tokens ``rows`` of ``sub``; ``text`` and ``lemma`` are
+    string arrays (one value per row of ``rows``) read a document at a time."""
     from spacy.matcher import Matcher, PhraseMatcher
     from spacy.tokens import Doc
 
@@ -614,12 +640,12 @@ def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapp
     from spacy.parts_of_speech import IDS
 
     pos = sub["pos"].iloc[rows].astype("string")
-    pos = pos.where(pos.isin(list(IDS)), "X").to_numpy(dtype=object)
+    pos = pos.where(pos.isin(list(IDS)), "X").array
     start = sub["start_char"].to_numpy()[rows]
     end = sub["end_char"].to_numpy()[rows]
     t_turn = turn[rows]
-    doc_of = pd.factorize(sub["doc_id"].to_numpy(dtype=object)[rows], sort=False)[0]
-    ents = sub["ent_type"].fillna("").astype(str).to_numpy(dtype=object)[rows] if needs_ents else None
+    doc_of = doc_codes[rows]
+    ents = sub["ent_type"].iloc[rows].fillna("").astype(str).array if needs_ents else None
     sents = sub["sentence"].to_numpy()[rows] if needs_sents else None
     # One Doc per document (the tokens of this language); matches across two turns are dropped.
     cuts = np.concatenate([[0], np.flatnonzero(doc_of[1:] != doc_of[:-1]) + 1, [len(rows)]])
@@ -629,7 +655,7 @@ def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapp
         spaces[:-1] = (start[a + 1:b] > end[a:b - 1]) & (t_turn[a + 1:b] == t_turn[a:b - 1])
         kwargs: dict[str, Any] = {}
         if needs_ents:
-            e = ents[a:b]
+            e = np.asarray(ents[a:b].tolist(), dtype=object)
             prev = np.concatenate([[""], e[:-1]])
             kwargs["ents"] = ["O" if not x else (f"I-{x}" if x == p else f"B-{x}") for x, p in zip(e, prev)]
         if needs_sents:
@@ -663,8 +689,9 @@ def _regex_matches(sub: pd.DataFrame, rows: np.ndarray, regexes, doc_codes: np.n
     ``slow[(code, pattern, lang)]["timed_out"]``; after :data:`REGEX_MAX_TIMEOUTS` such
     documents, it is not tried on the next ones, listed under ``"skipped"``.
     """
-    t = sub.iloc[rows]
-    spans = (t.assign(_doc=doc_codes[rows]).groupby(["_doc", "turn"], sort=False)
+    t = pd.DataFrame({"_doc": doc_codes[rows], "turn": sub["turn"].to_numpy()[rows],
+                      "start_char": sub["start_char"].to_numpy()[rows], "end_char": sub["end_char"].to_numpy()[rows]})
+    spans = (t.groupby(["_doc", "turn"], sort=False)
              .agg(start=("start_char", "min"), end=("end_char", "max")).reset_index())
     out = []
     for doc, group in spans.groupby("_doc", sort=False):
@@ -708,6 +735,24 @@ def _regex_matches(sub: pd.DataFrame, rows: np.ndarray, regexes, doc_codes: np.n
     return out
 
 
+def _off_pseudonyms(hits: dict[str, np.ndarray], sub: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The hits whose first and last characters lie outside every pseudonym token of ``sub``."""
+    pseudo = sub["is_pseudonym"].to_numpy(dtype=bool, na_value=False)
+    if not pseudo.any() or not len(hits["start"]):
+        return hits
+    doc = pd.factorize(sub["doc_id"], sort=False)[0].astype("int64")[pseudo]
+    lo = doc * _SHIFT + sub["start_char"].to_numpy(dtype="int64")[pseudo]  # sorted: sub is in document order
+    hi = doc * _SHIFT + sub["end_char"].to_numpy(dtype="int64")[pseudo]
+
+    def inside(at: np.ndarray) -> np.ndarray:
+        i = np.searchsorted(lo, at, side="right") - 1
+        return (i >= 0) & (hi[np.maximum(i, 0)] > at)
+
+    first, last = hits["doc"] * _SHIFT + hits["start"], hits["doc"] * _SHIFT + hits["end"] - 1
+    keep = ~(inside(first) | inside(last))
+    return {k: v[keep] for k, v in hits.items()}
+
+
 def _split_hits(hits: Mapping[str, np.ndarray], n_docs: int) -> list[dict[str, np.ndarray]]:
     order = np.lexsort((hits["end"], hits["start"], hits["doc"]))
     sorted_hits = {k: v[order] for k, v in hits.items()}
@@ -733,8 +778,8 @@ def _unit_spans(tok: pd.DataFrame, corpus: Corpus | None, doc_ids: Sequence[str]
         doc = t["doc_id"].map(where).to_numpy(dtype="int64")
         start, end = t["start_char"].to_numpy(dtype="int64"), t["end_char"].to_numpy(dtype="int64")
     else:
-        words = tok[~tok["is_space"].to_numpy(dtype=bool)]
         column = "turn" if unit == "turn" else "sentence"
+        words = tok.loc[~tok["is_space"].to_numpy(dtype=bool), ["doc_id", column, "start_char", "end_char"]]
         spans = (words.groupby(["doc_id", column], sort=False)
                  .agg(start=("start_char", "min"), end=("end_char", "max")).reset_index())
         doc = spans["doc_id"].map(where).to_numpy(dtype="int64")

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import measures
 from .errors import ParameterError, check_int, check_option
-from .tokens import OF, Of, bool_column, check_tokens, term_codes, with_context, word_mask
+from .tokens import OF, Of, bool_column, check_tokens, pseudonym_mask, term_codes, with_context, word_mask
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -35,11 +35,11 @@ _NEEDED = ["doc_id", "text", "lemma", "is_stop", "is_punct", "is_space"]
 
 
 def _counts(tokens: pd.DataFrame, by: str, corpus: Corpus | None, of: str, drop_stop: bool,
-            function: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Term × value counts (dense), the terms, the values and each value's size in words."""
+            function: str, drop_pseudonyms: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Term × value counts (dense), the terms, the values and each value's size in words (pseudonyms are none)."""
     check_tokens(tokens, _NEEDED, function=function)
     frame = with_context(tokens, [by], corpus, function=function)
-    word = word_mask(frame)
+    word = word_mask(frame) & ~pseudonym_mask(frame) if drop_pseudonyms else word_mask(frame)
     values = frame[by]
     known = values.notna().to_numpy()
     vcodes, vnames = pd.factorize(values, sort=True)
@@ -63,6 +63,7 @@ def specificities(
     min_frequency: int = 3,
     drop_stop: bool = True,
     wide: bool = False,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """Lafon's specificity of every form in every value of a variable.
 
@@ -92,6 +93,10 @@ def specificities(
     wide
         Return the forms × values table of scores instead (index ``term``, one column
         per value).
+    drop_pseudonyms
+        Leave out the tokens of pseudonyms and placeholders (``is_pseudonym``), neither
+        forms nor words of a size: otherwise ``habitant·e`` (of ``Habitant·e 5``) is the
+        first specificity of the role. ``False`` counts them as words.
 
     Returns
     -------
@@ -128,7 +133,8 @@ def specificities(
     if not isinstance(by, str):
         raise ParameterError("RK-P22", f"the 'by' parameter of {fn}() must be one column name; got {by!r} instead.",
                              hint='For example by="site" or by="role".')
-    table, names, values, size = _counts(tokens, by, corpus, of, drop_stop, fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
+    table, names, values, size = _counts(tokens, by, corpus, of, drop_stop, fn, drop_pseudonyms)
     total = table.sum(axis=1)
     keep = total >= min_frequency
     table, names, total = table[keep], names[keep], total[keep]
@@ -234,6 +240,7 @@ def correspondence_analysis(
     drop_stop: bool = True,
     n_components: int = 2,
     kind: Literal["active", "supplementary"] = "active",
+    drop_pseudonyms: bool = True,
 ) -> CorrespondenceAnalysis:
     """Correspondence analysis of a forms × values table (IRaMuTeQ's "AFC").
 
@@ -248,7 +255,7 @@ def correspondence_analysis(
           each ``kind`` form, the segments of each class that contain it (the table
           behind IRaMuTeQ's factor map of a classification);
         - a table of counts (a DataFrame, rows = forms, columns = values).
-    by, corpus, of, min_frequency, drop_stop
+    by, corpus, of, min_frequency, drop_stop, drop_pseudonyms
         For a tokens frame, as in :func:`specificities`.
     n_components
         Number of axes kept in ``rows`` and ``columns``.
@@ -303,7 +310,8 @@ def correspondence_analysis(
                                            "columns of the table.", hint='For example by="site".')
         check_option("of", of, OF, function=fn)
         min_frequency = check_int(min_frequency, "min_frequency", function=fn, minimum=1)
-        counts, names, values, _ = _counts(data, by, corpus, of, drop_stop, fn)
+        check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
+        counts, names, values, _ = _counts(data, by, corpus, of, drop_stop, fn, drop_pseudonyms)
         keep = counts.sum(axis=1) >= min_frequency
         table = pd.DataFrame(counts[keep], index=pd.Index(names[keep], name="term"), columns=list(values))
         variable = by

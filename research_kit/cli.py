@@ -163,11 +163,40 @@ def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_ide
     sys.exit(_report(results))
 
 
+def _key_passphrase(key: Path, *, new: bool) -> str:
+    """The key's passphrase: from the environment, else asked on the terminal (twice for a new one); never an option."""
+    import os
+
+    from .anonymise.key import PASSPHRASE_VARIABLE
+    from .errors import PseudonymisationError
+
+    given = os.environ.get(PASSPHRASE_VARIABLE)
+    if given:
+        return given
+    try:
+        if new:
+            return click.prompt(f"New passphrase for the key {key}", hide_input=True, err=True,
+                                confirmation_prompt="Repeat the passphrase")
+        return click.prompt(f"Passphrase of the key {key}", hide_input=True, err=True)
+    except click.Abort:
+        _fail(PseudonymisationError(
+            "RK-D40", "the key needs a passphrase and none was given.", path=key,
+            hint=f"Set {PASSPHRASE_VARIABLE} in the environment (never on the command line), or run the command "
+                 "in a terminal to be asked; nothing was written."))
+
+
+def _print_key_warnings(caught) -> None:
+    # one line per warning: a key read several times (codings carried over) warns once
+    for message in dict.fromkeys(str(w.message) for w in caught
+                                 if isinstance(w.message, ResearchKitWarning) and w.message.code.startswith("RK-D")):
+        click.echo(f"warning: {message}", err=True)
+
+
 @main.command()
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--key", "key", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Private key file (JSON): created when missing, reused when present. Keep it outside "
-                   "reports/, the corpus and the output folder.")
+              help="Private key file (JSON, plain or encrypted): created when missing, reused when present. Keep it "
+                   "outside reports/, the corpus and the output folder.")
 @click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="New folder for the pseudonymised corpus (must not exist or be empty).")
 @click.option("--names", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -180,33 +209,78 @@ def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_ide
               help="Replace an earlier pseudonymised copy in --to (never any other folder).")
 @click.option("--n-process", type=int, default=1, show_default=True,
               help="Worker processes for named-entity recognition (annotation is cached).")
+@click.option("--encrypt-key", is_flag=True,
+              help="Write the key encrypted with a passphrase (a new key, or a plain one, which is encrypted). The "
+                   "passphrase is read from $RESEARCH_KIT_KEY_PASSPHRASE, else asked twice; an encrypted key's "
+                   "passphrase is asked for without this option.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress on stderr  [default: when stderr is a terminal].")
 def pseudonymise(corpus: Path, key: Path, to: Path, names: Path | None, keep: Path | None, report: Path | None,
-                 overwrite: bool, n_process: int) -> None:
+                 overwrite: bool, n_process: int, encrypt_key: bool, progress: bool | None) -> None:
     """Write a pseudonymised copy of CORPUS into --to; CORPUS itself is only read.
 
     Speakers get role-aware pseudonyms; people named in turns, e-mails, phones, addresses
     and postal codes are replaced; codings and the codebook are carried over. The key
-    and the report hold the originals: keep them private.
+    and the report hold the originals: keep them private (--encrypt-key protects the key).
     """
     import warnings
 
     from .anonymise.folder import write_pseudonymised
+    from .anonymise.key import is_encrypted
 
+    encrypted = is_encrypted(key)
+    passphrase = _key_passphrase(key, new=not encrypted) if encrypted or encrypt_key else None
+    show = progress if progress is not None else sys.stderr.isatty()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             counts = write_pseudonymised(corpus, to, key=key, names=names or (), keep=keep or (), report=report,
-                                         n_process=n_process, overwrite=overwrite)
+                                         n_process=n_process, overwrite=overwrite, passphrase=passphrase,
+                                         progress=show)
         except ResearchKitError as e:
             _fail(e)
-    for w in caught:
-        if isinstance(w.message, ResearchKitWarning) and w.message.code.startswith("RK-D"):
-            click.echo(f"warning: {w.message}", err=True)
+    _print_key_warnings(caught)
     click.echo(f"wrote {to} (pseudonymised copy of {corpus})")
     click.echo(counts.to_string(index=False))
     shown = report or key.with_name(key.name + ".replacements.csv")
     click.echo(f"replacements to review (private): {shown}")
-    click.echo(f"key (private, keep a backup): {key}")
+    if passphrase is None:
+        click.echo(f"key (private, keep a backup): {key}")
+    else:
+        click.echo(f"key (encrypted, keep a backup, and its passphrase apart): {key}")
+        click.echo(f"the replacements file is not encrypted and holds the real names: review it, then delete it "
+                   f"or keep it as private as the passphrase: {shown}")
+
+
+@main.group("key")
+def key_group() -> None:
+    """The pseudonymisation key: protect it at rest."""
+
+
+@key_group.command("encrypt")
+@click.argument("key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def key_encrypt(key: Path) -> None:
+    """Encrypt the plain key file KEY in place with a passphrase.
+
+    The passphrase is read from $RESEARCH_KIT_KEY_PASSPHRASE, else asked twice on the
+    terminal; it is never an option. Give it, the same way, to every later command that
+    uses the key. Without it the key cannot be opened: there is no recovery.
+    """
+    import warnings
+
+    from .anonymise.key import encrypt_key, is_encrypted
+
+    # an encrypted key is refused (RK-D45) before any passphrase is asked for
+    passphrase = None if is_encrypted(key) else _key_passphrase(key, new=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            encrypt_key(key, passphrase=passphrase)
+        except ResearchKitError as e:
+            _fail(e)
+    _print_key_warnings(caught)
+    click.echo(f"encrypted {key} (AES-256-GCM, passphrase through scrypt); keep the passphrase apart from the key.")
+    click.echo("Copies of the plain key made before (backups, synced folders) still hold the names: replace them.")
 
 
 _QDA_FAILURES = {"RK-Q09", "RK-Q10", "RK-Q11", "RK-Q12", "RK-Q13", "RK-Q14", "RK-Q18", "RK-Q19", "RK-Q20", "RK-Q27"}

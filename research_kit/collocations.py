@@ -17,7 +17,7 @@ import pandas as pd
 from .errors import ParameterError, check_int, check_option
 from .tokens import (
     OF, Of, as_term, bool_column, check_columns, check_tokens, doc_codes, empty_result, group_codes, grouped_result,
-    in_order, run_starts, term_codes, with_context, word_mask,
+    in_order, pseudonym_mask, run_starts, term_codes, with_context, with_pseudonyms, word_mask,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +40,7 @@ def collocations(
     node: str | None = None,
     by: str | Sequence[str] | None = None,
     corpus: Corpus | None = None,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """Word pairs that co-occur within a window, scored by association measures.
 
@@ -60,7 +61,9 @@ def collocations(
     Punctuation and white space are removed before windows are laid out.
     With ``drop_stop=True`` stop words keep their place in the window (so
     ``window`` measures the distance actually spoken) but are never counted,
-    neither in pairs nor in word totals.
+    neither in pairs nor in word totals. With ``drop_pseudonyms=True`` the tokens
+    of pseudonyms and placeholders (``is_pseudonym``: ``Personne 4``,
+    ``[adresse]``) are treated so too, whatever ``drop_stop`` says.
 
     Parameters
     ----------
@@ -86,6 +89,8 @@ def collocations(
         Compute separately per group (``"doc_id"``, ``"role"``, ``"site"``…),
         each group with its own totals; ``corpus=`` as in
         :func:`research_kit.textstats.frequencies`.
+    drop_pseudonyms
+        See above; ``False`` pairs the words of pseudonyms as any other.
 
     Returns
     -------
@@ -137,6 +142,7 @@ def collocations(
     check_option("of", of, OF, function=fn)
     check_option("measure", measure, COLLOCATION_MEASURES, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
     window = check_int(window, "window", function=fn, minimum=2)
     min_count = check_int(min_count, "min_count", function=fn, minimum=1)
     by = check_columns(by, "by", function=fn)
@@ -147,7 +153,7 @@ def collocations(
         node = as_term(node, of)
     needed = ["doc_id", "turn", "token", "text", "lemma", "is_stop", "is_punct", "is_space"]
     check_tokens(tokens, needed, function=fn)
-    frame = with_context(tokens, by, corpus, function=fn, keep=needed)
+    frame = with_context(tokens, by, corpus, function=fn, keep=with_pseudonyms(needed, tokens))
     frame = in_order(frame)
     columns = {**{c: frame[c].dtype for c in by}, "w1": "string", "w2": "string", "count": "int64",
                "pmi": "float64", "likelihood_ratio": "float64", "student_t": "float64"}
@@ -159,6 +165,8 @@ def collocations(
     term, names = term_codes(frame, of)
     if drop_stop:
         term = np.where(bool_column(frame, "is_stop"), -1, term)
+    if drop_pseudonyms:
+        term = np.where(pseudonym_mask(frame), -1, term)
     doc = doc_codes(frame)[word]
     turn = frame["turn"].to_numpy()[word]
     group, term = group[word], term[word]

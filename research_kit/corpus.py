@@ -296,6 +296,7 @@ def _gold_tokens(gold: pd.DataFrame | None, turns: pd.DataFrame, documents: pd.D
                                    out["pos"].to_numpy()[rows].tolist(), out["is_punct"].to_numpy()[rows].tolist(),
                                    sent_start[rows].tolist(), stop_words(lang or "xx"), lang)
     out["is_stop"] = is_stop
+    out["is_pseudonym"] = False  # annotate() marks them, from the corpus's text
     out["ent_type"] = ""
     out = out[schemas.TOKENS.names]
     return out.astype({c: d for c, d in schemas.TOKENS.dtypes.items()}).reset_index(drop=True)

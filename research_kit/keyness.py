@@ -16,7 +16,9 @@ import pandas as pd
 
 from . import measures
 from .errors import ParameterError, check_int, check_option, did_you_mean
-from .tokens import OF, Of, bool_column, check_tokens, term_codes, with_context, word_mask
+from .tokens import (
+    OF, Of, bool_column, check_tokens, pseudonym_mask, term_codes, with_context, with_pseudonyms, word_mask,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -39,12 +41,14 @@ def keyness(
     measure: Literal["log_likelihood", "chi_square", "log_ratio", "percent_diff", "lafon"] = "log_likelihood",
     min_count: int = 3,
     drop_stop: bool = True,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """Terms over- and under-represented in a target compared with a reference.
 
     For each term, with ``a`` its count in the target, ``b`` in the reference,
     and ``c``, ``d`` the numbers of words in the target and the reference
-    (every token but punctuation and white space, stop words included), the
+    (every token but punctuation, white space and the tokens of pseudonyms and
+    placeholders, stop words included), the
     frame gives every statistic of :mod:`research_kit.measures`, signed:
     positive when the term is relatively more frequent in the target
     (``a / c > b / d``), negative when it is less frequent.
@@ -77,6 +81,11 @@ def keyness(
     drop_stop
         Leave stop words out of the list (they still count in ``c`` and ``d``,
         so a term's scores do not depend on this option).
+    drop_pseudonyms
+        Leave out the tokens of pseudonyms and placeholders (``is_pseudonym``:
+        ``Habitant·e 5``, ``[adresse]``), neither terms nor words: a role's
+        pseudonyms would otherwise be its most characteristic "terms". ``False``
+        counts them as words.
 
     Returns
     -------
@@ -141,11 +150,13 @@ def keyness(
     check_option("of", of, OF, function=fn)
     check_option("measure", measure, MEASURES, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
     min_count = check_int(min_count, "min_count", function=fn, minimum=1)
     needed = ["doc_id", "text", "lemma", "is_stop", "is_punct", "is_space"]
     check_tokens(tokens, needed, function=fn)
     columns = _filter_columns(target, "target") + _filter_columns(reference, "reference")
-    frame = with_context(tokens, columns, corpus, function=fn, parameter="target/reference", keep=needed)
+    frame = with_context(tokens, columns, corpus, function=fn, parameter="target/reference",
+                         keep=with_pseudonyms(needed, tokens))
     in_target = _select(frame, target, "target")
     if reference is None:
         in_reference = ~in_target
@@ -160,13 +171,15 @@ def keyness(
                 hint="Make the two filters exclusive, or leave reference=None to compare the target with the rest.",
             )
     word = word_mask(frame)
+    if drop_pseudonyms:
+        word &= ~pseudonym_mask(frame)
     c = int((in_target & word).sum())
     d = int((in_reference & word).sum())
     for name, size, spec in (("target", c, target), ("reference", d, reference)):
         if size == 0:
             raise ParameterError(
                 "RK-P26", f"the {name} of keyness() holds no word: {_describe(spec, name)} selects no token "
-                f"other than punctuation and white space.{_near_miss(frame, spec)}",
+                f"other than punctuation, white space and pseudonyms.{_near_miss(frame, spec)}",
                 hint="Check the filter's column and values (e.g. frame[column].unique()).")
     counted = word & (in_target | in_reference)
     if drop_stop:

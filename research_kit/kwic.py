@@ -3,6 +3,9 @@
 :func:`kwic` finds a query in a tokens frame and cuts its context from the document
 text by character offsets, so the lines read exactly as the transcript does
 (apostrophes, accents, spacing), and a line never runs into the next speaker's turn.
+The placeholders of pseudonymisation (``[adresse]``) stay in the context as they are in
+the text; a pseudonym is never itself a match (``Personne 4`` is no occurrence of
+*personne*).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import pandas as pd
 
 from .errors import ParameterError, check_int, check_option
 from .tokens import (
-    OF, Of, bool_column, check_documents, check_tokens, doc_codes, in_order, run_starts, terms, with_context,
+    OF, Of, bool_column, check_documents, check_tokens, doc_codes, in_order, pseudonym_mask, run_starts, terms,
+    with_context, with_pseudonyms,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +44,7 @@ def kwic(
     window: int = 8,
     case_sensitive: bool = False,
     regex: bool = False,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """Every occurrence of ``query`` with its left and right context.
 
@@ -78,6 +83,11 @@ def kwic(
         Tell ``Projet`` from ``projet`` (off by default).
     regex
         Treat ``query`` as a regular expression over single tokens.
+    drop_pseudonyms
+        Leave out the matches that take in a token of a pseudonym or placeholder
+        (``is_pseudonym``: ``Médiateur·rice 2``, ``[adresse]``); ``False`` keeps them.
+        Contexts always show the text as it is, placeholders included, and are widened
+        rather than cut inside one (``[adresse]``, never ``adresse]``).
 
     Returns
     -------
@@ -110,6 +120,7 @@ def kwic(
     check_option("of", of, OF, function=fn)
     check_option("case_sensitive", case_sensitive, (True, False), function=fn)
     check_option("regex", regex, (True, False), function=fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
     window = check_int(window, "window", function=fn, minimum=0)
     if not isinstance(query, str) or not query.strip():
         raise ParameterError("RK-P28", f"the query of kwic() must be a non-empty string; got {query!r} instead.",
@@ -119,7 +130,7 @@ def kwic(
                                        f"got {type(corpus).__name__} instead.")
     needed = ["doc_id", "turn", "token", "text", "lemma", "is_space", "start_char", "end_char"]
     check_tokens(tokens, needed, function=fn)
-    frame = in_order(tokens[needed])
+    frame = in_order(tokens[with_pseudonyms(needed, tokens)])
     frame = frame[~bool_column(frame, "is_space")]
     column = terms(frame, "lemma" if of == "lemma" else "text")  # "lower": folded below, with the query
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
@@ -152,12 +163,18 @@ def kwic(
     for j, found in enumerate(pieces):
         hit &= found[codes[j:j + m]]
     hit &= run[:m] == run[k - 1:]
+    if drop_pseudonyms:
+        pseudo = pseudonym_mask(frame)
+        for j in range(k):
+            hit &= ~pseudo[j:j + m]
     first = np.nonzero(hit)[0]
     last = first + k - 1
     run_start = np.flatnonzero(new)
     run_end = np.append(run_start[1:], n) - 1
     lo = np.maximum(first - window, run_start[run[first] - 1])
     hi = np.minimum(last + window, run_end[run[first] - 1])
+    if window:
+        lo, hi = _whole_pseudonyms(pseudonym_mask(frame), new, lo, hi)
 
     starts = frame["start_char"].to_numpy(dtype=np.int64)
     ends = frame["end_char"].to_numpy(dtype=np.int64)
@@ -175,6 +192,19 @@ def kwic(
         right.append(text[e:ends[hi[i]]].strip() if hi[i] > last[i] else "")
     out = _result(matched, corpus, left, middle, right, end=ends[last])
     return out
+
+
+def _whole_pseudonyms(pseudo: np.ndarray, new: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Context edges moved out of any pseudonym or placeholder they fall in: "[adresse]", never "adresse]"."""
+    if not pseudo.any():
+        return lo, hi
+    n = len(pseudo)
+    index = np.arange(n)
+    opens = pseudo & (np.r_[True, ~pseudo[:-1]] | new)  # a pseudonym starts: after a word, or a new turn
+    closes = pseudo & (np.r_[~pseudo[1:], True] | np.r_[new[1:], True])
+    first = np.maximum.accumulate(np.where(opens, index, 0))
+    last = np.minimum.accumulate(np.where(closes, index, n - 1)[::-1])[::-1]
+    return np.where(pseudo[lo], first[lo], lo), np.where(pseudo[hi], last[hi], hi)
 
 
 def _result(matched: pd.DataFrame, corpus: Corpus, left: list[str], middle: list[str], right: list[str],

@@ -171,6 +171,9 @@ TOKENS = Schema(
         Column("is_stop", "bool", "Stop word, oral filler or discourse marker."),
         Column("is_punct", "bool", "Punctuation."),
         Column("is_space", "bool", "White space (kept so offsets stay contiguous)."),
+        Column("is_pseudonym", "bool", "Part of a pseudonym or placeholder that pseudonymisation wrote (`Personne 4`, "
+               "`Médiateur·rice 2`, `[adresse]`, `[lieu 3]`): not a word anyone said. Counts, keyness, collocations, "
+               "Reinert classes and rules leave these tokens out unless asked (`drop_pseudonyms=False`)."),
         Column("ent_type", "string", "Named-entity type (PER, LOC, ORG, MISC / PERSON, GPE, …), empty when none."),
         Column("start_char", "int64", "Offset of the token in the document text."),
         Column("end_char", "int64", "Offset just past the token."),
@@ -252,9 +255,13 @@ REPLACEMENTS = Schema(
         Column("new_start_char", "Int64", "Offset of the replacement in the pseudonymised text, else NA."),
         Column("new_end_char", "Int64", "Offset just past the replacement, else NA."),
         Column("category", "string", "speaker, person, place, organisation, email, phone, address, "
-                                             "postal_code, doc_id."),
+                                             "postal_code, doc_id; kept (a mention of a name that is also a "
+                                             "common word, left as it is: replacement = original)."),
         Column("detector", "string", "What found it: names (your list), speaker, ner, key (an earlier "
-                                             "run), variable, pattern."),
+                                             "run), variable, pattern, slug; for a name that is also a common "
+                                             "word the evidence (capitalised, note, verb, addressed, civility, "
+                                             "relative, possessive, name variable, known in this document) or "
+                                             "`common word` for a kept mention."),
         Column("original", "string", "The string as written in the original."),
         Column("replacement", "string", "What replaced it."),
         Column("context", "string", "Up to 40 characters either side in the original, the string in [[ ]]."),

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .blocks import MIME, check_block
 from .i18n import column, t
+from .tokens import PLACEHOLDER
 
 _NOTE = re.compile(r"\[[^\]\n]{1,40}\]")  # a transcriber's [rires], [inaudible]: not words to quote
 
@@ -128,10 +129,27 @@ def figure(fig: Any, *, alt: str, caption: str | None = None, name: str = "figur
     return _display(block, {"image/png": png, "text/plain": alt})
 
 
+def _quote_text(text: str) -> str:
+    """A passage as a quote shows it: transcribers' notes (``[rires]``) dropped, white space collapsed.
+
+    The placeholders of pseudonymisation (``[adresse]``, ``[lieu 3]``) stay: they stand
+    for words that were said.
+
+    Examples
+    --------
+    >>> _quote_text("c'est au [adresse], au sous-sol [rires]")
+    "c'est au [adresse], au sous-sol"
+    """
+    kept = _NOTE.sub(lambda m: m.group(0) if PLACEHOLDER.fullmatch(m.group(0)) else " ", text)
+    return " ".join(kept.split())
+
+
 def quotes(frame: pd.DataFrame, *, theme: str | None = None, lang: str = "fr") -> list[dict[str, Any]]:
     """One quote block per row of a frame with ``text, speaker`` and optionally ``role, title, date``.
 
-    A speaker the transcript does not name (``?``) is shown as such, in ``lang``.
+    A speaker the transcript does not name (``?``) is shown as such, in ``lang``. The text
+    keeps the placeholders of pseudonymisation (``[adresse]``) and drops
+    transcribers' notes (``[rires]``).
     """
     unnamed = t("show.unnamed_speaker", lang)
     out = []
@@ -141,7 +159,7 @@ def quotes(frame: pd.DataFrame, *, theme: str | None = None, lang: str = "fr") -
         source = " — ".join(x for x in (r.get("title"), fmt(r.get("date")) if r.get("date") is not None else None)
                             if x and x != "–")
         role = None if r.get("role") is None or pd.isna(r.get("role")) else str(r["role"])
-        block = {"kind": "quote", "text": " ".join(_NOTE.sub(" ", str(r["text"])).split()), "speaker": str(r["speaker"]), "role": role,
+        block = {"kind": "quote", "text": _quote_text(str(r["text"])), "speaker": str(r["speaker"]), "role": role,
                  "source": source or None, "theme": r.get("theme", theme)}
         who = block["speaker"] + (f" ({role})" if role else "")
         md = "> " + block["text"].replace("\n", "\n> ") + f"\n>\n> — {who}" + (f", {source}" if source else "")

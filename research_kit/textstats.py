@@ -9,7 +9,9 @@ through ``corpus=``) are those of :mod:`research_kit.tokens`, whose toolkit they
 In short: punctuation and white space are never counted, and a group's or a part's
 *size* is its number of words, stop words included, so a term's share, rate per
 10,000 words or keyness does not change with ``drop_stop``, which only chooses which
-terms are listed.
+terms are listed. The tokens of pseudonyms and placeholders (``is_pseudonym``:
+``Personne 4``, ``[adresse]``) are not words either, unless ``drop_pseudonyms=False``
+counts them as any other word.
 
 Error codes (all :class:`~research_kit.errors.ParameterError` unless noted):
 
@@ -33,7 +35,7 @@ import pandas as pd
 from .errors import ParameterError, check_int, check_option
 from .tokens import (
     OF, Of, as_term, bool_column, check_columns, check_tokens, doc_codes, empty_result, group_codes,
-    grouped_result, in_order, run_starts, term_codes, with_context, word_mask,
+    grouped_result, in_order, pseudonym_mask, run_starts, term_codes, with_context, with_pseudonyms, word_mask,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,6 +60,12 @@ def _doc_freq(pair: np.ndarray, doc: np.ndarray, n_docs: int, pairs: np.ndarray)
     return pd.Series(n_seen, index=seen).reindex(pairs).to_numpy()
 
 
+def _words(frame: pd.DataFrame, drop_pseudonyms: bool) -> np.ndarray:
+    """The words of ``frame``: no punctuation, no white space, and no pseudonym unless they are kept."""
+    word = word_mask(frame)
+    return word & ~pseudonym_mask(frame) if drop_pseudonyms else word
+
+
 def _rank_and_sort(frame: pd.DataFrame, by: list[str], term: str) -> pd.DataFrame:
     """Add ``rank`` (1 = most frequent in its group, ties share the best rank) and sort."""
     group = frame.groupby(by, sort=False, dropna=False)["count"] if by else frame["count"]
@@ -78,6 +86,7 @@ def frequencies(
     corpus: Corpus | None = None,
     drop_stop: bool = True,
     min_count: int = 1,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """How often each term occurs, overall or per group.
 
@@ -98,6 +107,9 @@ def frequencies(
         still count in the group's size.
     min_count
         Keep terms occurring at least this many times in their group.
+    drop_pseudonyms
+        Leave out the tokens of pseudonyms and placeholders (``is_pseudonym``): they are
+        neither listed nor counted in the group's size. ``False`` counts them as words.
 
     Returns
     -------
@@ -107,8 +119,8 @@ def frequencies(
         - the ``by`` columns;
         - ``term``: the lemma or form;
         - ``count``: its occurrences in the group;
-        - ``share``: ``count`` / the group's number of words (punctuation and
-          white space excluded, stop words included);
+        - ``share``: ``count`` / the group's number of words (punctuation,
+          white space and pseudonyms excluded, stop words included);
         - ``per_10k``: occurrences per 10,000 words of the group (``share * 10_000``);
         - ``rank``: 1 for the most frequent term of the group; ties share the
           best rank (1, 2, 2, 4);
@@ -135,12 +147,13 @@ def frequencies(
     fn = "frequencies"
     check_option("of", of, OF, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
     by = check_columns(by, "by", function=fn)
     min_count = check_int(min_count, "min_count", function=fn, minimum=1)
     needed = ["doc_id", "text", "lemma", "is_stop", "is_punct", "is_space"]
     check_tokens(tokens, needed, function=fn)
-    frame = with_context(tokens, by, corpus, function=fn, keep=needed)
-    word = word_mask(frame)
+    frame = with_context(tokens, by, corpus, function=fn, keep=with_pseudonyms(needed, tokens))
+    word = _words(frame, drop_pseudonyms)
     if not word.any():
         return empty_result({**{c: frame[c].dtype for c in by}, "term": "string", "count": "int64", "share": "float64",
                        "per_10k": "float64", "rank": "int64", "doc_freq": "int64"})
@@ -183,12 +196,14 @@ def ngrams(
     corpus: Corpus | None = None,
     drop_stop: bool = False,
     min_count: int = 2,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """Sequences of ``n`` consecutive words and how often each occurs.
 
     An n-gram lies within one sentence of one turn: it never spans punctuation,
     a sentence break, a change of speaker or a document boundary. White-space
-    tokens are skipped.
+    tokens are skipped. A pseudonym or placeholder breaks a sequence as
+    punctuation does (``drop_pseudonyms=False``: its tokens are words).
 
     Stop words: with ``drop_stop=False`` (the default) they are kept inside
     n-grams ("prise de parole"), but n-grams made *only* of stop words ("de la",
@@ -210,6 +225,8 @@ def ngrams(
         See above.
     min_count
         Keep n-grams occurring at least this many times in their group.
+    drop_pseudonyms
+        See above.
 
     Returns
     -------
@@ -238,12 +255,13 @@ def ngrams(
     fn = "ngrams"
     check_option("of", of, OF, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
     n = check_int(n, "n", function=fn, minimum=1)
     min_count = check_int(min_count, "min_count", function=fn, minimum=1)
     by = check_columns(by, "by", function=fn)
     needed = ["doc_id", "turn", "sentence", "token", "text", "lemma", "is_stop", "is_punct", "is_space"]
     check_tokens(tokens, needed, function=fn)
-    frame = with_context(tokens, by, corpus, function=fn, keep=needed)
+    frame = with_context(tokens, by, corpus, function=fn, keep=with_pseudonyms(needed, tokens))
     frame = in_order(frame)
     columns = {**{c: frame[c].dtype for c in by}, "ngram": "string", "count": "int64", "share": "float64",
                "rank": "int64", "doc_freq": "int64"}
@@ -258,6 +276,8 @@ def ngrams(
     stop = bool_column(frame, "is_stop")[visible]
     group, term = group[visible], term[visible]
     breaker = bool_column(frame, "is_punct")[visible] | (stop if drop_stop else False)
+    if drop_pseudonyms:
+        breaker |= pseudonym_mask(frame)[visible]
     new = run_starts(doc, turn, sentence)
     segment = np.cumsum(new | breaker)
     # a breaker opens a segment of its own, then goes: the words on each side end up apart
@@ -319,6 +339,7 @@ def lexical_diversity(
     window: int = 100,
     of: Of = "lower",
     corpus: Corpus | None = None,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """Vocabulary richness per group: types, tokens, TTR and MATTR.
 
@@ -326,8 +347,8 @@ def lexical_diversity(
     speaker who said 200 words with one who said 5,000. The moving-average TTR
     (MATTR, Covington & McFall 2010) can: it slides a window of ``window`` words
     one word at a time along the group's words, takes the TTR of each window and
-    averages them. Words are every token but punctuation and white space (stop
-    words included), in document order; a group's words are read as one
+    averages them. Words are every token but punctuation, white space and
+    pseudonyms (stop words included), in document order; a group's words are read as one
     sequence (a speaker's turns one after the other, documents in corpus order).
 
     Parameters
@@ -345,6 +366,8 @@ def lexical_diversity(
         ``"lemma"``.
     corpus
         As in :func:`frequencies`, for ``by`` columns the tokens lack.
+    drop_pseudonyms
+        As in :func:`frequencies`: ``False`` counts the tokens of pseudonyms as words.
 
     Returns
     -------
@@ -378,15 +401,16 @@ def lexical_diversity(
     """
     fn = "lexical_diversity"
     check_option("of", of, OF, function=fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
     by = check_columns(by, "by", function=fn)
     window = check_int(window, "window", function=fn, minimum=1)
     needed = ["doc_id", "token", "text", "lemma", "is_punct", "is_space"]
     check_tokens(tokens, needed, function=fn)
-    frame = with_context(tokens, by, corpus, function=fn, keep=needed)
+    frame = with_context(tokens, by, corpus, function=fn, keep=with_pseudonyms(needed, tokens))
     frame = in_order(frame)
     columns = {**{c: frame[c].dtype for c in by}, "tokens": "int64", "types": "int64", "ttr": "float64",
                "mattr": "float64"}
-    word = word_mask(frame)
+    word = _words(frame, drop_pseudonyms)
     if not word.any():
         return empty_result(columns)
     group, keys = group_codes(frame, by)
@@ -440,6 +464,7 @@ def dispersion(
     corpus: Corpus | None = None,
     drop_stop: bool = True,
     min_count: int = 1,
+    drop_pseudonyms: bool = True,
 ) -> pd.DataFrame:
     """How evenly each term is spread across the parts of the corpus.
 
@@ -479,6 +504,9 @@ def dispersion(
         count every word.
     min_count
         With ``terms=None``, keep terms occurring at least this many times.
+    drop_pseudonyms
+        As in :func:`frequencies`: the tokens of pseudonyms are neither terms nor
+        words of a part unless this is ``False``.
 
     Returns
     -------
@@ -514,13 +542,15 @@ def dispersion(
     fn = "dispersion"
     check_option("of", of, OF, function=fn)
     check_option("drop_stop", drop_stop, (True, False), function=fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
     across = check_columns(across, "across", function=fn, allow_none=False)
     min_count = check_int(min_count, "min_count", function=fn, minimum=1)
     wanted = _term_list(terms, of, function=fn)
     needed = ["doc_id", "text", "lemma", "is_stop", "is_punct", "is_space"]
     check_tokens(tokens, needed, function=fn)
-    frame = with_context(tokens, across, corpus, function=fn, parameter="across", keep=needed)
-    word = word_mask(frame)
+    frame = with_context(tokens, across, corpus, function=fn, parameter="across",
+                         keep=with_pseudonyms(needed, tokens))
+    word = _words(frame, drop_pseudonyms)
     if not word.any():
         result = empty_result({"term": "string", "count": "int64", "range": "int64", "juilland_d": "float64",
                          "dp": "float64"})

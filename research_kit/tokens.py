@@ -17,6 +17,14 @@ Words
     Punctuation and white-space tokens are never counted (:func:`word_mask`). A
     group's or a part's *size* is its number of words: every other token, stop
     words included.
+Pseudonyms
+    Tokens of a pseudonym or a placeholder that pseudonymisation wrote in the text
+    (``Personne 4``, ``Médiateur·rice 2``, ``[adresse]``, ``[lieu 3]``) carry
+    ``is_pseudonym``; they are not words anyone said. The verbs leave them out by
+    default (``drop_pseudonyms=True``): neither terms nor words, so neither listed nor
+    counted in a size (:func:`pseudonym_mask`). A frame without the column (built by
+    hand) has none. :data:`PLACEHOLDER` and :func:`pseudonym_pattern` recognise them in
+    a text.
 Document order
     Documents as they first appear, then ``token`` (:func:`in_order`).
 Context columns
@@ -42,13 +50,15 @@ Error codes:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, SchemaError, did_you_mean
+from .i18n import LANGS, MESSAGES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -62,6 +72,11 @@ __all__ = [
     "with_context",
     "bool_column",
     "word_mask",
+    "pseudonym_mask",
+    "with_pseudonyms",
+    "PLACEHOLDER",
+    "pseudonym_pattern",
+    "role_label",
     "in_order",
     "doc_codes",
     "run_starts",
@@ -314,6 +329,100 @@ def word_mask(frame: pd.DataFrame) -> np.ndarray:
     [True, False, False]
     """
     return ~(bool_column(frame, "is_punct") | bool_column(frame, "is_space"))
+
+
+def pseudonym_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Which tokens are part of a pseudonym or placeholder (``is_pseudonym``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One value per row; all ``False`` when the frame has no ``is_pseudonym`` column
+        (a frame built by hand), and a missing value reads as ``False``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pseudonym_mask(pd.DataFrame({"is_pseudonym": [False, True]})).tolist()
+    [False, True]
+    >>> pseudonym_mask(pd.DataFrame({"text": ["oui"]})).tolist()
+    [False]
+    """
+    if "is_pseudonym" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return bool_column(frame, "is_pseudonym")
+
+
+def with_pseudonyms(needed: Sequence[str], tokens: pd.DataFrame) -> list[str]:
+    """The columns a verb keeps from ``tokens``: ``needed``, and ``is_pseudonym`` when the frame has it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> with_pseudonyms(["text"], pd.DataFrame({"text": ["a"], "is_pseudonym": [False]}))
+    ['text', 'is_pseudonym']
+    """
+    return [*needed, "is_pseudonym"] if "is_pseudonym" in tokens.columns and "is_pseudonym" not in needed \
+        else list(needed)
+
+
+def _pseudonym_words(*keys: str) -> list[str]:
+    """The words pseudonymisation writes for ``keys`` (``pseudonym.<key>`` in every language), longest first."""
+    words = {MESSAGES[f"pseudonym.{key}"][lang] for key in keys for lang in LANGS}
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+#: The placeholders pseudonymisation writes for a detail or a place, in either language:
+#: ``[téléphone]``, ``[courriel]``, ``[adresse]``, ``[code postal]``, ``[prénom]``, ``[nom]``
+#: (``[phone]``, ``[email]``…), and numbered places and organisations (``[lieu 3]``,
+#: ``[organisation 2]``, ``[place 1]``). Transcribers' notes (``[rires]``, ``[inaudible]``)
+#: are not placeholders.
+PLACEHOLDER: re.Pattern[str] = re.compile(
+    r"\[(?:" + "|".join(re.escape(w.strip("[]")) for w in _pseudonym_words(
+        "email", "phone", "address", "postal_code", "first", "last")) + r")\]"
+    r"|\[(?:" + "|".join(re.escape(w) for w in _pseudonym_words("place", "organisation")) + r") \d+\]")
+
+
+def role_label(role: object) -> str:
+    """The label pseudonymisation numbers a speaker of this role with: ``"médiateur·rice"`` -> ``"Médiateur·rice"``.
+
+    Examples
+    --------
+    >>> role_label("agent·e  communal·e")
+    'Agent·e communal·e'
+    """
+    text = " ".join(str(role).split())
+    return text[:1].upper() + text[1:]
+
+
+def pseudonym_pattern(roles: Iterable[object] = ()) -> re.Pattern[str]:
+    """A pattern that finds the pseudonyms and placeholders pseudonymisation writes in a text.
+
+    Parameters
+    ----------
+    roles
+        The speakers' roles of a pseudonymised corpus: a speaker of role ``"habitant·e"``
+        is ``Habitant·e 5``. Without them, only the labels every pseudonymised text uses
+        are found: ``Personne 4`` / ``Person 4`` (people named in the text),
+        ``Participant·e 2`` / ``Participant 2`` (speakers without a role), and the
+        :data:`PLACEHOLDER` forms.
+
+    Returns
+    -------
+    re.Pattern
+        Matches a label and its number as written (case included: ``personne 4`` is
+        not one), or a placeholder.
+
+    Examples
+    --------
+    >>> pattern = pseudonym_pattern(["médiateur·rice"])
+    >>> [m.group() for m in pattern.finditer("Merci Médiateur·rice 2, et Personne 14 au [adresse].")]
+    ['Médiateur·rice 2', 'Personne 14', '[adresse]']
+    """
+    labels = set(_pseudonym_words("person", "participant"))
+    labels |= {role_label(r) for r in roles if isinstance(r, str) and r.strip()}
+    names = "|".join(re.escape(x) for x in sorted(labels, key=lambda w: (-len(w), w)))
+    return re.compile(PLACEHOLDER.pattern + rf"|(?<![\w·-])(?:{names}) \d+(?!\w)")
 
 
 def doc_codes(frame: pd.DataFrame) -> np.ndarray:

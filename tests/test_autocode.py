@@ -34,7 +34,7 @@ TRANSCRIPT_A = (
     "Luc: On parle de burn-out depuis janvier, c'est de l'épuisement. Il faut prendre du recul.\n"
     "Dana: We should listen to the residents more often, because nobody hears their voice at the council.\n"
 )
-TRANSCRIPT_B = "Dana: The team is exhausted and we should talk about burnout.\n"
+TRANSCRIPT_B = "Dana: The evenings exhausted the team and we should talk about burnout.\n"
 MANIFEST = "language: fr\ndocuments:\n  a.txt: {id: a, language: fr}\n  b.txt: {id: b, language: en}\n"
 
 CODEBOOK = r"""
@@ -84,7 +84,7 @@ def tiny(tmp_path_factory):
     (base / "codebook_simple.yml").write_text(CODEBOOK_NO_PATTERNS, encoding="utf-8")
     corpus = read_corpus(folder)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # RK-A02 where the English model is missing
+        warnings.simplefilter("ignore")
         tokens = annotate(corpus, by_turn=True)
     return corpus, tokens, read_codebook(base / "codebook.yml")
 
@@ -111,7 +111,7 @@ def test_every_rule_kind_finds_its_words_with_exact_offsets(tiny):
     # regex: offsets straight from the text
     assert ("a", "fatigue", "burn-out", r"regex:(?i)\bburn-?out\b") in found
     assert ("b", "fatigue", "burnout", r"regex:(?i)\bburn-?out\b") in found
-    assert ("b", "fatigue", "exhausted", "lemma:exhaust") in found  # lemma "exhaust" of the English tokens
+    assert ("b", "fatigue", "exhausted", "lemma:exhaust") in found  # the verb's lemma, from the English model
     # a: those 6, "We should" and "voice" in the English turn (next test); b: those 2 and "we should"
     assert len(out) == 11
     # document order, then position
@@ -159,7 +159,7 @@ def test_sentence_and_turn_widening_merge_hits_of_one_code(tiny):
     # two rules fired in one sentence: one segment, both pieces of evidence, in text order
     assert ("a", "fatigue", "On parle de burn-out depuis janvier, c'est de l'épuisement.",
             r"regex:(?i)\bburn-?out\b; lemma:épuisement") in found
-    assert ("b", "fatigue", "The team is exhausted and we should talk about burnout.",
+    assert ("b", "fatigue", "The evenings exhausted the team and we should talk about burnout.",
             r"lemma:exhaust; regex:(?i)\bburn-?out\b") in found
     assert ("a", "reco", "Il faut prendre du recul.", "phrase:il faudrait") in found
 

@@ -7,7 +7,8 @@ files are only read) in which
   ``Facilitator 1``; ``Participant·e N`` / ``Participant N`` without a role), numbered in
   order of first appearance (documents sorted by date, then id);
 - the same people are replaced wherever they are named inside turns, titles, document
-  ids, paths and document variables: speaker labels and their variants (first name,
+  ids, paths and document variables, whatever the case and inside transcribers' notes
+  (``[rire de katia]``): speaker labels and their variants (first name,
   last name, ``madame Tremblay``, ``M.-È. Lacasse``, ``Marie-Eve`` without accents),
   person names that spaCy's recogniser finds (through :func:`~research_kit.annotate.annotate`,
   whose cache is reused; no second NLP pass), names announced by a civility, an
@@ -17,7 +18,11 @@ files are only read) in which
   four digits next to a commune or after ``B-``; never a bare year or count).
 
 Every name found once is searched in every document, so a person keeps one pseudonym
-across the corpus. Places are not taken from the recogniser (``Montréal`` identifies
+across the corpus. A name that is also a common word of the corpus (``rose``, ``pierre``)
+is hidden only where evidence says it is the person (a capital, a note, a verb of speech
+or action, an address…); the report gives each decision, hidden or kept, and its reason.
+Pseudonyms take the elision their place needs (``d'Amélie`` -> ``de Personne 4``,
+``de Katia`` -> ``d'Animatrice 1``) and keep an English possessive (``Person 4's``). Places are not taken from the recogniser (``Montréal`` identifies
 nobody): streets with a number, postal codes, and the places you list are hidden.
 ``docs/pseudonymisation.md`` explains every decision and the known limits.
 
@@ -34,7 +39,10 @@ Modules
 - ``detect``: what identifies people: vocabulary, patterns (e-mails, phones, addresses,
   postal codes), names and keep lists, speaker labels, the recogniser's names and cues;
 - ``registry``: who is who: groups of strings naming one person, and their numbering;
-- ``key``: the key file (checksummed JSON, owner-only), where it may live, and the way back;
+- ``mentions``: every mention of a known person: notes, evidence for names that are common
+  words, elision and possessives where a pseudonym goes;
+- ``key``: the key file (checksummed JSON, owner-only, optionally encrypted with a passphrase),
+  where it may live, and the way back;
 - ``pseudonymise``: the verb, the replacing, :func:`carry_codings`;
 - ``audit``: the replacements report and :func:`leaks`;
 - ``folder``: the project layer: corpus folders and the manifest's publication rules.
@@ -49,6 +57,8 @@ Public functions
 - :func:`replacement_pairs`, :func:`replacement_counts`, :func:`write_report` -- what was replaced;
 - :func:`leaks`, :func:`check_publishable` -- the guarantees the brief runner relies on;
 - :func:`reveal`, :func:`unpseudonymise` -- back to the originals, with the key;
+- :func:`encrypt_key`, :func:`key_passphrase` -- the key encrypted at rest (every function
+  that reads the key takes ``passphrase=``);
 - :func:`read_names` -- a names or keep list (text, one per line, or CSV).
 
 The replacements frame
@@ -65,8 +75,11 @@ outputs go; ``RK-D05`` key of an unknown format version; ``RK-D06`` unreadable n
 or keep list; ``RK-D07`` names list content; ``RK-D08`` corpus with identities, not
 pseudonymised; ``RK-D09`` report in a place outputs go; ``RK-D10`` output folder
 unusable; ``RK-D11`` parameter of the wrong type; ``RK-D12`` file :func:`leaks` cannot
-read. Warnings: ``RK-D20`` documents without a named-entity recogniser; ``RK-D21`` a
-key readable by other users.
+read; ``RK-D40`` encrypted key without a passphrase; ``RK-D41`` wrong passphrase;
+``RK-D42`` encrypted key altered or damaged; ``RK-D43`` passphrase not a non-empty
+string; ``RK-D44`` `cryptography` missing; ``RK-D45`` key already encrypted. Warnings:
+``RK-D20`` documents without a named-entity recogniser; ``RK-D21`` a key readable by
+other users; ``RK-D46`` a key that is not encrypted.
 """
 
 from __future__ import annotations
@@ -74,7 +87,7 @@ from __future__ import annotations
 from ..schemas import REPLACEMENTS
 from .audit import leaks, replacement_counts, replacement_pairs, write_report
 from .detect import read_names
-from .key import KEY_FORMAT, KEY_VERSION, reveal, unpseudonymise
+from .key import ENCRYPTED_KEY_FORMAT, KEY_FORMAT, KEY_VERSION, encrypt_key, key_passphrase, reveal, unpseudonymise
 from .pseudonymise import carry_codings, pseudonymise  # the verb shadows its module: research_kit.pseudonymise
 
 __all__ = [
@@ -86,8 +99,11 @@ __all__ = [
     "leaks",
     "reveal",
     "unpseudonymise",
+    "encrypt_key",
+    "key_passphrase",
     "read_names",
     "REPLACEMENTS",
     "KEY_FORMAT",
     "KEY_VERSION",
+    "ENCRYPTED_KEY_FORMAT",
 ]

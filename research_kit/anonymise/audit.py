@@ -40,6 +40,12 @@ from .matcher import PhraseMatcher, caps_ok, folded_phrase, folded_tokens, in_co
 def replacement_pairs(replacements: pd.DataFrame) -> pd.DataFrame:
     """Each distinct original -> replacement, with how often and where: for reviewing misses and false hits.
 
+    A name that is also a common word (``rose``, ``pierre``) is hidden only where evidence
+    says it is the person: its rows say why in ``detector`` (``capitalised``, ``note``,
+    ``verb``, ``addressed``, ``civility``, ``relative``, ``possessive``, ``name variable``,
+    ``known in this document``), and the mentions left as they are have category ``kept``
+    (replacement = original, ``detector`` ``common word``).
+
     Returns
     -------
     pandas.DataFrame
@@ -69,6 +75,8 @@ def replacement_pairs(replacements: pd.DataFrame) -> pd.DataFrame:
 def replacement_counts(replacements: pd.DataFrame) -> pd.DataFrame:
     """Counts per category: ``category, n`` (strings replaced) ``, n_distinct`` (distinct originals).
 
+    Category ``kept`` counts the mentions of names that are also common words left as they
+    are (no evidence that they are the person): review them in :func:`replacement_pairs`.
     Holds no original: safe to print.
     """
     schemas.validate_frame(replacements, REPLACEMENTS, argument="replacements")
@@ -100,7 +108,8 @@ def write_report(replacements: pd.DataFrame, path: str | os.PathLike, *,
 # leaks: originals of the key in texts and files
 
 
-def leaks(text_or_paths: Any, key: str | os.PathLike, *, keep: Iterable[str] = (), strict: bool = False) -> list[dict]:
+def leaks(text_or_paths: Any, key: str | os.PathLike, *, keep: Iterable[str] = (), strict: bool = False,
+          passphrase: str | None = None) -> list[dict]:
     """Every original of the key found in texts or files: ``[]`` when there is none.
 
     Parameters
@@ -120,6 +129,8 @@ def leaks(text_or_paths: Any, key: str | os.PathLike, *, keep: Iterable[str] = (
         ``capitalised_only``) when they appear without a capital (``rose`` for a
         participant called Rose), and initials of two letters or fewer (``J-F``), which
         match everywhere in HTML and code.
+    passphrase
+        Opens an encrypted key.
 
     Returns
     -------
@@ -136,9 +147,10 @@ def leaks(text_or_paths: Any, key: str | os.PathLike, *, keep: Iterable[str] = (
     Raises
     ------
     PseudonymisationError
-        ``RK-D01``/``RK-D02`` for an unusable key, ``RK-D12`` for a file that cannot be read.
+        ``RK-D01``/``RK-D02`` for an unusable key, ``RK-D40``–``RK-D42`` for an encrypted key
+        without its passphrase, with a wrong one or altered, ``RK-D12`` for a file that cannot be read.
     """
-    the_key = Key.load(key, must_exist=True)
+    the_key = Key.load(key, must_exist=True, passphrase=passphrase)
     kept = {folded_phrase(k) for k in keep}
     phrases = PhraseMatcher()
     for toks, entry in the_key.entries.items():

@@ -60,14 +60,16 @@ CIVILITIES = {"madame", "monsieur", "mme", "mmes", "mlle", "mademoiselle", "mr",
 PARTICLES = {"de", "du", "des", "van", "von", "der", "den", "ter", "ten", "vande", "vanden", "vander", "le", "la",
              "di", "da", "dos", "das", "del", "della", "el", "al", "ben", "bin", "ould", "mac", "st", "saint",
              "sainte", "d", "l", "o"}
-# Words that are never names though they come capitalised (calendar, faith, software); folded below.
+# Words that are never names though they come capitalised (calendar, faith, software, greetings:
+# "Bonjour Katia" is Katia); folded below.
 NOT_NAMES = set((
     "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre "
     "lundi mardi mercredi jeudi vendredi samedi dimanche noël noel pâques paques ramadan aïd aid halloween "
     "toussaint dieu jésus jesus allah covid zoom teams facebook google messenger whatsapp instagram internet "
     "january february march april may june july august september october november december monday tuesday "
     "wednesday thursday friday saturday sunday christmas easter god ok okay merci thanks québec quebec "
-    "montréal montreal bruxelles brussels belgique canada"
+    "montréal montreal bruxelles brussels belgique canada bonjour bonsoir salut coucou allô allo bienvenue bravo "
+    "hello hi hey welcome"
 ).split())
 # Speaker labels made of these (and numbers) are not names: "Intervenant 2", "P3", "Speaker 1".
 GENERIC_LABEL_WORDS = set((
@@ -409,6 +411,8 @@ def _entity_names(run: list[int], text, lemma, pos, start, end, initial, doc, re
         f = fold(word)
         if not word[:1].isupper() or any(ch.isdigit() for ch in word) or not any(ch.isalpha() for ch in word):
             return False
+        if word.isupper() and len(f) > 1:
+            return False  # shouted: in all-capital captions the recogniser guesses ("WIFI", "WE'RE STUDENTS")
         if f in registry.stops or f in CIVILITIES or f in NOT_NAMES or f in registry.roles or f in registry.keep \
                 or f in GENERIC_LABEL_WORDS or len(f) < 2:
             return False

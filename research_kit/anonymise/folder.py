@@ -49,7 +49,8 @@ def _never_over_an_input(key: Path, report: Path, *lists: Any) -> None:
 
 def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.PathLike, *, key: str | os.PathLike,
                         names: Any = (), keep: Any = (), report: str | os.PathLike | None = None,
-                        n_process: int = 1, overwrite: bool = False) -> pd.DataFrame:
+                        n_process: int = 1, overwrite: bool = False, passphrase: str | None = None,
+                        progress: bool | None = None) -> pd.DataFrame:
     """Write a pseudonymised copy of a corpus folder, its codings carried over, and the report.
 
     What ``research-kit pseudonymise CORPUS --key FILE --to DIR`` does. Everything is
@@ -66,7 +67,7 @@ def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.Pat
         The new corpus folder; it must not exist or be empty, nor lie inside the corpus.
         With ``overwrite=True`` it may be an earlier pseudonymised copy (its manifest says
         ``pseudonymised: true``), which is replaced whole once the new one is written.
-    key, names, keep, n_process
+    key, names, keep, n_process, passphrase, progress
         As for :func:`pseudonymise`; the key must not lie inside ``folder``.
     report
         Where to write the replacements report (CSV); default: beside the key,
@@ -98,14 +99,15 @@ def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.Pat
         key_path.name + ".replacements.csv")
     check_location(report_path, what="report", code="RK-D09", forbidden=forbidden)
     _never_over_an_input(key_path, report_path, names, keep)
-    the_key = Key.load(key_path)
+    the_key = Key.load(key_path, passphrase=passphrase)
     the_key.check_corpus(source)
     name_items = name_list(names, "names")
     keep_items = name_list(keep, "keep")
     codings = project.read_codings(source, merged=False) if project is not None else {}
     codebook = project.codebook_path if project is not None else None
 
-    replacements, pseudo = pseudonymise_with_key(source, the_key, name_items, keep_items, n_process=n_process)
+    replacements, pseudo = pseudonymise_with_key(source, the_key, name_items, keep_items, n_process=n_process,
+                                                 progress=progress)
     the_key.save()
     tmp = new_folder_beside(folder)
     try:
@@ -115,7 +117,7 @@ def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.Pat
             atomic_write_text(tmp / codebook.name, replace_with_key(read_text(codebook)[0], the_key))
             extra["codebook"] = codebook.name
         for path, frame in codings.items():
-            carried = carry_codings(frame, replacements, key=key_path)
+            carried = carry_codings(frame, replacements, key=key_path, passphrase=passphrase)
             rel = path.relative_to(root)
             stem = replace_with_key(rel.stem, the_key, slug=True)  # file names may carry names too
             write_codings(carried, tmp / rel.parent / (stem + rel.suffix))

@@ -2,7 +2,9 @@
 
 Speakers get role-aware pseudonyms numbered in order of first appearance; every string
 that :mod:`.detect` found and :mod:`.registry` grouped is replaced in turns, titles,
-document variables, paths and document ids; the key records it all. The replacements
+document variables, paths and document ids, whatever its case, inside transcribers' notes
+too; a name that is also a common word only where :mod:`.mentions` finds evidence, and
+each pseudonym with the elision or possessive its place needs; the key records it all. The replacements
 frame (:data:`~research_kit.schemas.REPLACEMENTS`) is also the offset map with which
 :func:`carry_codings` moves codings onto the copy.
 """
@@ -31,6 +33,7 @@ from .detect import (CIVILITY_BEFORE, LABELS, NAME_VARIABLE_WORDS, PRECEDENCE, c
                      generic_label, name_list, ner_candidates, pattern_spans)
 from .key import Key, check_location, doc_fingerprint, replace_with_key
 from .matcher import TOKEN, caps_ok, fold, folded_phrase, folded_slug, folded_tokens, in_context
+from . import mentions
 from .registry import Group, Phrase, Registry, group_speakers, register_ner, register_speakers
 
 # ---------------------------------------------------------------------------
@@ -47,6 +50,14 @@ class _Span:
     original: str
 
 
+_NAMED = ("speaker", "person", "place", "organisation")  # what gets a pseudonym, read in a sentence
+
+
+def _personal(phrase: Phrase) -> bool:
+    """A phrase naming a person (or several: ``[prénom]``), whose mentions are judged on evidence."""
+    return phrase.group is None or phrase.group.category in ("speaker", "person")
+
+
 class _Replacer:
     """Finds the spans to replace in a text (the registry's phrases, then the patterns) and replaces them."""
 
@@ -54,24 +65,49 @@ class _Replacer:
         self.registry, self.communes = registry, communes
         self.matched: set[int] = set()
 
-    def spans(self, text: str, lang: str, *, patterns: bool = True, slug: bool = False) -> list[_Span]:
+    def spans(self, text: str, lang: str, *, patterns: bool = True, slug: bool = False,
+              known: frozenset[int] = frozenset(), evidence: str | None = None) -> list[_Span]:
+        """The spans to replace in ``text``, left to right, and the mentions kept (category ``kept``).
+
+        ``known``: ids of the groups named in this document (its speakers, its name
+        variables); in a document id or a path (``slug``), where nothing is capitalised,
+        their names are hidden even when they are common words. ``evidence``: a reason
+        that holds for every mention in ``text`` (a name variable).
+        """
         reg = self.registry
         folded = fold(text)
         cands: list[tuple[int, int, int, Any]] = []
+        ctx: list[mentions.Context] = []
+        decided: dict[tuple[int, int], str] = {}  # reason of each mention judged on evidence
+        kept: list[tuple[int, int, str]] = []
 
         def accept(s: int, e: int, phrase: Phrase) -> bool:
             if phrase.kind == "label" or folded_phrase(text[s:e]) in reg.keep:
                 return False
-            return not phrase.capitalised_only or caps_ok(phrase.original, text[s:e])
+            if not phrase.capitalised_only:
+                return True
+            if not _personal(phrase):
+                return not slug and caps_ok(phrase.original, text[s:e])
+            if evidence is not None:
+                hidden, reason = True, evidence
+            elif slug:
+                hidden = phrase.group is not None and id(phrase.group) in known
+                reason = "known in this document" if hidden else "common word"
+            else:
+                if not ctx:
+                    ctx.append(mentions.Context(text, folded, lang))
+                hidden, reason = mentions.decide(ctx[0], s, e, phrase.original)
+            (decided.__setitem__((s, e), reason) if hidden else kept.append((s, e, reason)))
+            return hidden
 
         for s, e, phrase in reg.phrases.find(text, folded, accept=accept, compounds=not slug):
+            detector = decided.get((s, e)) or (phrase.detector if phrase.detector in PRECEDENCE else "key")
             category = "person" if phrase.group is None else phrase.group.category
             if category in ("speaker", "person"):
                 m = CIVILITY_BEFORE.search(folded[max(0, s - 16):s])
                 if m:
                     s -= len(m.group(0))
-            detector = phrase.detector if phrase.detector in PRECEDENCE else "key"
-            cands.append((s, e, PRECEDENCE[detector], phrase))
+            cands.append((s, e, PRECEDENCE.get(phrase.detector, PRECEDENCE["key"]), (phrase, detector)))
         if patterns:
             for s, e, category in pattern_spans(text, self.communes):
                 if folded_phrase(text[s:e]) in reg.keep:
@@ -91,23 +127,40 @@ class _Replacer:
             taken.insert(i, (s, e, what))
         out = []
         labels = LABELS.get(lang, LABELS["en"])
+        floor = 0
+        apostrophe = None
         for s, e, what in taken:  # left to right: numbering follows first appearance
-            original = text[s:e]
-            if schemas.TURN_SEPARATOR in original:
+            if schemas.TURN_SEPARATOR in text[s:e]:
                 continue  # never across two turns (offsets would not map back)
             if isinstance(what, str):
-                out.append(_Span(s, e, what, "pattern", labels[what], original))
-                self._remember_pattern(original, what)
+                out.append(_Span(s, e, what, "pattern", labels[what], text[s:e]))
+                self._remember_pattern(text[s:e], what)
+                floor = e
                 continue
-            self.matched.add(id(what))
-            if what.group is None:
-                out.append(_Span(s, e, "person", what.detector, what.ambiguous or labels["first"], original))
+            phrase, detector = what
+            self.matched.add(id(phrase))
+            group = phrase.group
+            if group is None:
+                category, replacement = "person", phrase.ambiguous or labels["first"]
+            elif group.category in ("email", "phone", "address", "postal_code"):
+                category, replacement = group.category, labels[group.category]
+            else:
+                category, replacement = group.category, reg.pseudonym(group)
+            if not slug and category in _NAMED:  # "d'Amélie" -> "de Personne 4", "Thomas'" -> "Person 4's"
+                if apostrophe is None:
+                    apostrophe = mentions.apostrophe_of(text)
+                s, e, replacement = mentions.inflect(text, s, e, replacement, lang, apostrophe=apostrophe,
+                                                     floor=floor)
+            out.append(_Span(s, e, category, detector, replacement, text[s:e]))
+            floor = e
+        for s, e, reason in kept:  # every mention judged and left as it is, for the report
+            i = bisect.bisect_right(taken_starts, s) - 1
+            if (i >= 0 and taken[i][1] > s) or (i + 1 < len(taken) and taken[i + 1][0] < e):
                 continue
-            group = what.group
-            if group.category in ("email", "phone", "address", "postal_code"):
-                out.append(_Span(s, e, group.category, what.detector, labels[group.category], original))
-                continue
-            out.append(_Span(s, e, group.category, what.detector, reg.pseudonym(group), original))
+            out.append(_Span(s, e, "kept", reason, text[s:e], text[s:e]))
+            taken_starts.insert(i + 1, s)
+            taken.insert(i + 1, (s, e, None))
+        out.sort(key=lambda sp: sp.start)
         return out
 
     def _remember_pattern(self, original: str, category: str) -> None:
@@ -120,12 +173,16 @@ class _Replacer:
             self.registry.phrases.add(toks, phrase)
             self.matched.add(id(phrase))
 
-    def replace(self, text: str, lang: str, *, slug: bool = False, patterns: bool = True) -> tuple[str, list[_Span]]:
-        spans = self.spans(text, lang, patterns=patterns, slug=slug)
+    def replace(self, text: str, lang: str, *, slug: bool = False, patterns: bool = True,
+                known: frozenset[int] = frozenset(), evidence: str | None = None) -> tuple[str, list[_Span]]:
+        """``(new text, spans)``; the spans include the mentions kept (category ``kept``, text unchanged)."""
+        spans = self.spans(text, lang, patterns=patterns, slug=slug, known=known, evidence=evidence)
         if not spans:
             return text, []
         parts, pos = [], 0
         for sp in spans:
+            if sp.category == "kept":
+                continue
             if slug:
                 sp.replacement = folded_slug(sp.replacement)
             parts.append(text[pos:sp.start])
@@ -163,16 +220,19 @@ def require_corpus(corpus: Any, function: str) -> Corpus:
 
 @overload
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = ..., keep: Any = ...,
-                 report: Literal[False] = ..., n_process: int = ...) -> Corpus: ...
+                 report: Literal[False] = ..., n_process: int = ..., passphrase: str | None = ...,
+                 progress: bool | None = ...) -> Corpus: ...
 
 
 @overload
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = ..., keep: Any = ...,
-                 report: Literal[True], n_process: int = ...) -> tuple[Corpus, pd.DataFrame]: ...
+                 report: Literal[True], n_process: int = ..., passphrase: str | None = ...,
+                 progress: bool | None = ...) -> tuple[Corpus, pd.DataFrame]: ...
 
 
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), keep: Any = (),
-                 report: bool = False, n_process: int = 1) -> Corpus | tuple[Corpus, pd.DataFrame]:
+                 report: bool = False, n_process: int = 1, passphrase: str | None = None,
+                 progress: bool | None = None) -> Corpus | tuple[Corpus, pd.DataFrame]:
     """A pseudonymised copy of ``corpus``; the key file decides (and records) every pseudonym.
 
     Parameters
@@ -195,6 +255,13 @@ def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), kee
     n_process
         Passed to :func:`~research_kit.annotate.annotate` (named entities); its cache is
         used, so a corpus already annotated is not annotated again.
+    passphrase
+        Opens an encrypted key, and keeps it encrypted; given for a new or a plain key,
+        the key is written encrypted (scrypt and AES-256-GCM). Ask for it
+        (``getpass.getpass()``); never write it in a notebook.
+    progress
+        Show progress bars (annotation, then documents) on stderr; by default only when
+        there are more than 20 documents or 50,000 words.
 
     Returns
     -------
@@ -207,7 +274,8 @@ def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), kee
     ------
     PseudonymisationError
         ``RK-D01``–``RK-D05`` for a key that cannot be used, ``RK-D06``/``RK-D07`` for a
-        names list; nothing is written then.
+        names list, ``RK-D40``–``RK-D44`` for an encrypted key without its passphrase, with
+        a wrong one, altered, or without `cryptography`; nothing is written then.
 
     Examples
     --------
@@ -218,17 +286,19 @@ def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), kee
     corpus = require_corpus(corpus, "pseudonymise")
     key_path = check_location(Path(key).expanduser(), what="key", code="RK-D04",
                               forbidden=[(corpus.root, "corpus folder")] if corpus.root is not None else [])
-    the_key = Key.load(key_path)
+    the_key = Key.load(key_path, passphrase=passphrase)
     the_key.check_corpus(corpus)
     name_items = name_list(names, "names")
     keep_items = name_list(keep, "keep")
-    replacements, new_corpus = pseudonymise_with_key(corpus, the_key, name_items, keep_items, n_process=n_process)
+    replacements, new_corpus = pseudonymise_with_key(corpus, the_key, name_items, keep_items, n_process=n_process,
+                                                     progress=progress)
     the_key.save()
     return (new_corpus, replacements) if report else new_corpus
 
 
 def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, str]],
-                          keep_items: list[tuple[str, str]], *, n_process: int) -> tuple[pd.DataFrame, Corpus]:
+                          keep_items: list[tuple[str, str]], *, n_process: int,
+                          progress: bool | None = None) -> tuple[pd.DataFrame, Corpus]:
     """``(replacements, pseudonymised corpus)`` with a loaded key, which is updated in memory, not saved.
 
     What :func:`pseudonymise` and :func:`~research_kit.anonymise.write_pseudonymised` share once
@@ -246,7 +316,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[RK-A02\]")
-        tokens = annotate(corpus, entities=True, n_process=n_process)
+        tokens = annotate(corpus, entities=True, n_process=n_process, progress=progress)
     with_entities = set(tokens.loc[tokens["ent_type"].fillna("") != "", "doc_id"].unique())
     annotated = set(tokens["doc_id"].unique())
     blind = [d for d in corpus.doc_ids if d in annotated and d not in with_entities]
@@ -304,17 +374,39 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
             registry.add(name, group, "full", "names", force=True)
     # 3. document variables that hold names
     name_vars = [v for v in corpus.variables if set(TOKEN.findall(fold(v))) & NAME_VARIABLE_WORDS]
+    known: dict[str, set[int]] = {}  # doc_id -> ids of the groups it names: its speakers, its name variables
+    for doc_id, speaker in zip(corpus.turns["doc_id"].astype(str), corpus.turns["speaker"]):
+        if speaker in speaker_groups:
+            known.setdefault(doc_id, set()).add(id(speaker_groups[speaker]))
     for var in name_vars:
-        for value in corpus.documents[var].dropna().astype(str):
-            for name in re.split(r"\s*[;,/]\s*|\s+(?:et|and|&)\s+", value):
+        for doc_id, value in zip(corpus.documents["doc_id"].astype(str), corpus.documents[var]):
+            if pd.isna(value):
+                continue
+            for name in re.split(r"\s*[;,/]\s*|\s+(?:et|and|&)\s+", str(value)):
                 toks = folded_tokens(name)
-                if toks and registry.lookup(toks) is None and " ".join(toks) not in keep:
+                if not toks or " ".join(toks) in keep:
+                    continue
+                phrase = registry.lookup(toks)
+                if phrase is None:
                     group = Group("person", LABELS[lang]["person"], name)
-                    registry.add(name, group, "full", "variable", force=True)
+                    phrase = registry.add(name, group, "full", "variable", force=True)
                     if len(toks) > 1:
                         registry.add_variants(group, name, "variable")
+                if phrase is not None and phrase.group is not None:
+                    known.setdefault(doc_id, set()).add(id(phrase.group))
     # 4. named entities
-    register_ner(registry, corpus, ner_candidates(tokens, registry) + cue_candidates(corpus, registry), order)
+    # what the document variables name (projects, sites: "Consultation Quartier du Canal") is no one's name
+    named = {w for v in corpus.variables if v not in name_vars
+             for value in corpus.documents[v].dropna().astype(str) for w in TOKEN.findall(fold(value))}
+    found = [c for c in ner_candidates(tokens, registry)
+             if not set(TOKEN.findall(fold(corpus.text(c[0])[c[1]:c[2]]))) <= named]
+    register_ner(registry, corpus, found + cue_candidates(corpus, registry), order)
+    # 5. a name that is also a common word, but whose every lower-case use is a mention of someone
+    # ("christine" only in notes, "[rire de christine]"), is no common word: hidden whatever its case
+    judged = {toks[0]: phrase for toks, phrase in registry.phrases.table.items()
+              if len(toks) == 1 and phrase.capitalised_only and phrase.kind != "label" and _personal(phrase)}
+    for word in mentions.personal_words(set(judged), tokens, corpus):
+        judged[word].capitalised_only = False
 
     places = [n for n, c in name_items if c in ("place",)]
     communes = None
@@ -323,7 +415,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
         communes = re.compile(rf"(?<![\w,.\-])[1-9]\d{{3}}(?=\s+(?:{alternatives})(?![\w]))")
     replacer = _Replacer(registry, communes)
 
-    # 5. texts, in order of first appearance
+    # 6. texts, in order of first appearance
     docs = corpus.documents.set_index(corpus.documents["doc_id"].astype(str))
     rows: list[dict] = []
     new_turns = []
@@ -331,7 +423,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
     for doc_id, value in zip(docs.index, docs["language"]):
         value = "" if pd.isna(value) else str(value)
         doc_langs[doc_id] = "fr" if value.startswith("fr") else ("en" if value.startswith("en") else lang)
-    for doc_id in order:
+    for doc_id in _progress(order, progress, desc="pseudonymise"):
         text = corpus.text(doc_id)
         new_text, spans = replacer.replace(text, doc_langs[doc_id])
         shift = 0
@@ -349,7 +441,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
         frame["text"] = [new_text[s:e] for s, e in zip(starts, ends)]
         new_turns.append(frame)
 
-    # 6. speakers column
+    # 7. speakers column
     speaker_map = {label: g.pseudonym for label, g in speaker_groups.items()}
     turns_all = pd.concat(new_turns, ignore_index=True) if new_turns else corpus.turns.iloc[0:0].copy()
     for doc_id, frame in corpus.turns.groupby("doc_id", sort=False):
@@ -359,7 +451,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
                                  original=str(speaker), replacement=speaker_map[speaker], context=pd.NA))
     turns_all["speaker"] = turns_all["speaker"].map(lambda s: speaker_map.get(s, s))
 
-    # 7. titles, variables, paths, document ids
+    # 8. titles, variables, paths, document ids
     documents = corpus.documents.copy()
     for col in ["title", *corpus.variables]:
         values = []
@@ -367,7 +459,8 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
             if pd.isna(value):
                 values.append(value)
                 continue
-            new, spans = replacer.replace(str(value), doc_langs.get(doc_id, lang))
+            new, spans = replacer.replace(str(value), doc_langs.get(doc_id, lang),
+                                          evidence="name variable" if col in name_vars else None)
             for sp in spans:
                 rows.append(dict(doc_id=doc_id, field=col if col == "title" else f"variable:{col}",
                                  category=sp.category, detector=sp.detector, original=sp.original,
@@ -381,7 +474,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
         if from_key:
             new_id = key.doc_ids[doc_id]
         else:
-            new_id, spans = replacer.replace(doc_id, lang, slug=True)
+            new_id, spans = replacer.replace(doc_id, lang, slug=True, known=frozenset(known.get(doc_id, ())))
             for sp in spans:
                 rows.append(dict(doc_id=doc_id, field="doc_id", category=sp.category, detector=sp.detector,
                                  original=sp.original, replacement=sp.replacement, context=doc_id))
@@ -401,7 +494,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
         if pd.isna(value):
             paths.append(value)
             continue
-        new, spans = replacer.replace(str(value), lang, slug=True)
+        new, spans = replacer.replace(str(value), lang, slug=True, known=frozenset(known.get(doc_id, ())))
         for sp in spans:
             rows.append(dict(doc_id=doc_id, field="path", category=sp.category, detector=sp.detector,
                              original=sp.original, replacement=sp.replacement, context=str(value)))
@@ -410,7 +503,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
     documents["doc_id"] = documents["doc_id"].astype(str).map(new_ids)
     turns_all["doc_id"] = turns_all["doc_id"].astype(str).map(new_ids)
 
-    # 8. manifest and problems
+    # 9. manifest and problems
     roles_map = {speaker_map[s]: str(r) for s, r in zip(corpus.turns["speaker"], corpus.turns["role"])
                  if s in speaker_map and not pd.isna(r)}
     manifest = _copy_manifest(corpus.manifest, lambda v: replacer.replace(v, lang)[0], roles_map)
@@ -420,22 +513,34 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
             problems[col] = problems[col].map(lambda v: v if pd.isna(v) else replacer.replace(str(v), lang)[0])
 
     new_corpus = build_corpus(documents, turns_all, manifest=manifest, root=None, problems=problems)
-    # 9. the key
+    # 10. the key
     _update_key(key, registry, replacer, corpus)
     frame = pd.DataFrame(rows, columns=[c for c in REPLACEMENTS.names if c != "new_doc_id"])
     frame.insert(1, "new_doc_id", frame["doc_id"].map(new_ids))
     return frame.astype(REPLACEMENTS.dtypes), new_corpus
 
 
+def _progress(doc_ids: list[str], progress: bool | None, *, desc: str):
+    """``doc_ids``, through a tqdm bar on stderr when ``progress`` (by default: more than 20 documents)."""
+    if not (progress if progress is not None else len(doc_ids) > 20):
+        return doc_ids
+    from tqdm.auto import tqdm
+
+    return tqdm(doc_ids, unit="doc", desc=desc)
+
+
 def _copy_manifest(manifest: Manifest, replace: Callable[[str], str], roles: Mapping[str, str]) -> Manifest:
     """The copy's manifest: what still holds of the original's (names replaced in its title,
-    description and notice), the pseudonyms' roles, and ``pseudonymised``; nothing about
+    description, notice and variables' descriptions), the pseudonyms' roles, and ``pseudonymised``; nothing about
     the original's files (documents, globs, codebook, codings, reading settings)."""
     texts = {k: (replace(v) if v else v) for k, v in (("title", manifest.title), ("description", manifest.description),
                                                        ("notice", manifest.notice))}
+    variables = manifest.variables  # their descriptions go into the copy's corpus.yml: "Âge de Christine"
+    if variables is not None:
+        variables = MappingProxyType({k: (replace(v) if isinstance(v, str) and v else v) for k, v in variables.items()})
     return Manifest(**texts, language=manifest.language, identities=manifest.identities, pseudonymised=True,
                     fiction=manifest.fiction, facilitator_roles=manifest.facilitator_roles,
-                    variables=manifest.variables, roles=MappingProxyType(dict(roles)))
+                    variables=variables, roles=MappingProxyType(dict(roles)))
 
 
 def _update_key(key: Key, registry: Registry, replacer: _Replacer, corpus: Corpus) -> None:
@@ -499,7 +604,7 @@ def _map(o: np.ndarray, s: np.ndarray, e: np.ndarray, new_len: np.ndarray, side:
 
 
 def carry_codings(codings: pd.DataFrame, replacements: pd.DataFrame, *,
-                  key: str | os.PathLike | None = None) -> pd.DataFrame:
+                  key: str | os.PathLike | None = None, passphrase: str | None = None) -> pd.DataFrame:
     """Codings of the original corpus -> the same codings on the pseudonymised corpus.
 
     Document ids are renamed and offsets moved by the lengths of the replacements before
@@ -515,6 +620,8 @@ def carry_codings(codings: pd.DataFrame, replacements: pd.DataFrame, *,
     key
         When given, names from the key are also replaced in ``memo`` and ``coder``
         (a mediator may code her own sessions).
+    passphrase
+        Opens an encrypted ``key``.
 
     Returns
     -------
@@ -525,7 +632,7 @@ def carry_codings(codings: pd.DataFrame, replacements: pd.DataFrame, *,
     schemas.validate_frame(replacements, REPLACEMENTS, argument="replacements")
     out = codings.copy()
     ids = dict(zip(replacements["doc_id"].astype(str), replacements["new_doc_id"].astype(str)))
-    text_rows = replacements[replacements["field"] == "text"]
+    text_rows = replacements[(replacements["field"] == "text") & (replacements["category"] != "kept")]
     starts = out["start_char"].to_numpy(dtype="int64").copy()
     ends = out["end_char"].to_numpy(dtype="int64").copy()
     doc = out["doc_id"].astype(str).to_numpy()
@@ -543,7 +650,7 @@ def carry_codings(codings: pd.DataFrame, replacements: pd.DataFrame, *,
     out["end_char"] = ends
     out["doc_id"] = pd.Series([ids.get(d, d) for d in doc], index=out.index, dtype="string")
     if key is not None:
-        loaded = Key.load(key, must_exist=True)
+        loaded = Key.load(key, must_exist=True, passphrase=passphrase)
         for col in ("memo", "coder"):
             out[col] = out[col].map(lambda v: v if pd.isna(v) else replace_with_key(str(v), loaded)).astype("string")
     return out

@@ -91,7 +91,7 @@ class Registry:
                 continue
             if pseudonym in generic:
                 self.phrases.add(toks, Phrase(entry["original"], None, "first", "key",
-                                              entry.get("capitalised_only", False), ambiguous=pseudonym))
+                                              self.capitalised_only(toks), ambiguous=pseudonym))
                 continue
             group = self.groups_by_pseudonym.get(pseudonym)
             label = re.sub(r"^\[|\s*\d+\]?$", "", pseudonym)
@@ -106,8 +106,10 @@ class Registry:
                     group.canonical):
                 group.canonical = entry["original"]
             kind = {"variant": "first", "label": "label"}.get(category, "full")
+            # whether it is a common word is the corpus's to say, not the key's: a key written when
+            # "christine" of "[christine tousse]" made it one must not hide her by capitals only
             self.phrases.add(toks, Phrase(entry["original"], group, kind, "key",
-                                          entry.get("capitalised_only", False) and category != "label",
+                                          self.capitalised_only(toks) and category != "label",
                                           speaker_label=category in ("speaker", "label")))
         for group in self.groups_by_pseudonym.values():  # "Ginette Gagnon" has a last name, as on the first run
             first, last = split_name(group.canonical)

@@ -5,7 +5,10 @@ is in ``active_pos`` (:data:`ACTIVE_POS` by default), that are not stop words or
 fillers, contain a letter, do not start with an apostrophe, and occur at least
 ``min_frequency`` times as such. Every other word seen ``min_frequency`` times is a
 *supplementary* form, projected on the classes but never used to make them. Step 2 of
-the package documentation (:mod:`research_kit.chd`) tells why.
+the package documentation (:mod:`research_kit.chd`) tells why. The tokens of
+pseudonyms and placeholders (``is_pseudonym``: ``Habitant·e 5``, ``[adresse]``) are
+neither, unless ``drop_pseudonyms=False``: classes would otherwise gather the segments
+that name one role and be named after its label.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..tokens import bool_column, term_codes, word_mask
+from ..tokens import bool_column, pseudonym_mask, term_codes, word_mask
 from .segments import segment_tokens
 
 __all__ = ["ACTIVE_POS", "Prepared", "prepare", "presence"]
@@ -42,13 +45,18 @@ class Prepared:
 
 
 def prepare(frame: pd.DataFrame, size: int, window: int, of: str, active_pos: Sequence[str],
-            min_frequency: int) -> Prepared:
-    """Segments and the binary segment × active form matrix of tokens in corpus order."""
+            min_frequency: int, *, drop_pseudonyms: bool = True) -> Prepared:
+    """Segments and the binary segment × active form matrix of tokens in corpus order.
+
+    With ``drop_pseudonyms`` the tokens of pseudonyms and placeholders are no form at all.
+    """
     seg = segment_tokens(frame, size, window)
     segments = seg.frame
     n_seg = len(segments)
     tok_seg = seg.token_segment
     word = word_mask(frame) & (tok_seg >= 0)
+    if drop_pseudonyms:
+        word &= ~pseudonym_mask(frame)
 
     # 2. active and supplementary forms
     codes, names = term_codes(frame, of)

@@ -131,6 +131,7 @@ def reinert(
     cc_test: float | None = None,
     uc_sizes: tuple[int, int] = (10, 15),
     min_chi2: float = 3.84,
+    drop_pseudonyms: bool = True,
 ) -> Reinert:
     """Classify the text segments of a corpus by Reinert's method (descending hierarchical classification).
 
@@ -189,6 +190,10 @@ def reinert(
     min_chi2
         Crossed classes of a double classification are kept only with an association
         chi-square above it (IRaMuTeQ's variant) or at least it (rainette's).
+    drop_pseudonyms
+        The tokens of pseudonyms and placeholders (``is_pseudonym``: ``Habitant·e 5``,
+        ``[adresse]``) are neither active nor supplementary forms, so no class gathers
+        the segments that name one role; ``False`` makes them forms like any other.
 
     Returns
     -------
@@ -231,6 +236,7 @@ def reinert(
     min_frequency = check_int(min_frequency, "min_frequency", function=fn, minimum=1)
     check_option("double", double, (True, False), function=fn)
     check_option("of", of, OF, function=fn)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
     min_chi2 = check_number(min_chi2, "min_chi2", minimum=0, function=fn)
     if isinstance(active_pos, str) or not all(isinstance(p, str) for p in active_pos) or not len(active_pos):
         raise ParameterError("RK-P71", f"the 'active_pos' parameter of {fn}() must be a list of parts of speech "
@@ -252,7 +258,7 @@ def reinert(
         variables = list(variables)
     frame = with_context(in_order(tokens), variables, corpus, function=fn, parameter="variables")
 
-    prep = prepare(frame, size, window, of, active_pos, min_frequency)
+    prep = prepare(frame, size, window, of, active_pos, min_frequency, drop_pseudonyms=drop_pseudonyms)
     segments, x = prep.segments, prep.x
     active_terms, supp_terms = prep.active_terms, prep.supp_terms
     n_seg = len(segments)
@@ -294,7 +300,7 @@ def reinert(
     segments = segments[columns]
 
     parameters = {"k": k, "variant": variant, "segment_size": size, "window": window, "min_frequency": min_frequency,
-                  "double": double, "of": of, "active_pos": tuple(active_pos),
+                  "double": double, "of": of, "active_pos": tuple(active_pos), "drop_pseudonyms": drop_pseudonyms,
                   "min_class_size": options["min_class_size"], "min_split_members": options["min_split_members"],
                   "tsj": options["tsj"], "cc_test": options["cc_test"], "variables": list(variables),
                   "n_classes": n_classes, "n_active_forms": len(active_terms),
