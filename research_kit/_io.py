@@ -314,13 +314,28 @@ _C1_CONTROLS = re.compile("[\x80-\x9f]")
 # letter) is no such run.
 _CONTINUATION = ("[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
                  "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
-_MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}"
-                            f"|[\u00f0-\u00f4]{_CONTINUATION}{{3}}")
+_LEAD_THEN_CONTINUATION = re.compile(f"[\u00c2-\u00f4]{_CONTINUATION}")
+_CONTINUATIONS = {n: re.compile(f"{_CONTINUATION}{{{n}}}") for n in (2, 3)}
+
+
+def _may_hold_mojibake(text: str) -> bool:
+    """Whether ``text`` holds a run that UTF-8 read as Windows-1252 would leave (see above).
+
+    One scan for a lead followed by one continuation (a single character class: fast on
+    megabytes), then the full length checked at those places only."""
+    for m in _LEAD_THEN_CONTINUATION.finditer(text):
+        lead = text[m.start()]
+        if lead <= "\u00df":
+            return True
+        need = 2 if lead <= "\u00ef" else 3
+        if _CONTINUATIONS[need].match(text, m.start() + 1):
+            return True
+    return False
 
 
 def _repair_mojibake(text: str) -> tuple[str, tuple[int, ...]]:
     """Repair, line by line, UTF-8 text once mis-decoded as Windows-1252/Latin-1 (ftfy's encoding fixes only)."""
-    if text.isascii() or not (_C1_CONTROLS.search(text) or _MOJIBAKE_PAIR.search(text)):
+    if text.isascii() or not (_C1_CONTROLS.search(text) or _may_hold_mojibake(text)):
         return text, ()
     from ftfy import TextFixerConfig, fix_encoding
     from ftfy.badness import is_bad

@@ -269,7 +269,7 @@ def _gold_tokens(gold: pd.DataFrame | None, turns: pd.DataFrame, documents: pd.D
     """Gold tokens with offsets in the document text, as :data:`schemas.TOKENS`."""
     if gold is None or not len(gold):
         return None
-    from .stopwords import mark_stops, normalise_word, stop_words
+    from .stopwords import mark_stops, stop_words
 
     where = turns[["doc_id", "turn", "start_char"]].astype({"doc_id": object})
     gold = gold.astype({"doc_id": object}).merge(where, on=["doc_id", "turn"], how="inner")
@@ -290,9 +290,12 @@ def _gold_tokens(gold: pd.DataFrame | None, turns: pd.DataFrame, documents: pd.D
     out["is_space"] = False
     is_stop = np.zeros(len(out), dtype=bool)
     sent_start = (out["sentence"].diff() != 0).to_numpy()
+    # normalise_word (lower case, straight apostrophe) on whole columns at once
+    lowers = out["text"].astype(object).str.lower().str.replace("’", "'", regex=False).to_numpy()
+    lemmas = out["lemma"].astype(object).str.lower().str.replace("’", "'", regex=False).to_numpy()
     for (_, lang), rows in out.groupby(["doc_id", out["language"].fillna("")], sort=False).indices.items():
-        lower = [normalise_word(t) for t in out["text"].to_numpy()[rows]]
-        is_stop[rows] = mark_stops(lower, [normalise_word(t) for t in out["lemma"].to_numpy()[rows]],
+        lower = lowers[rows].tolist()
+        is_stop[rows] = mark_stops(lower, lemmas[rows].tolist(),
                                    out["pos"].to_numpy()[rows].tolist(), out["is_punct"].to_numpy()[rows].tolist(),
                                    sent_start[rows].tolist(), stop_words(lang or "xx"), lang)
     out["is_stop"] = is_stop
