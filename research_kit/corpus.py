@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -266,43 +267,62 @@ def _speakers(speakers: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _gold_tokens(gold: pd.DataFrame | None, turns: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame | None:
-    """Gold tokens with offsets in the document text, as :data:`schemas.TOKENS`."""
+    """Gold tokens with offsets in the document text, as :data:`schemas.TOKENS`.
+
+    Built on arrays (a treebank holds a million tokens): each token's turn is found by
+    position (a document's turns are numbered from 0 in order), not by a merge.
+    """
     if gold is None or not len(gold):
         return None
     from .stopwords import mark_stops, stop_words
 
-    where = turns[["doc_id", "turn", "start_char"]].astype({"doc_id": object})
-    gold = gold.astype({"doc_id": object}).merge(where, on=["doc_id", "turn"], how="inner")
-    language = documents.set_index(documents["doc_id"].astype(object))["language"]
+    doc = gold["doc_id"].to_numpy(dtype=object)
+    turn = gold["turn"].to_numpy(dtype=np.int64)
+    t_doc = turns["doc_id"].to_numpy(dtype=object)
+    t_turn = turns["turn"].to_numpy(dtype=np.int64)
+    first = {}  # doc_id -> row of its turn 0
+    for row in np.flatnonzero(t_turn == 0):
+        first.setdefault(t_doc[row], row)
+    row = np.array([first.get(d, -1) for d in doc], dtype=np.int64) + turn
+    ok = (row >= turn) & (row < len(t_turn))
+    ok[ok] &= (t_doc[row[ok]] == doc[ok]) & (t_turn[row[ok]] == turn[ok])
+    if not ok.all():
+        gold, doc, turn, row = gold[ok], doc[ok], turn[ok], row[ok]
+    base = turns["start_char"].to_numpy(dtype=np.int64)[row]
+    language = dict(zip(documents["doc_id"].to_numpy(dtype=object), documents["language"].to_numpy(dtype=object)))
+    langs = np.array([None if pd.isna(x) else x for x in (language.get(d) for d in doc)], dtype=object)
+    texts = gold["text"].tolist()
+    lemmas = [(le if le is not None else t).lower() for t, le in zip(texts, _values(gold["lemma"]))]
+    pos = [p if p is not None else "X" for p in _values(gold["pos"])]
+    sentence = gold["sentence"].to_numpy(dtype=np.int64)
+    token = pd.Series(doc).groupby(doc, sort=False).cumcount().to_numpy(dtype=np.int64)
+    is_punct = np.array([p == "PUNCT" for p in pos], dtype=bool)
+    is_stop = np.zeros(len(doc), dtype=bool)
+    sent_start = np.ones(len(doc), dtype=bool)
+    sent_start[1:] = sentence[1:] != sentence[:-1]
+    lowers = [t.lower().replace("’", "'") for t in texts]
+    lemma_keys = [le.replace("’", "'") for le in lemmas]
+    groups = pd.DataFrame({"d": doc, "l": ["" if x is None else x for x in langs]})
+    for (_, lang), rows in groups.groupby(["d", "l"], sort=False).indices.items():
+        take = rows.tolist()
+        is_stop[rows] = mark_stops([lowers[k] for k in take], [lemma_keys[k] for k in take],
+                                   [pos[k] for k in take], is_punct[rows].tolist(), sent_start[rows].tolist(),
+                                   stop_words(lang or "xx"), lang)
     out = pd.DataFrame({
-        "doc_id": gold["doc_id"],
-        "turn": gold["turn"].astype("int64"),
-        "sentence": gold["sentence"].astype("int64"),
-        "token": gold.groupby("doc_id", sort=False).cumcount().astype("int64"),
-        "text": gold["text"],
-        "lemma": gold["lemma"].fillna(gold["text"]).astype(str).str.lower(),
-        "pos": gold["pos"].fillna("X"),
-        "start_char": (gold["start_char"] + gold["start"]).astype("int64"),
-        "end_char": (gold["start_char"] + gold["end"]).astype("int64"),
-        "language": gold["doc_id"].map(language),
+        "doc_id": doc, "turn": turn, "sentence": sentence, "token": token, "text": texts, "lemma": lemmas,
+        "pos": pos, "start_char": base + gold["start"].to_numpy(dtype=np.int64),
+        "end_char": base + gold["end"].to_numpy(dtype=np.int64), "language": langs,
+        "is_punct": is_punct, "is_space": False, "is_stop": is_stop,
+        "is_pseudonym": False,  # annotate() marks them, from the corpus's text
+        "ent_type": "",
     })
-    out["is_punct"] = out["pos"].eq("PUNCT")
-    out["is_space"] = False
-    is_stop = np.zeros(len(out), dtype=bool)
-    sent_start = (out["sentence"].diff() != 0).to_numpy()
-    # normalise_word (lower case, straight apostrophe) on whole columns at once
-    lowers = out["text"].astype(object).str.lower().str.replace("’", "'", regex=False).to_numpy()
-    lemmas = out["lemma"].astype(object).str.lower().str.replace("’", "'", regex=False).to_numpy()
-    for (_, lang), rows in out.groupby(["doc_id", out["language"].fillna("")], sort=False).indices.items():
-        lower = lowers[rows].tolist()
-        is_stop[rows] = mark_stops(lower, lemmas[rows].tolist(),
-                                   out["pos"].to_numpy()[rows].tolist(), out["is_punct"].to_numpy()[rows].tolist(),
-                                   sent_start[rows].tolist(), stop_words(lang or "xx"), lang)
-    out["is_stop"] = is_stop
-    out["is_pseudonym"] = False  # annotate() marks them, from the corpus's text
-    out["ent_type"] = ""
     out = out[schemas.TOKENS.names]
     return out.astype({c: d for c, d in schemas.TOKENS.dtypes.items()}).reset_index(drop=True)
+
+
+def _values(column: pd.Series) -> list:
+    """A column's values as a list, missing ones (None, NaN, NA) as None."""
+    return column.astype(object).where(column.notna(), None).tolist()
 
 
 # ---------------------------------------------------------------------------
@@ -566,12 +586,12 @@ def _token_columns(doc: ParsedDocument, doc_id: str, kept: np.ndarray) -> list[d
     return [{
         "doc_id": [doc_id] * n,
         "turn": np.repeat(np.array([int(kept[i]) for i, _ in chosen], dtype=np.int64), counts),
-        "start": np.fromiter((k.start for k in flat), np.int64, n) - shift,
-        "end": np.fromiter((k.end for k in flat), np.int64, n) - shift,
-        "text": [k.text for k in flat],
-        "lemma": [k.lemma for k in flat],
-        "pos": [k.pos for k in flat],
-        "sentence": np.fromiter((k.sentence for k in flat), np.int64, n),
+        "start": np.fromiter(map(attrgetter("start"), flat), np.int64, n) - shift,
+        "end": np.fromiter(map(attrgetter("end"), flat), np.int64, n) - shift,
+        "text": list(map(attrgetter("text"), flat)),
+        "lemma": list(map(attrgetter("lemma"), flat)),
+        "pos": list(map(attrgetter("pos"), flat)),
+        "sentence": np.fromiter(map(attrgetter("sentence"), flat), np.int64, n),
     }]
 
 

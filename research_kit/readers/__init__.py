@@ -31,7 +31,7 @@ from typing import Any
 __all__ = ["ParsedTurn", "ParsedEvent", "ParsedToken", "ParsedDocument", "Reader", "FORMATS", "EVENT_KINDS"]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedToken:
     """One gold token of an annotated transcript (CoNLL-U); offsets count in its turn's text."""
 
