@@ -289,10 +289,11 @@ def _gold_tokens(gold: pd.DataFrame | None, turns: pd.DataFrame, documents: pd.D
     if not ok.all():
         gold, doc, turn, row = gold[ok], doc[ok], turn[ok], row[ok]
     base = turns["start_char"].to_numpy(dtype=np.int64)[row]
-    language = dict(zip(documents["doc_id"].to_numpy(dtype=object), documents["language"].to_numpy(dtype=object)))
-    langs = np.array([None if pd.isna(x) else x for x in (language.get(d) for d in doc)], dtype=object)
+    language = {d: (None if pd.isna(x) else x) for d, x in zip(documents["doc_id"].to_numpy(dtype=object),
+                                                                documents["language"].to_numpy(dtype=object))}
+    langs = np.array([language.get(d) for d in doc], dtype=object)
     texts = gold["text"].tolist()
-    lemmas = [(le if le is not None else t).lower() for t, le in zip(texts, _values(gold["lemma"]))]
+    lemmas = _lower([le if le is not None else t for t, le in zip(texts, _values(gold["lemma"]))])
     pos = [p if p is not None else "X" for p in _values(gold["pos"])]
     sentence = gold["sentence"].to_numpy(dtype=np.int64)
     token = pd.Series(doc).groupby(doc, sort=False).cumcount().to_numpy(dtype=np.int64)
@@ -300,13 +301,17 @@ def _gold_tokens(gold: pd.DataFrame | None, turns: pd.DataFrame, documents: pd.D
     is_stop = np.zeros(len(doc), dtype=bool)
     sent_start = np.ones(len(doc), dtype=bool)
     sent_start[1:] = sentence[1:] != sentence[:-1]
-    lowers = [t.lower().replace("’", "'") for t in texts]
-    lemma_keys = [le.replace("’", "'") for le in lemmas]
+    lowers = _lower(texts, apostrophe=True)
+    lemma_keys = _lower(lemmas, apostrophe=True)
     groups = pd.DataFrame({"d": doc, "l": ["" if x is None else x for x in langs]})
     for (_, lang), rows in groups.groupby(["d", "l"], sort=False).indices.items():
-        take = rows.tolist()
-        is_stop[rows] = mark_stops([lowers[k] for k in take], [lemma_keys[k] for k in take],
-                                   [pos[k] for k in take], is_punct[rows].tolist(), sent_start[rows].tolist(),
+        if rows[-1] - rows[0] + 1 == len(rows):  # a document's tokens in one run: slices, not lookups
+            cut = slice(int(rows[0]), int(rows[-1]) + 1)
+            words, keys, tags = lowers[cut], lemma_keys[cut], pos[cut]
+        else:
+            take = rows.tolist()
+            words, keys, tags = [lowers[k] for k in take], [lemma_keys[k] for k in take], [pos[k] for k in take]
+        is_stop[rows] = mark_stops(words, keys, tags, is_punct[rows].tolist(), sent_start[rows].tolist(),
                                    stop_words(lang or "xx"), lang)
     out = pd.DataFrame({
         "doc_id": doc, "turn": turn, "sentence": sentence, "token": token, "text": texts, "lemma": lemmas,
@@ -318,6 +323,21 @@ def _gold_tokens(gold: pd.DataFrame | None, turns: pd.DataFrame, documents: pd.D
     })
     out = out[schemas.TOKENS.names]
     return out.astype({c: d for c, d in schemas.TOKENS.dtypes.items()}).reset_index(drop=True)
+
+
+def _lower(words: list[str], *, apostrophe: bool = False) -> list[str]:
+    """``words`` in lower case (and with straight apostrophes), in one pass over their joined text.
+
+    Token texts hold no line break; should one, each word is lowered on its own.
+    """
+    joined = "\n".join(words)
+    if joined.count("\n") != max(len(words) - 1, 0):
+        out = [w.lower() for w in words]
+        return [w.replace("’", "'") for w in out] if apostrophe else out
+    joined = joined.lower()
+    if apostrophe:
+        joined = joined.replace("’", "'")
+    return joined.split("\n") if words else []
 
 
 def _values(column: pd.Series) -> list:
@@ -600,8 +620,11 @@ def _columns_frame(parts: list[dict[str, Any]]) -> pd.DataFrame:
     import itertools
 
     keys = list(parts[0])
+    # text columns stay Python objects: they are read back as lists (a string dtype would be
+    # built here and undone there, a second each on a million tokens)
     return pd.DataFrame({k: (np.concatenate([p[k] for p in parts]) if isinstance(parts[0][k], np.ndarray)
-                             else list(itertools.chain.from_iterable(p[k] for p in parts))) for k in keys})
+                             else pd.Series(list(itertools.chain.from_iterable(p[k] for p in parts)), dtype=object))
+                         for k in keys})
 
 
 def _people(doc: ParsedDocument, doc_id: str, speakers: list[str | None], roles: Mapping[str, str | None],

@@ -347,6 +347,21 @@ class _Reader:
             if len(found) != n or joined.count("AlignEnd=") != n:  # in another order, or one missing
                 found = [pair for pair in map(_align_pair, joined.split("\n")) if pair is not None]
             per_second = 1000  # milliseconds; divided, not multiplied by 0.001: 6100 is 6.1 s, not 6.1000000000000005
+        if not self.cefc:
+            lo = hi = None
+            try:
+                for b, e in found:  # one pass: the earliest start and the latest end
+                    fb, fe = float(b), float(e)
+                    if not (fb or fe) or fb - fb != 0 or fe - fe != 0:
+                        continue  # not aligned (0|0), or NaN / infinite
+                    if lo is None or fb < lo:
+                        lo = fb
+                    if hi is None or fe > hi:
+                        hi = fe
+            except ValueError:
+                lo = hi = _BROKEN
+            if lo is not _BROKEN:
+                return (None, None) if lo is None else (lo / per_second, hi / per_second)
         try:
             values = [(float(b), float(e)) for b, e in found]
         except ValueError:
@@ -392,6 +407,7 @@ class _Reader:
 
 
 _INF = float("inf")
+_BROKEN = object()  # a MISC time that is not a number: read the slow way, which skips it
 
 
 class _Document:
