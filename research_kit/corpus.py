@@ -29,7 +29,7 @@ from ._io import read_text
 from .errors import InputFileError, ManifestError, ResearchKitError, UnknownNameError, did_you_mean
 from .language import detect_language
 from .manifest import FRONT_MATTER_FIELDS, DOCUMENT_FIELDS, MANIFEST_NAME, Manifest, parse_date
-from .readers import FORMATS, ParsedDocument
+from .readers import FORMATS, ParsedDocument, TokenColumns
 
 __all__ = ["Corpus", "count_words", "build_corpus", "read_transcript", "transcript_records", "records_frames",
            "speaker_key", "READERS", "CONVERT_FIRST", "WORD_RE", "MANIFEST_NAME", "SpeakerTable"]
@@ -600,18 +600,25 @@ def _token_columns(doc: ParsedDocument, doc_id: str, kept: np.ndarray) -> list[d
     if not chosen:
         return []
     counts = [len(t.tokens) for _, t in chosen]
-    flat = [k for _, t in chosen for k in t.tokens]
-    n = len(flat)
+    n = sum(counts)
     shift = np.repeat(np.array([len(t.text) - len(t.text.lstrip()) for _, t in chosen], dtype=np.int64), counts)
+    columns: dict[str, list] = {k: [] for k in ("start", "end", "text", "lemma", "pos", "sentence")}
+    for _, t in chosen:
+        if isinstance(t.tokens, TokenColumns):
+            for k, values in columns.items():
+                values.extend(getattr(t.tokens, k))
+        else:
+            for k, values in columns.items():
+                values.extend(map(attrgetter(k), t.tokens))
     return [{
         "doc_id": [doc_id] * n,
         "turn": np.repeat(np.array([int(kept[i]) for i, _ in chosen], dtype=np.int64), counts),
-        "start": np.fromiter(map(attrgetter("start"), flat), np.int64, n) - shift,
-        "end": np.fromiter(map(attrgetter("end"), flat), np.int64, n) - shift,
-        "text": list(map(attrgetter("text"), flat)),
-        "lemma": list(map(attrgetter("lemma"), flat)),
-        "pos": list(map(attrgetter("pos"), flat)),
-        "sentence": np.fromiter(map(attrgetter("sentence"), flat), np.int64, n),
+        "start": np.array(columns["start"], dtype=np.int64) - shift,
+        "end": np.array(columns["end"], dtype=np.int64) - shift,
+        "text": columns["text"],
+        "lemma": columns["lemma"],
+        "pos": columns["pos"],
+        "sentence": np.array(columns["sentence"], dtype=np.int64),
     }]
 
 

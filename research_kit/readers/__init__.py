@@ -24,11 +24,11 @@ name the file, ``options`` the file's reader settings from ``corpus.yml`` (e.g.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ParsedTurn", "ParsedEvent", "ParsedToken", "ParsedDocument", "Reader", "FORMATS", "EVENT_KINDS"]
+__all__ = ["ParsedTurn", "ParsedEvent", "ParsedToken", "TokenColumns", "ParsedDocument", "Reader", "FORMATS", "EVENT_KINDS"]
 
 
 @dataclass(slots=True)
@@ -43,6 +43,35 @@ class ParsedToken:
     sentence: int = 0  # sentence index in the document, from 0
 
 
+class TokenColumns(Sequence):
+    """A turn's gold tokens held as columns (a treebank's million tokens are not a million
+    objects); reads as a list of :class:`ParsedToken`."""
+
+    __slots__ = ("start", "end", "text", "lemma", "pos", "sentence")
+
+    def __init__(self, start: list[int], end: list[int], text: list[str], lemma: list[str | None],
+                 pos: list[str | None], sentence: list[int]) -> None:
+        self.start, self.end, self.text, self.lemma, self.pos, self.sentence = start, end, text, lemma, pos, sentence
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(map(ParsedToken, self.start[i], self.end[i], self.text[i], self.lemma[i], self.pos[i],
+                            self.sentence[i]))
+        return ParsedToken(self.start[i], self.end[i], self.text[i], self.lemma[i], self.pos[i], self.sentence[i])
+
+    def __iter__(self):
+        return map(ParsedToken, self.start, self.end, self.text, self.lemma, self.pos, self.sentence)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"TokenColumns({len(self)} tokens)"
+
+
 @dataclass
 class ParsedTurn:
     speaker: str | None  # None: the file does not name the speaker
@@ -50,7 +79,7 @@ class ParsedTurn:
     start_s: float | None = None
     end_s: float | None = None
     #: gold tokens (CoNLL-U), None when the format has none; left out of the repr
-    tokens: list[ParsedToken] | None = field(default=None, repr=False)
+    tokens: list[ParsedToken] | TokenColumns | None = field(default=None, repr=False)
 
 
 #: Kinds of non-speech events; a reader maps its format's own names onto these.

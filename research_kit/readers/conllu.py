@@ -73,7 +73,7 @@ from typing import Any
 
 from .._io import collector_paused
 from ..errors import InputFileError, warn
-from . import ParsedDocument, ParsedToken, ParsedTurn
+from . import ParsedDocument, ParsedTurn, TokenColumns
 
 __all__ = ["parse_conllu"]
 
@@ -407,6 +407,10 @@ class _Reader:
 
 
 _INF = float("inf")
+
+
+def _columns() -> TokenColumns:
+    return TokenColumns([], [], [], [], [], [])
 _BROKEN = object()  # a MISC time that is not a number: read the slow way, which skips it
 
 
@@ -421,7 +425,7 @@ class _Document:
         self.speaker: str | None = None
         self.parts: list[str] = []
         self.length = 0
-        self.tokens: list[ParsedToken] = []
+        self.tokens = _columns()
         self.begin: float | None = None
         self.end: float | None = None
 
@@ -439,8 +443,14 @@ class _Document:
             offset = 0
         self.parts.append(text)
         self.length = offset + len(text)
-        self.tokens.extend([ParsedToken(offset + s, offset + s + len(f), f, lemma, p, index)
-                            for s, f, lemma, p in zip(starts, forms, lemmas, pos)])
+        cols = self.tokens
+        begins = [offset + s for s, _ in zip(starts, forms)]
+        cols.start.extend(begins)
+        cols.end.extend([b + len(f) for b, f in zip(begins, forms)])
+        cols.text.extend(forms)
+        cols.lemma.extend(lemmas)
+        cols.pos.extend(pos)
+        cols.sentence.extend([index] * len(forms))
         if begin is not None:
             self.begin = begin if self.begin is None else min(self.begin, begin)
             self.end = end if self.end is None else max(self.end, end)
@@ -448,7 +458,7 @@ class _Document:
     def close_turn(self) -> None:
         if self.parts:
             self.turns.append(ParsedTurn(self.speaker, "".join(self.parts), self.begin, self.end, self.tokens))
-        self.parts, self.length, self.tokens, self.begin, self.end = [], 0, [], None, None
+        self.parts, self.length, self.tokens, self.begin, self.end = [], 0, _columns(), None, None
 
 
 def _align_pair(misc: str) -> tuple[str, str] | None:
