@@ -36,6 +36,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m ruff check research_kit tests benchmarks docs
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --doctest-modules research_kit
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

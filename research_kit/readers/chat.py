@@ -188,7 +188,7 @@ def parse_chat(text: str, *, path: str, options: Mapping[str, Any] | None = None
     >>> doc, = parse_chat("@Begin\\n@Participants:\\tMOT Marie Mother\\n"
     ...                   "*MOT:\\tbonjour &=rit ! \\x15500_1500\\x15\\n@End\\n", path="a.cha")
     >>> doc.turns
-    [ParsedTurn(speaker='Marie', text='bonjour!', start_s=0.5, end_s=1.5, tokens=None)]
+    [ParsedTurn(speaker='Marie', text='bonjour!', start_s=0.5, end_s=1.5)]
     >>> doc.speakers["Marie"], doc.events[0].kind
     ({'role': 'Mother', 'code': 'MOT'}, 'laughter')
     """
