@@ -462,6 +462,16 @@ def test_pdf_wraps_long_tables_over_pages(blocks, tmp_path):
     assert "ligne 59" in pdf_text(path)
 
 
+def test_pdf_table_headings_are_never_cut_inside_a_word(blocks, tmp_path):
+    # a narrow column of numbers under a long heading, beside two wide text columns
+    words = "commune, temps, langue, néerlandais, fil, projet, prévoir, bénévole, chercher, famille"
+    rows = [[f"Classe {i} — commune, temps, langue", str(50 + i), str(30 + i), words] for i in range(1, 4)]
+    table = [blocks[0], {"kind": "table", "columns": ["thème", "segments", "%", "mots"], "rows": rows,
+                         "caption": "Classes"}]
+    text = pdf_text(to_pdf(table, tmp_path / "classes.pdf"))
+    assert re.search(r"\bsegments\b", text), text
+
+
 # --------------------------------------------------------------------------- Markdown
 
 

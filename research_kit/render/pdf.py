@@ -216,7 +216,7 @@ def pdf_bytes(brief: Brief) -> bytes:
             pdf.set_text_color(*rgb(BLACK))
             pdf.ln(1)
             pdf.set_font(FONT, "", 9)
-            with pdf.table(col_widths=_col_widths(columns, rows), line_height=4.6, text_align="LEFT",
+            with pdf.table(col_widths=_fitted_widths(pdf, columns, rows), line_height=4.6, text_align="LEFT",
                            padding=(1.2, 1.6), v_align="TOP", align="LEFT", width=pdf.epw,
                            headings_style=FontFace(emphasis="BOLD", fill_color=rgb(HEADER_FILL)),
                            repeat_headings=1) as table:
@@ -269,6 +269,40 @@ def _col_widths(columns: list[str], rows: list[list[str]]) -> tuple[float, ...]:
         typical = max((len(c) for c in cells), default=1)
         shares.append(max(longest_word, min(typical, 40), 4))
     return tuple(float(s) for s in shares) or (1.0,)
+
+
+def _fitted_widths(pdf: Any, columns: list[str], rows: list[list[str]]) -> tuple[float, ...]:
+    """Column widths (mm) from :func:`_col_widths`' shares, widened so that no column is narrower
+    than its longest word (the heading's in bold) and its padding: a heading such as
+    "segments" is never cut in the middle of the word."""
+    shares = _col_widths(columns, rows)
+    if not columns:
+        return shares
+    pad = 2 * 1.6 + 1.0
+    pdf.set_font(FONT, "B", 9)
+    need = [max((pdf.get_string_width(pdf_text(w)) for w in c.split()), default=0.0) + pad for c in columns]
+    pdf.set_font(FONT, "", 9)
+    for k in range(len(columns)):
+        words = [w for r in rows for w in r[k].split()]
+        longest = max(words, key=len, default="")
+        need[k] = max(need[k], min(pdf.get_string_width(pdf_text(longest)) + pad, pdf.epw / 2))
+    total = pdf.epw
+    if sum(need) >= total:
+        return tuple(need)
+    widths = [total * s / sum(shares) for s in shares]
+    for _ in range(len(widths)):  # raise the narrow columns, take the room from the others
+        short = [k for k in range(len(widths)) if widths[k] < need[k] - 1e-9]
+        if not short:
+            break
+        for k in short:
+            widths[k] = need[k]
+        fixed = {k for k in range(len(widths)) if widths[k] <= need[k] + 1e-9}
+        free = [k for k in range(len(widths)) if k not in fixed]
+        room = total - sum(widths[k] for k in fixed)
+        weight = sum(shares[k] for k in free)
+        for k in free:
+            widths[k] = room * shares[k] / weight
+    return tuple(widths)
 
 
 def _metrics(pdf: Any, items: list[dict[str, str]]) -> None:
