@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-__all__ = ["detect_language", "FUNCTION_WORDS"]
+__all__ = ["detect_language", "iso639_1", "FUNCTION_WORDS"]
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "fr": frozenset(
@@ -61,3 +61,34 @@ def detect_language(text: str, *, languages: tuple[str, ...] = ("fr", "en"), min
     if len(scores) > 1 and scores[0][0] < margin * scores[1][0]:
         return None
     return scores[0][1]
+
+
+#: ISO 639-2/3 codes (bibliographic and terminology) and a few names transcription tools
+#: write, -> ISO 639-1; ``None``: a code known to have no two-letter equivalent.
+_ISO639 = {
+    'afr': 'af', 'alb': 'sq', 'anglais': 'en', 'ara': 'ar', 'aze': 'az', 'baq': 'eu', 'ber': None, 'bos': 'bs',
+    'bre': 'br', 'bul': 'bg', 'cat': 'ca', 'ces': 'cs', 'chi': 'zh', 'cmn': 'zh', 'cos': 'co', 'cym': 'cy',
+    'cze': 'cs', 'dan': 'da', 'deu': 'de', 'dut': 'nl', 'ell': 'el', 'eng': 'en', 'english': 'en', 'est': 'et',
+    'eus': 'eu', 'fas': 'fa', 'fin': 'fi', 'fra': 'fr', 'francais': 'fr', 'français': 'fr', 'fre': 'fr',
+    'french': 'fr', 'ger': 'de', 'gle': 'ga', 'glg': 'gl', 'gre': 'el', 'hat': 'ht', 'heb': 'he', 'hin': 'hi',
+    'hrv': 'hr', 'hun': 'hu', 'hye': 'hy', 'ice': 'is', 'ind': 'id', 'isl': 'is', 'ita': 'it', 'jpn': 'ja',
+    'kor': 'ko', 'lat': 'la', 'lav': 'lv', 'lin': 'ln', 'lit': 'lt', 'ltz': 'lb', 'mac': 'mk', 'mkd': 'mk',
+    'mlt': 'mt', 'msa': 'ms', 'nld': 'nl', 'nob': 'nb', 'nor': 'no', 'oci': 'oc', 'pol': 'pl', 'por': 'pt',
+    'ron': 'ro', 'rum': 'ro', 'rus': 'ru', 'slk': 'sk', 'slo': 'sk', 'slv': 'sl', 'spa': 'es', 'sqi': 'sq',
+    'srp': 'sr', 'swa': 'sw', 'swe': 'sv', 'tha': 'th', 'tur': 'tr', 'ukr': 'uk', 'vie': 'vi', 'wel': 'cy',
+    'wln': 'wa', 'wol': 'wo', 'yue': 'zh', 'zho': 'zh',
+}
+
+
+def iso639_1(value: str | None) -> str | None:
+    """The ISO 639-1 code of a language as transcripts write it: ``fr``, ``fr-CA``, ``fra``,
+    ``fre``, ``fr_BE``, ``French``; ``None`` when it is empty or not known (the language is
+    then detected).
+
+    >>> iso639_1("fra"), iso639_1("fr-CA"), iso639_1("French"), iso639_1("xyz")
+    ('fr', 'fr', 'fr', None)
+    """
+    primary = re.split(r"[-_]", (value or "").strip().lower())[0]
+    if len(primary) == 2 and primary.isalpha():
+        return primary
+    return _ISO639.get(primary)

@@ -86,6 +86,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputFileError, warn
+from ..language import iso639_1
 from . import ParsedDocument, ParsedEvent, ParsedTurn
 
 __all__ = ["parse_chat"]
@@ -136,15 +137,6 @@ _MONTHS = {m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                                        "NOV", "DEC"), start=1)}
 _DATE_RE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})")
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-# ISO 639-3 codes of @Languages -> the ISO 639-1 code documents carry
-_LANGUAGES = {"fra": "fr", "fre": "fr", "eng": "en", "nld": "nl", "dut": "nl", "deu": "de", "ger": "de",
-              "spa": "es", "ita": "it", "por": "pt", "cat": "ca", "eus": "eu", "ara": "ar", "zho": "zh",
-              "cmn": "zh", "yue": "zh", "jpn": "ja", "rus": "ru", "pol": "pl", "tur": "tr", "heb": "he",
-              "ell": "el", "swe": "sv", "dan": "da", "nor": "no", "nob": "nb", "fin": "fi", "hun": "hu",
-              "ces": "cs", "ron": "ro", "hrv": "hr", "srp": "sr", "slv": "sl", "kor": "ko", "vie": "vi",
-              "tha": "th", "ind": "id", "msa": "ms", "hin": "hi", "fas": "fa", "lit": "lt", "est": "et",
-              "lav": "lv", "gle": "ga", "cym": "cy", "glg": "gl", "afr": "af", "isl": "is", "ukr": "uk",
-              "bul": "bg", "slk": "sk", "hat": "ht", "wol": "wo", "lin": "ln", "swa": "sw"}
 
 _ID_FIELDS = ("language", "corpus", "code", "age", "gender", "group", "ses", "role", "education", "custom")
 _ID_ATTRIBUTES = ("age", "gender", "group", "ses", "education", "language", "custom")
@@ -291,8 +283,8 @@ class _Reader:
                 self.situations.append(value)
         elif key == "languages":
             first = re.split(r"[\s,]+", value.strip(), maxsplit=1)[0].casefold()
-            if first in _LANGUAGES:
-                self.variables["language"] = _LANGUAGES[first]
+            if iso639_1(first):
+                self.variables["language"] = iso639_1(first)
 
     def _participants(self, value: str) -> None:
         for entry in value.split(","):

@@ -128,6 +128,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFileError, did_you_mean
+from ..language import iso639_1
 from . import ParsedDocument, ParsedEvent, ParsedTurn, options_get
 from ._tiers import ALIGNER_TIER, INTERVIEWER, TIER_KINDS, interviewer_label, note_kind, tier_names
 from ._tiers import notes as tier_notes
@@ -161,12 +162,6 @@ _TIER_KINDS = TIER_KINDS + tuple((re.compile(pattern, re.IGNORECASE), kind) for 
     (r"pause|silence", "pause"),
 ))
 _SPACES = re.compile(r"[ \t]+")
-#: ISO 639-2/3 codes of ``<LANGUAGE LANG_ID=>`` -> ISO 639-1
-_ISO3 = {"fra": "fr", "fre": "fr", "eng": "en", "nld": "nl", "dut": "nl", "deu": "de", "ger": "de", "spa": "es",
-         "ita": "it", "por": "pt", "cat": "ca", "eus": "eu", "baq": "eu", "bre": "br", "oci": "oc", "cos": "co",
-         "wln": "wa", "ara": "ar", "lin": "ln", "swa": "sw", "wol": "wo", "hat": "ht", "rus": "ru", "pol": "pl",
-         "ron": "ro", "rum": "ro", "tur": "tr", "zho": "zh", "chi": "zh", "jpn": "ja", "vie": "vi", "kor": "ko",
-         "heb": "he", "ell": "el", "gre": "el", "ukr": "uk"}
 
 # One annotation: (ANNOTATION_ID, start_s, end_s, value, position in its tier, ANNOTATION_REF,
 # PREVIOUS_ANNOTATION). Alignable annotations have times and no references, reference annotations
@@ -384,7 +379,7 @@ class _Reading:
 
     def _languages(self) -> dict[str, str | None]:
         """LANG_ID -> ISO 639-1 code (None when not known)."""
-        return {(el.get("LANG_ID") or "").strip(): _iso639_1(el.get("LANG_ID"))
+        return {(el.get("LANG_ID") or "").strip(): iso639_1(el.get("LANG_ID"))
                 for el in self.parts.get("LANGUAGE", ())}
 
     def _tiers(self, types: Mapping[str, str]) -> list[_Tier]:
@@ -846,13 +841,6 @@ def _clean(text: str | None) -> str:
 
 def _squeeze(text: str) -> str:
     return " ".join(text.split())
-
-
-def _iso639_1(value: str | None) -> str | None:
-    primary = re.split(r"[-_]", (value or "").strip().lower())[0]
-    if len(primary) == 2 and primary.isalpha():
-        return primary
-    return _ISO3.get(primary)
 
 
 def _short(value: str | None, limit: int = 40) -> str:

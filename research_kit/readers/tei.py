@@ -99,6 +99,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import InputFileError
+from ..language import iso639_1
 from . import ParsedDocument, ParsedEvent, ParsedTurn
 from ._xml import MAX_XML_BYTES, parse_xml
 
@@ -139,15 +140,6 @@ _ROLES = {"chair": "chair", "regular": "regular", "guest": "guest"}
 _GENDERS = {"m": "male", "male": "male", "1": "male", "man": "male", "homme": "male", "h": "male",
             "f": "female", "female": "female", "2": "female", "woman": "female", "femme": "female",
             "u": None, "0": None, "9": None, "unknown": None, "": None}
-_ISO3 = {"fra": "fr", "fre": "fr", "eng": "en", "nld": "nl", "dut": "nl", "deu": "de", "ger": "de",
-         "spa": "es", "ita": "it", "por": "pt", "cat": "ca", "eus": "eu", "baq": "eu", "glg": "gl",
-         "pol": "pl", "ces": "cs", "cze": "cs", "slk": "sk", "slo": "sk", "slv": "sl", "hrv": "hr",
-         "srp": "sr", "bos": "bs", "bul": "bg", "ron": "ro", "rum": "ro", "hun": "hu", "fin": "fi",
-         "swe": "sv", "dan": "da", "nor": "no", "nob": "nb", "isl": "is", "ice": "is", "lav": "lv",
-         "lit": "lt", "est": "et", "ell": "el", "gre": "el", "tur": "tr", "ukr": "uk", "rus": "ru",
-         "ara": "ar", "heb": "he", "cym": "cy", "wel": "cy", "gle": "ga", "ltz": "lb", "oci": "oc",
-         "bre": "br", "cos": "co", "lat": "la", "zho": "zh", "chi": "zh", "jpn": "ja", "hye": "hy",
-         "aze": "az", "mlt": "mt", "sqi": "sq", "alb": "sq", "mkd": "mk", "mac": "mk"}
 
 _LOCAL: dict[Any, str] = {}
 
@@ -207,13 +199,11 @@ def _fragment(pointer: str) -> str:
     return pointer.strip().rsplit("#", 1)[-1]
 
 
-def _iso639_1(value: str | None) -> str | None:
+def _language_code(value: str | None) -> str | None:
+    """``xml:lang`` as ISO 639-1; a code that has none (``oc-gascon``, ``grc``) is kept as written."""
     if not value or not value.strip():
         return None
-    primary = re.split(r"[-_]", value.strip())[0].lower()
-    if len(primary) == 3:
-        return _ISO3.get(primary, primary)
-    return primary or None
+    return iso639_1(value) or re.split(r"[-_]", value.strip())[0].lower() or None
 
 
 def _in_lang(elements: list[Any], lang: str | None) -> Any:
@@ -222,7 +212,7 @@ def _in_lang(elements: list[Any], lang: str | None) -> Any:
         return None
     if lang:
         for el in elements:
-            if _iso639_1(_lang_of(el)) == lang:
+            if _language_code(_lang_of(el)) == lang:
                 return el
     return elements[0]
 
@@ -940,7 +930,7 @@ def _header_values(header: Any) -> dict[str, Any]:
             break
     lang_usage = _first(header, "profileDesc", "langUsage", "language")
     if lang_usage is not None:
-        code = _iso639_1(lang_usage.get("ident"))
+        code = _language_code(lang_usage.get("ident"))
         if code:
             out["_lang_usage"] = code
     return out
@@ -949,7 +939,7 @@ def _header_values(header: Any) -> dict[str, Any]:
 def _language(tei: Any, inherited: str | None, header: dict[str, Any]) -> str | None:
     text = _first(tei, "text")
     for value in (_lang_of(text) if text is not None else None, _lang_of(tei)):
-        code = _iso639_1(value)
+        code = _language_code(value)
         if code:
             return code
     return header.get("_lang_usage") or inherited
@@ -1100,7 +1090,7 @@ def _collect(el: Any, inherited: dict[str, Any], people: _People, lang: str | No
         here.add_from(header_el, override=True)
     here = here.merged(people)
     if _local(el.tag) in ("teiCorpus", "teiCorpus.2"):
-        corpus_lang = _iso639_1(_lang_of(el)) or header.get("_lang_usage") or lang
+        corpus_lang = _language_code(_lang_of(el)) or header.get("_lang_usage") or lang
         for child in el:
             if _local(child.tag) in _ROOTS:
                 _collect(child, merged, here, corpus_lang, out)

@@ -71,6 +71,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFileError, warn
+from ..language import iso639_1
 from . import ParsedDocument, ParsedEvent, ParsedTurn
 from ._xml import local_name, parse_xml, read_xml_bytes, seconds
 
@@ -87,13 +88,6 @@ _LAUGHTER = re.compile(r"(?:rires?|laugh\w*|rit|rient)\b", re.I)
 _APPLAUSE = re.compile(r"(?:applaudissements?|applause|applaudi\w*)\b", re.I)
 #: event types that annotate words rather than say that something happened
 _ANNOTATIONS = frozenset({"lexical", "pronounce", "language", "entities"})
-#: ISO 639-2 (and a few names) -> ISO 639-1, for ``xml:lang``
-_ISO3 = {"fre": "fr", "fra": "fr", "french": "fr", "français": "fr", "francais": "fr",
-         "eng": "en", "english": "en", "anglais": "en", "nld": "nl", "dut": "nl", "deu": "de", "ger": "de",
-         "spa": "es", "ita": "it", "por": "pt", "cat": "ca", "eus": "eu", "baq": "eu", "bre": "br",
-         "oci": "oc", "cos": "co", "wln": "wa", "ara": "ar", "ber": None, "lin": "ln", "swa": "sw", "wol": "wo",
-         "hat": "ht", "rus": "ru", "pol": "pl", "ron": "ro", "rum": "ro", "tur": "tr", "zho": "zh", "chi": "zh",
-         "cmn": "zh", "jpn": "ja", "vie": "vi", "kor": "ko", "heb": "he", "ell": "el", "gre": "el", "ukr": "uk"}
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:$|[T ])")
 
 
@@ -218,7 +212,7 @@ def _header(root: Any) -> tuple[dict[str, str], dict[str, dict[str, str]], dict[
 
 def _variables(root: Any, episode: Any, topics: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    language = _iso639_1(root.get(_XML_LANG) or root.get("lang"))
+    language = iso639_1(root.get(_XML_LANG) or root.get("lang"))
     if language:
         out["language"] = language
     date = _ISO_DATE.match(episode.get("air_date") or "")
@@ -229,13 +223,6 @@ def _variables(root: Any, episode: Any, topics: list[str]) -> dict[str, str]:
     if topics:
         out["topic"] = "; ".join(t for t in topics if t)
     return out
-
-
-def _iso639_1(value: str | None) -> str | None:
-    primary = re.split(r"[-_]", (value or "").strip().lower())[0]
-    if len(primary) == 2 and primary.isalpha():
-        return primary
-    return _ISO3.get(primary)
 
 
 def _clean(text: str) -> str:
