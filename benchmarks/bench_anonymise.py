@@ -119,10 +119,23 @@ def _demo(results: list[dict], work: Path) -> None:
     fr_before = sum(fr_stats[c][0] for c in ("speaker", "person") if c in fr_stats)
     fr_after = sum(fr_stats[c][1] for c in ("speaker", "person") if c in fr_stats)
     results.append({"benchmark": "recall of planted person names (speakers + persons), all documents "
-                                 f"({person_before - person_after}/{person_before}); French documents only: "
-                                 f"{fr_before - fr_after}/{fr_before} (English ones use the English pipeline's recogniser)",
+                                 f"({person_before - person_after}/{person_before})",
                     "value": round(1 - person_after / person_before, 3), "unit": "share",
-                    "baseline": round(1 - fr_after / fr_before, 3), "ratio": None, "target": "value >= 0.9"})
+                    "baseline": None, "ratio": None, "target": "value >= 0.99"})
+    for lang, label in (("fr", "French"), ("en", "English")):
+        docs = {d for d, language in zip(corpus.documents["doc_id"], corpus.documents["language"])
+                if str(language).startswith(lang)}
+        lang_rows = [dict(r, doc_ids=[d for d in r["doc_ids"] if d in docs]) for r in rows]
+        lang_stats = recall(corpus, pseudo, replacements, lang_rows)
+        before = sum(lang_stats[c][0] for c in ("speaker", "person") if c in lang_stats)
+        after = sum(lang_stats[c][1] for c in ("speaker", "person") if c in lang_stats)
+        missed = [m for c in ("speaker", "person") if c in lang_stats for m in lang_stats[c][2]]
+        shown = ", ".join(f"{n} ({d})" for n, d, _ in missed[:6]) + (" …" if len(missed) > 6 else "")
+        results.append({"benchmark": f"recall of planted person names (speakers + persons), {label} documents only "
+                                     f"({before - after}/{before}{'; missed: ' + shown if missed else ''})",
+                        "value": round(1 - after / before, 3) if before else None, "unit": "share",
+                        "baseline": None, "ratio": None, "target": "value >= 0.99"})
+    _policies(results, work, corpus, rows)
 
     names = {r["name"].casefold() for r in rows}
     pairs = replacement_pairs(replacements)
@@ -143,6 +156,37 @@ def _demo(results: list[dict], work: Path) -> None:
     results.append({"benchmark": "recall of every planted string, the fragments given as names= "
                                  f"({before - after}/{before})", "value": round(1 - after / before, 3),
                     "unit": "share", "baseline": None, "ratio": None, "target": "value == 1"})
+
+
+def _policies(results: list[dict], work: Path, corpus, rows: list[dict]) -> None:
+    """Recall of the planted places and organisations under each policy, no names list.
+
+    Large public places (those the gazetteer lists: ``Molenbeek``, ``Anderlecht``) are
+    kept by ``local`` by design; they are counted apart.
+    """
+    from research_kit.anonymise.places import POLICIES, public_place
+
+    wanted = [r for r in rows if r["category"] in ("place", "organisation")]
+    public = [r for r in wanted if public_place(r["name"])]
+    local = [r for r in wanted if not public_place(r["name"])]
+    for policy in POLICIES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pseudo, replacements = pseudonymise(corpus, key=work / f"demo-key-{policy}.json", report=True,
+                                                policy=policy)
+        for which, subset in (("local", local), ("public", public)):
+            stats = recall(corpus, pseudo, replacements, subset)
+            before = sum(v[0] for v in stats.values())
+            after = sum(v[1] for v in stats.values())
+            missed = [m for v in stats.values() for m in v[2]]
+            shown = ", ".join(f"{n} ({d})" for n, d, _ in missed[:6]) + (" …" if len(missed) > 6 else "")
+            target = {("local", "local"): "value >= 0.9", ("strict", "local"): "value >= 0.9",
+                      }.get((policy, which))
+            results.append({"benchmark": f"policy {policy}: recall of planted {which} places and organisations on "
+                                         f"the demo, no names list ({before - after}/{before}"
+                                         f"{'; left: ' + shown if missed else ''})",
+                            "value": round(1 - after / before, 3) if before else None, "unit": "share",
+                            "baseline": None, "ratio": None, "target": target})
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ Every key is optional::
     language: fr                 # default language of the documents
     identities: true             # the transcripts name real people: pseudonymise before briefs
     pseudonymised: false         # written by `research-kit pseudonymise` on its copies
+    pseudonymisation: local      # what it hides: persons, local (the default with identities) or strict
     fiction: false               # the corpus is invented (briefs say so)
     notice: Texte affiché en tête des notes de recherche.
     facilitator_roles: [animatrice]   # roles that hold the floor by office
@@ -69,11 +70,13 @@ DEFAULT_CODINGS: tuple[str, ...] = ("codings/*.csv", "codings/*.tsv")
 TOP_FIELDS = frozenset({
     "title", "description", "language", "identities", "pseudonymised", "fiction", "variables", "roles",
     "include", "exclude", "documents", "codebook", "codings", "columns", "encoding", "notice", "facilitator_roles",
-    "speakers", "non_speaker_tiers"})
+    "speakers", "non_speaker_tiers", "pseudonymisation"})
 DOCUMENT_FIELDS = frozenset({"id", "title", "date", "language", "format", "encoding", "columns", "roles", "speaker",
                              "non_speaker_tiers"})
 FRONT_MATTER_FIELDS = frozenset({"title", "date", "language", "speaker", "id", "roles"})
 _BOOLEANS = ("identities", "pseudonymised", "fiction")
+#: What ``pseudonymisation:`` may say (see :mod:`research_kit.anonymise.places`).
+PSEUDONYMISATION_POLICIES = ("persons", "local", "strict")
 _TEXTS = ("title", "description", "language", "notice", "codebook", "encoding", "speakers")
 _TRUE = {"true", "yes", "oui", "vrai", "1", "on", "y", "o"}
 _FALSE = {"false", "no", "non", "faux", "0", "off", "n"}
@@ -123,6 +126,10 @@ class Manifest:
         The transcripts name real people (briefs refuse them until pseudonymised).
     pseudonymised, fiction
         The corpus is a pseudonymised copy; the corpus is invented.
+    pseudonymisation
+        What pseudonymisation hides (:data:`PSEUDONYMISATION_POLICIES`): ``persons``,
+        ``local`` or ``strict``; ``None``: ``local`` when ``identities``, else ``persons``.
+        A pseudonymised copy says the policy it was made with.
     codebook
         The codebook file as written (relative to the corpus folder), or ``None``: the
         project then looks for ``codebook.yml``, ``codebook.yaml`` or ``codebook.csv``.
@@ -160,6 +167,7 @@ class Manifest:
     notice: str | None = None
     identities: bool = False
     pseudonymised: bool = False
+    pseudonymisation: str | None = None
     fiction: bool = False
     codebook: str | None = None
     codings: tuple[str, ...] = DEFAULT_CODINGS
@@ -211,7 +219,8 @@ class Manifest:
         """The fields that differ from their defaults, as ``corpus.yml`` would write them."""
         out: dict[str, Any] = {}
         default = Manifest()
-        for name in ("title", "description", "language", "notice", "identities", "pseudonymised", "fiction",
+        for name in ("title", "description", "language", "notice", "identities", "pseudonymised", "pseudonymisation",
+                     "fiction",
                      "codebook", "codings", "facilitator_roles", "variables", "roles", "include", "exclude",
                      "columns", "encoding", "non_speaker_tiers", "documents"):
             value = getattr(self, name)
@@ -272,6 +281,15 @@ def parse_manifest(data: Any, *, path: str | None = None,
                     f"Copy the {key} file into the corpus folder and name it relative to it.")
         else:
             fields[key] = str(value)
+    policy = data.get("pseudonymisation")
+    if policy is not None:
+        if str(policy).strip().lower() in PSEUDONYMISATION_POLICIES:
+            fields["pseudonymisation"] = str(policy).strip().lower()
+        else:
+            problem("RK-C03", f'`pseudonymisation:` must be one of {", ".join(PSEUDONYMISATION_POLICIES)}; got '
+                              f'"{policy}".{did_you_mean(str(policy), PSEUDONYMISATION_POLICIES)}', ("pseudonymisation",),
+                    "`persons` hides people; `local` also streets, facilities, organisations and small places; "
+                    "`strict` every place, organisation, age and detail found (see docs/pseudonymisation.md).")
     for key in _BOOLEANS:
         if data.get(key) is None:
             continue

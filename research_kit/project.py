@@ -577,7 +577,7 @@ def _glob(path: str, pattern: str) -> bool:
 # writing
 
 # The manifest fields a written corpus keeps; the rest (documents, include, codings…) it writes anew.
-_KEPT = ("title", "description", "language", "identities", "pseudonymised", "fiction", "facilitator_roles", "notice")
+_KEPT = ("title", "description", "language", "identities", "pseudonymised", "pseudonymisation", "fiction", "facilitator_roles", "notice")
 
 
 def _file_stem(doc_id: str, taken: set[str]) -> str:

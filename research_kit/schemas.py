@@ -255,13 +255,20 @@ REPLACEMENTS = Schema(
         Column("new_start_char", "Int64", "Offset of the replacement in the pseudonymised text, else NA."),
         Column("new_end_char", "Int64", "Offset just past the replacement, else NA."),
         Column("category", "string", "speaker, person, place, organisation, email, phone, address, "
-                                             "postal_code, doc_id; kept (a mention of a name that is also a "
-                                             "common word, left as it is: replacement = original)."),
+                                             "postal_code, birth_date, age, occupation, doc_id; kept (found and "
+                                             "left as it is: replacement = original; `detector` says why)."),
         Column("detector", "string", "What found it: names (your list), speaker, ner, key (an earlier "
-                                             "run), variable, pattern, slug; for a name that is also a common "
+                                             "run), variable, pattern, slug; street, facility, local place, "
+                                             "public place, organisation, acronym, birth date, age, occupation; "
+                                             "for a name that is also a common "
                                              "word the evidence (capitalised, note, verb, addressed, civility, "
                                              "relative, possessive, name variable, known in this document) or "
-                                             "`common word` for a kept mention."),
+                                             "`common word` for a kept mention; for a place or detail the policy "
+                                             "keeps, its kind and the policy (`age, policy local`)."),
+        Column("risk", "string", "How much it helps name someone: high (people, contact details, streets, "
+                                 "facilities, small places, dates of birth), medium (organisations, ages, "
+                                 "occupations, names kept as common words), low (public places, acronyms); "
+                                 "NA for document renames."),
         Column("original", "string", "The string as written in the original."),
         Column("replacement", "string", "What replaced it."),
         Column("context", "string", "Up to 40 characters either side in the original, the string in [[ ]]."),

@@ -22,8 +22,13 @@ across the corpus. A name that is also a common word of the corpus (``rose``, ``
 is hidden only where evidence says it is the person (a capital, a note, a verb of speech
 or action, an address…); the report gives each decision, hidden or kept, and its reason.
 Pseudonyms take the elision their place needs (``d'Amélie`` -> ``de Personne 4``,
-``de Katia`` -> ``d'Animatrice 1``) and keep an English possessive (``Person 4's``). Places are not taken from the recogniser (``Montréal`` identifies
-nobody): streets with a number, postal codes, and the places you list are hidden.
+``de Katia`` -> ``d'Animatrice 1``) and keep an English possessive (``Person 4's``).
+
+Places, organisations and details that identify people (streets, local facilities, small
+places, dates of birth, ages, occupations tied to a place) are found and ranked by risk; the
+**policy** says which are hidden: ``persons`` (people only), ``local`` (the default for a
+corpus with identities: also streets, facilities, organisations, places the public gazetteer
+does not list as cities, dates of birth) or ``strict`` (everything found). See ``places``.
 ``docs/pseudonymisation.md`` explains every decision and the known limits.
 
 Everything is decided through a **key file** (JSON, owner-only permissions), created on
@@ -39,6 +44,8 @@ Modules
 - ``detect``: what identifies people: vocabulary, patterns (e-mails, phones, addresses,
   postal codes), names and keep lists, speaker labels, the recogniser's names and cues;
 - ``registry``: who is who: groups of strings naming one person, and their numbering;
+- ``places``: streets, facilities, places, organisations, ages, dates of birth; the policies
+  and the risks;
 - ``mentions``: every mention of a known person: notes, evidence for names that are common
   words, elision and possessives where a pseudonym goes;
 - ``key``: the key file (checksummed JSON, owner-only, optionally encrypted with a passphrase),
@@ -49,7 +56,7 @@ Modules
 
 Public functions
 ----------------
-- :func:`pseudonymise` ``(corpus, *, key, names=(), keep=(), report=False)`` -> ``Corpus``,
+- :func:`pseudonymise` ``(corpus, *, key, names=(), keep=(), report=False, policy=None)`` -> ``Corpus``,
   or ``(Corpus, replacements)`` with ``report=True``;
 - :func:`write_pseudonymised` -- the ``research-kit pseudonymise`` command: reads a corpus
   folder, writes the pseudonymised copy (codings carried over) and the report;
@@ -77,7 +84,7 @@ pseudonymised; ``RK-D09`` report in a place outputs go; ``RK-D10`` output folder
 unusable; ``RK-D11`` parameter of the wrong type; ``RK-D12`` file :func:`leaks` cannot
 read; ``RK-D40`` encrypted key without a passphrase; ``RK-D41`` wrong passphrase;
 ``RK-D42`` encrypted key altered or damaged; ``RK-D43`` passphrase not a non-empty
-string; ``RK-D44`` `cryptography` missing; ``RK-D45`` key already encrypted. Warnings:
+string; ``RK-D44`` `cryptography` missing; ``RK-D45`` key already encrypted; ``RK-D30`` unknown policy. Warnings:
 ``RK-D20`` documents without a named-entity recogniser; ``RK-D21`` a key readable by
 other users; ``RK-D46`` a key that is not encrypted.
 """

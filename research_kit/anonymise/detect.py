@@ -153,7 +153,8 @@ CIVILITY_BEFORE = re.compile(r"(?:^|(?<=[^\w]))(" + "|".join(sorted(CIVILITIES -
 _NOT_NAME_POS = {"VERB", "AUX", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "INTJ", "ADV", "NUM", "PUNCT", "SYM"}
 # which detector wins when two find spans of the same length at one place
 PRECEDENCE = {"names": 0, "speaker": 1, "variable": 2, "key": 2, "ner": 3, "email": 4, "phone": 5, "address": 6,
-              "postal_code": 7}
+              "postal_code": 7, "street": 8, "facility": 8, "local place": 9, "organisation": 9, "acronym": 9,
+              "public place": 9, "birth date": 10, "age": 10, "occupation": 10}
 
 
 def pattern_spans(text: str, extra_communes: re.Pattern | None) -> list[tuple[int, int, str]]:
@@ -457,24 +458,47 @@ _CUE_NAME = rf"[{_UPPER}][\w'’\-]+(?:[ ]+(?:{_CUE_PARTICLE}[ ]+)?[{_UPPER}][\w
 _CUES = [
     # "madame Dubois", "monsieur Claes", "Mr. Lindqvist": spaCy's small models often call these places
     re.compile(rf"(?<![\w])(?i:madame|monsieur|mme|mlle|mademoiselle|m\.|mr\.?|mrs\.?|ms\.?|miss|dr\.?|docteure?|"
-               rf"doctor)[ ]+(?P<name>{_CUE_NAME})"),
+               rf"doctor|councillor|councilor|alderman|alderwoman|commissioner|conseill[eè]re?|échevine?|"
+               rf"bourgmestre)[ ]+(?P<name>{_CUE_NAME})"),
     # family and neighbours: "mon mari Stijn", "un petit garçon, Arthur", "my daughter Amal"
     re.compile(rf"(?<![\w])(?i:mon mari|ma femme|mon épouse|mon époux|mon conjoint|ma conjointe|mon chum|ma blonde|"
                rf"mon fils|ma fille|mon garçon|petit garçon|petite fille|mon frère|ma sœur|ma soeur|ma mère|"
                rf"mon père|"
                rf"mon voisin|ma voisine|my husband|my wife|my partner|my son|my daughter|my boy|my girl|my brother|"
                rf"my sister|my mother|my father|my neighbou?r)[ ]?,?[ ]+(?P<name>{_CUE_NAME})"),
+    # a first name given after the last name: "madame Haddad, Fatima, qui est…", "Mr. Lindqvist, Per."
+    re.compile(rf"(?<![\w])(?i:madame|monsieur|mme|mlle|m\.|mr\.?|mrs\.?|ms\.?)[ ]+[{_UPPER}][\w'’\-]+,[ ]+"
+               rf"(?P<name>[{_UPPER}][\w'’\-]+)(?=[ ]*[,.;])"),
     # introductions: "je m'appelle Ousmane", "moi c'est Julien Mertens", "MY NAME IS GRAHAM ASHDOWN"
     re.compile(rf"(?<![\w])(?i:je m['’]appelle|je me nomme|mon nom est|mon nom c['’]est|moi c['’]est|my name is|"
                rf"my name['’]s)[ ]+(?P<name>{_CUE_NAME})"),
 ]
 
 
+# a speaker who gives their name at a microphone, as council captions and verbatims write it:
+# "GOOD EVENING. JAMAL WRIGHT, I LIVE ON FOUNDRY LANE", "DEV SANDHU, WARD 5", "Ousmane Diallo, j'habite"
+_SELF_INTRODUCTION = re.compile(
+    rf"(?:^|(?<=[.!?:][ ])|(?<=\n))(?P<name>[{_UPPER}][\w'’\-]+(?:[ ]+[{_UPPER}][\w'’\-]+){{1,2}}),[ ]+"
+    r"(?=(?i:i|i['’]m|i['’]ve|i am|i live|ward|from|resident|j['’]|je|moi|résident|résidente|habitant|habitante)\b"
+    rf"|[{_UPPER}][\w'’\-]+[ ]+(?i:{_STREET_EN})(?![\w]))")
+
+
 def cue_candidates(corpus: Corpus, registry: Registry) -> list[tuple[str, int, int]]:
-    """Names announced by a civility or an introduction, whatever the recogniser says."""
+    """Names announced by a civility or an introduction, whatever the recogniser says.
+
+    A self-introduction at the start of a sentence (``JAMAL WRIGHT, I LIVE ON…``) counts
+    only when none of its words is a common word of the corpus (``GOOD EVENING, I…`` is
+    no one).
+    """
     out = []
     for doc_id in corpus.doc_ids:
         text = corpus.text(doc_id)
+        for m in _SELF_INTRODUCTION.finditer(text):
+            folded_words = [fold(w) for w in m.group("name").split()]
+            if all(w not in registry.common and w not in registry.stops and w not in NOT_NAMES
+                   and w not in registry.roles and w not in CIVILITIES and w not in GENERIC_LABEL_WORDS
+                   and not any(ch.isdigit() for ch in w) for w in folded_words):
+                out.append((doc_id, m.start("name"), m.end("name")))
         for cue in _CUES:
             for m in cue.finditer(text):
                 words = list(re.finditer(r"\S+", m.group("name")))

@@ -24,7 +24,7 @@ from ..project import Project, check_publishable, is_pseudonymised_copy, write_c
 from .audit import replacement_counts, write_report
 from .detect import name_list
 from .key import Key, check_location, is_inside, replace_with_key
-from .pseudonymise import carry_codings, pseudonymise_with_key
+from .pseudonymise import carry_codings, pseudonymise_with_key, resolve_policy
 
 __all__ = ["write_pseudonymised", "check_publishable"]
 
@@ -50,7 +50,7 @@ def _never_over_an_input(key: Path, report: Path, *lists: Any) -> None:
 def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.PathLike, *, key: str | os.PathLike,
                         names: Any = (), keep: Any = (), report: str | os.PathLike | None = None,
                         n_process: int = 1, overwrite: bool = False, passphrase: str | None = None,
-                        progress: bool | None = None) -> pd.DataFrame:
+                        progress: bool | None = None, policy: str | None = None) -> pd.DataFrame:
     """Write a pseudonymised copy of a corpus folder, its codings carried over, and the report.
 
     What ``research-kit pseudonymise CORPUS --key FILE --to DIR`` does. Everything is
@@ -67,8 +67,9 @@ def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.Pat
         The new corpus folder; it must not exist or be empty, nor lie inside the corpus.
         With ``overwrite=True`` it may be an earlier pseudonymised copy (its manifest says
         ``pseudonymised: true``), which is replaced whole once the new one is written.
-    key, names, keep, n_process, passphrase, progress
-        As for :func:`pseudonymise`; the key must not lie inside ``folder``.
+    key, names, keep, n_process, passphrase, progress, policy
+        As for :func:`pseudonymise`; the key must not lie inside ``folder``. The copy's
+        ``corpus.yml`` says the policy it was made with (``pseudonymisation:``).
     report
         Where to write the replacements report (CSV); default: beside the key,
         ``<key name>.replacements.csv``. Never inside ``folder`` nor under ``reports/``.
@@ -99,6 +100,7 @@ def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.Pat
         key_path.name + ".replacements.csv")
     check_location(report_path, what="report", code="RK-D09", forbidden=forbidden)
     _never_over_an_input(key_path, report_path, names, keep)
+    policy = resolve_policy(source, policy)
     the_key = Key.load(key_path, passphrase=passphrase)
     the_key.check_corpus(source)
     name_items = name_list(names, "names")
@@ -107,7 +109,7 @@ def write_pseudonymised(corpus: str | os.PathLike | Corpus, folder: str | os.Pat
     codebook = project.codebook_path if project is not None else None
 
     replacements, pseudo = pseudonymise_with_key(source, the_key, name_items, keep_items, n_process=n_process,
-                                                 progress=progress)
+                                                 progress=progress, policy=policy)
     the_key.save()
     tmp = new_folder_beside(folder)
     try:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from .detect import CIVILITY_BEFORE
+from .places import ARTICLES
 from .matcher import caps_ok, fold
 
 # ---------------------------------------------------------------------------
@@ -279,7 +280,42 @@ def _article(replacement: str) -> str:
     label = re.sub(r"[\[\]]|\s*\d+$", "", replacement).strip().split(" ")[0]
     if "·" in label:
         return "le·la"
+    if label in ARTICLES:  # the labels of places: "le [centre communautaire 1]", "la [rue 2]"
+        return ARTICLES[label]
     return "la" if fold(label).endswith("e") else "le"
+
+
+_ARTICLE_BEFORE = re.compile(r"(?:(?<![\w])(?P<prep>à|de)[ \u00a0]+)?(?<![\w'’])(?P<art>le|la|l['’])[ \u00a0]*$"
+                             r"|(?<![\w])(?P<contracted>au|du)[ \u00a0]+$", re.IGNORECASE)
+_FORMS = {("le", None): "le", ("le", "à"): "au", ("le", "de"): "du",
+          ("la", None): "la", ("la", "à"): "à la", ("la", "de"): "de la"}
+
+
+def _agree(before: str, replacement: str, vowel: bool) -> tuple[int, str] | None:
+    """The article before a place's pseudonym, made to agree with its label: ``(length replaced, article)``.
+
+    The label of a place (``[centre communautaire 1]``, ``[rue 2]``) has its own gender
+    (:data:`~.places.ARTICLES`): ``la Maison de quartier Le Fil`` -> ``le [centre
+    communautaire 1]``, ``à l'asbl`` -> ``au``, ``du parc`` -> ``de la [rue 1]``. ``None`` when
+    nothing needs to change (or the label starts with a vowel: ``l'`` is right).
+    """
+    label = re.sub(r"[\[\]]|\s*\d+$", "", replacement).strip().split(" ")[0]
+    if vowel or label not in ARTICLES or not replacement.startswith("["):
+        return None
+    m = _ARTICLE_BEFORE.search(before)
+    if m is None:
+        return None
+    gender = ARTICLES[label]
+    if m.group("contracted"):
+        word = m.group("contracted")
+        prep = "à" if word.casefold() == "au" else "de"
+    else:
+        word = m.group("prep") or m.group("art")
+        prep = m.group("prep").casefold() if m.group("prep") else None
+    article = _FORMS[(gender, prep)]
+    if fold(m.group(0).strip()) == fold(article):
+        return None
+    return len(m.group(0)), _cased(article, word)
 
 
 def _cased(word: str, like: str) -> str:
@@ -302,6 +338,10 @@ def inflect(text: str, s: int, e: int, replacement: str, lang: str, *, apostroph
     if lang == "fr":
         before = text[max(floor, s - 8):s]
         vowel = starts_with_vowel(replacement)
+        agreed = _agree(before, replacement, vowel)
+        if agreed is not None:  # "à la Maison de quartier Le Fil" -> "au [centre communautaire 1]"
+            length, article = agreed
+            return s - length, e, f"{article} {replacement}"
         m = _ELIDED_BEFORE.search(before)
         if m and not vowel:
             word = m.group(1)

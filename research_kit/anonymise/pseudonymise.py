@@ -27,13 +27,13 @@ import pandas as pd
 from .. import schemas
 from ..corpus import Corpus, build_corpus
 from ..manifest import Manifest
-from ..errors import PseudonymisationError, warn
+from ..errors import PseudonymisationError, did_you_mean, warn
 from ..schemas import REPLACEMENTS
 from .detect import (CIVILITY_BEFORE, LABELS, NAME_VARIABLE_WORDS, PRECEDENCE, clean_label, cue_candidates,
                      generic_label, name_list, ner_candidates, pattern_spans)
 from .key import Key, check_location, doc_fingerprint, replace_with_key
 from .matcher import TOKEN, caps_ok, fold, folded_phrase, folded_slug, folded_tokens, in_context
-from . import mentions
+from . import mentions, places
 from .registry import Group, Phrase, Registry, group_speakers, register_ner, register_speakers
 
 # ---------------------------------------------------------------------------
@@ -61,25 +61,29 @@ def _personal(phrase: Phrase) -> bool:
 class _Replacer:
     """Finds the spans to replace in a text (the registry's phrases, then the patterns) and replaces them."""
 
-    def __init__(self, registry: Registry, communes: re.Pattern | None) -> None:
-        self.registry, self.communes = registry, communes
+    def __init__(self, registry: Registry, communes: re.Pattern | None, policy: str = "persons") -> None:
+        self.registry, self.communes, self.policy = registry, communes, policy
         self.matched: set[int] = set()
 
     def spans(self, text: str, lang: str, *, patterns: bool = True, slug: bool = False,
-              known: frozenset[int] = frozenset(), evidence: str | None = None) -> list[_Span]:
+              known: frozenset[int] = frozenset(), evidence: str | None = None,
+              found: list[tuple[int, int, str]] = ()) -> list[_Span]:
         """The spans to replace in ``text``, left to right, and the mentions kept (category ``kept``).
 
         ``known``: ids of the groups named in this document (its speakers, its name
         variables); in a document id or a path (``slug``), where nothing is capitalised,
         their names are hidden even when they are common words. ``evidence``: a reason
-        that holds for every mention in ``text`` (a name variable).
+        that holds for every mention in ``text`` (a name variable). ``found``: places and
+        organisations found in this text that the policy keeps, ``(start, end, reason)``,
+        reported as kept where nothing else replaces them.
         """
         reg = self.registry
         folded = fold(text)
         cands: list[tuple[int, int, int, Any]] = []
         ctx: list[mentions.Context] = []
         decided: dict[tuple[int, int], str] = {}  # reason of each mention judged on evidence
-        kept: list[tuple[int, int, str]] = []
+        kept: list[tuple[int, int, str]] = list(found)
+        policy = self.policy
 
         def accept(s: int, e: int, phrase: Phrase) -> bool:
             if phrase.kind == "label" or folded_phrase(text[s:e]) in reg.keep:
@@ -113,6 +117,12 @@ class _Replacer:
                 if folded_phrase(text[s:e]) in reg.keep:
                     continue
                 cands.append((s, e, PRECEDENCE[category], category))
+            if not slug:  # ages and dates of birth: "j'ai septante-six ans", "née le 3 mars 1948"
+                for s, e, kind in places.detail_spans(text):
+                    if places.hidden(kind, policy):
+                        cands.append((s, e, PRECEDENCE[kind], ("detail", kind)))
+                    else:
+                        kept.append((s, e, f"{kind}, policy {policy}"))
         # longest first, then by precedence; keep what does not overlap
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
         taken_starts: list[int] = []
@@ -137,6 +147,11 @@ class _Replacer:
                 self._remember_pattern(text[s:e], what)
                 floor = e
                 continue
+            if what[0] == "detail":
+                kind = what[1]
+                out.append(_Span(s, e, places.KINDS[kind][0], kind, places.DETAIL_LABELS[lang][kind], text[s:e]))
+                floor = e
+                continue
             phrase, detector = what
             self.matched.add(id(phrase))
             group = phrase.group
@@ -146,6 +161,15 @@ class _Replacer:
                 category, replacement = group.category, labels[group.category]
             else:
                 category, replacement = group.category, reg.pseudonym(group)
+            if not slug and category in ("place", "organisation"):
+                # "la directrice de l'école des Hirondelles": the occupation names her once the place is known
+                job = places.occupation_before(text, s)
+                if job is not None and job[0] >= floor:
+                    if places.hidden("occupation", policy):
+                        out.append(_Span(job[0], job[1], "occupation", "occupation",
+                                         places.DETAIL_LABELS[lang]["occupation"], text[job[0]:job[1]]))
+                    else:
+                        kept.append((job[0], job[1], f"occupation, policy {policy}"))
             if not slug and category in _NAMED:  # "d'Amélie" -> "de Personne 4", "Thomas'" -> "Person 4's"
                 if apostrophe is None:
                     apostrophe = mentions.apostrophe_of(text)
@@ -174,9 +198,10 @@ class _Replacer:
             self.matched.add(id(phrase))
 
     def replace(self, text: str, lang: str, *, slug: bool = False, patterns: bool = True,
-                known: frozenset[int] = frozenset(), evidence: str | None = None) -> tuple[str, list[_Span]]:
+                known: frozenset[int] = frozenset(), evidence: str | None = None,
+                found: list[tuple[int, int, str]] = ()) -> tuple[str, list[_Span]]:
         """``(new text, spans)``; the spans include the mentions kept (category ``kept``, text unchanged)."""
-        spans = self.spans(text, lang, patterns=patterns, slug=slug, known=known, evidence=evidence)
+        spans = self.spans(text, lang, patterns=patterns, slug=slug, known=known, evidence=evidence, found=found)
         if not spans:
             return text, []
         parts, pos = [], 0
@@ -221,18 +246,18 @@ def require_corpus(corpus: Any, function: str) -> Corpus:
 @overload
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = ..., keep: Any = ...,
                  report: Literal[False] = ..., n_process: int = ..., passphrase: str | None = ...,
-                 progress: bool | None = ...) -> Corpus: ...
+                 progress: bool | None = ..., policy: str | None = ...) -> Corpus: ...
 
 
 @overload
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = ..., keep: Any = ...,
                  report: Literal[True], n_process: int = ..., passphrase: str | None = ...,
-                 progress: bool | None = ...) -> tuple[Corpus, pd.DataFrame]: ...
+                 progress: bool | None = ..., policy: str | None = ...) -> tuple[Corpus, pd.DataFrame]: ...
 
 
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), keep: Any = (),
                  report: bool = False, n_process: int = 1, passphrase: str | None = None,
-                 progress: bool | None = None) -> Corpus | tuple[Corpus, pd.DataFrame]:
+                 progress: bool | None = None, policy: str | None = None) -> Corpus | tuple[Corpus, pd.DataFrame]:
     """A pseudonymised copy of ``corpus``; the key file decides (and records) every pseudonym.
 
     Parameters
@@ -262,11 +287,20 @@ def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), kee
     progress
         Show progress bars (annotation, then documents) on stderr; by default only when
         there are more than 20 documents or 50,000 words.
+    policy
+        What is hidden besides people (see :mod:`~research_kit.anonymise.places`):
+        ``"persons"`` (people and their contact details), ``"local"`` (also streets,
+        local facilities, organisations, places the public gazetteer does not list as a
+        city, dates of birth) or ``"strict"`` (every place, organisation, age and
+        occupation found). By default the manifest's ``pseudonymisation:``, else
+        ``"local"`` for a corpus with ``identities: true`` and ``"persons"`` otherwise.
+        What the policy keeps is in the report (category ``kept``) with its risk.
 
     Returns
     -------
     Corpus
-        With ``manifest["pseudonymised"] = True`` (``identities`` as it was), no
+        With ``manifest["pseudonymised"] = True`` (``identities`` as it was) and
+        ``pseudonymisation`` the policy used, no
         ``root`` (write it with :func:`~research_kit.corpus.write_corpus` or
         :func:`write_pseudonymised`). With ``report=True``, ``(corpus, replacements)``.
 
@@ -291,14 +325,27 @@ def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), kee
     name_items = name_list(names, "names")
     keep_items = name_list(keep, "keep")
     replacements, new_corpus = pseudonymise_with_key(corpus, the_key, name_items, keep_items, n_process=n_process,
-                                                     progress=progress)
+                                                     progress=progress, policy=resolve_policy(corpus, policy))
     the_key.save()
     return (new_corpus, replacements) if report else new_corpus
 
 
+def resolve_policy(corpus: Corpus, policy: str | None) -> str:
+    """The policy to use: ``policy``, else the manifest's ``pseudonymisation:``, else by ``identities``."""
+    if policy is None:
+        policy = corpus.manifest.pseudonymisation or (places.DEFAULT_POLICY if corpus.manifest.identities
+                                                     else "persons")
+    if not isinstance(policy, str) or policy.strip().lower() not in places.POLICIES:
+        raise PseudonymisationError(
+            "RK-D30", f"policy={policy!r} is not a pseudonymisation policy.{did_you_mean(str(policy), places.POLICIES)}",
+            hint="Use 'persons' (people only), 'local' (also streets, facilities, organisations, small places "
+                 "and dates of birth) or 'strict' (every place, organisation, age and occupation found).")
+    return policy.strip().lower()
+
+
 def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, str]],
                           keep_items: list[tuple[str, str]], *, n_process: int,
-                          progress: bool | None = None) -> tuple[pd.DataFrame, Corpus]:
+                          progress: bool | None = None, policy: str = "persons") -> tuple[pd.DataFrame, Corpus]:
     """``(replacements, pseudonymised corpus)`` with a loaded key, which is updated in memory, not saved.
 
     What :func:`pseudonymise` and :func:`~research_kit.anonymise.write_pseudonymised` share once
@@ -408,14 +455,17 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
     for word in mentions.personal_words(set(judged), tokens, corpus):
         judged[word].capitalised_only = False
 
-    places = [n for n, c in name_items if c in ("place",)]
-    communes = None
-    if places:
-        alternatives = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
-        communes = re.compile(rf"(?<![\w,.\-])[1-9]\d{{3}}(?=\s+(?:{alternatives})(?![\w]))")
-    replacer = _Replacer(registry, communes)
+    # 6. places, organisations and facilities: hidden (searched everywhere) or kept, by the policy
+    found_kept = _register_places(corpus, tokens, registry, order, named, policy, lang)
 
-    # 6. texts, in order of first appearance
+    listed_places = [n for n, c in name_items if c in ("place",)]
+    communes = None
+    if listed_places:
+        alternatives = "|".join(re.escape(p) for p in sorted(listed_places, key=len, reverse=True))
+        communes = re.compile(rf"(?<![\w,.\-])[1-9]\d{{3}}(?=\s+(?:{alternatives})(?![\w]))")
+    replacer = _Replacer(registry, communes, policy)
+
+    # 7. texts, in order of first appearance
     docs = corpus.documents.set_index(corpus.documents["doc_id"].astype(str))
     rows: list[dict] = []
     new_turns = []
@@ -425,7 +475,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
         doc_langs[doc_id] = "fr" if value.startswith("fr") else ("en" if value.startswith("en") else lang)
     for doc_id in _progress(order, progress, desc="pseudonymise"):
         text = corpus.text(doc_id)
-        new_text, spans = replacer.replace(text, doc_langs[doc_id])
+        new_text, spans = replacer.replace(text, doc_langs[doc_id], found=found_kept.get(doc_id, []))
         shift = 0
         for sp in spans:
             ns = sp.start + shift
@@ -441,7 +491,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
         frame["text"] = [new_text[s:e] for s, e in zip(starts, ends)]
         new_turns.append(frame)
 
-    # 7. speakers column
+    # 8. speakers column
     speaker_map = {label: g.pseudonym for label, g in speaker_groups.items()}
     turns_all = pd.concat(new_turns, ignore_index=True) if new_turns else corpus.turns.iloc[0:0].copy()
     for doc_id, frame in corpus.turns.groupby("doc_id", sort=False):
@@ -451,7 +501,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
                                  original=str(speaker), replacement=speaker_map[speaker], context=pd.NA))
     turns_all["speaker"] = turns_all["speaker"].map(lambda s: speaker_map.get(s, s))
 
-    # 8. titles, variables, paths, document ids
+    # 9. titles, variables, paths, document ids
     documents = corpus.documents.copy()
     for col in ["title", *corpus.variables]:
         values = []
@@ -503,21 +553,81 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
     documents["doc_id"] = documents["doc_id"].astype(str).map(new_ids)
     turns_all["doc_id"] = turns_all["doc_id"].astype(str).map(new_ids)
 
-    # 9. manifest and problems
+    # 10. manifest and problems
     roles_map = {speaker_map[s]: str(r) for s, r in zip(corpus.turns["speaker"], corpus.turns["role"])
                  if s in speaker_map and not pd.isna(r)}
-    manifest = _copy_manifest(corpus.manifest, lambda v: replacer.replace(v, lang)[0], roles_map)
+    manifest = _copy_manifest(corpus.manifest, lambda v: replacer.replace(v, lang)[0], roles_map, policy)
     problems = corpus.problems.copy()
     for col in ("path", "message"):
         if len(problems):
             problems[col] = problems[col].map(lambda v: v if pd.isna(v) else replacer.replace(str(v), lang)[0])
 
     new_corpus = build_corpus(documents, turns_all, manifest=manifest, root=None, problems=problems)
-    # 10. the key
+    # 11. the key
     _update_key(key, registry, replacer, corpus)
-    frame = pd.DataFrame(rows, columns=[c for c in REPLACEMENTS.names if c != "new_doc_id"])
+    frame = pd.DataFrame(rows, columns=[c for c in REPLACEMENTS.names if c not in ("new_doc_id", "risk")])
     frame.insert(1, "new_doc_id", frame["doc_id"].map(new_ids))
+    frame.insert(REPLACEMENTS.names.index("risk"), "risk",
+                 [places.risk(c, d) for c, d in zip(frame["category"], frame["detector"])])
     return frame.astype(REPLACEMENTS.dtypes), new_corpus
+
+
+def _register_places(corpus: Corpus, tokens: pd.DataFrame, registry: Registry, order: list[str], named: set[str],
+                     policy: str, lang: str) -> dict[str, list[tuple[int, int, str]]]:
+    """Streets, facilities, places and organisations found: those the policy hides become groups of the
+    registry (searched in every document, numbered ``[rue 1]``, ``[école 2]``, ``[lieu 3]``); those it
+    keeps are returned, ``{doc_id: [(start, end, reason), ...]}``, for the report."""
+    found: list[tuple[str, int, int, str, str | None]] = []
+    texts = {doc_id: corpus.text(doc_id) for doc_id in order}
+    for doc_id in order:
+        for s, e, kind, head in places.place_spans(texts[doc_id], registry.common):
+            found.append((doc_id, s, e, kind, head))
+    candidates = places.entity_candidates(tokens, registry)
+    if policy == "strict":
+        candidates += places.gazetteer_candidates(tokens, registry)
+    for doc_id, s, e, kind in candidates:
+        name = texts[doc_id][s:e]
+        if kind == "place":
+            public = places.public_place(name) or set(TOKEN.findall(fold(name))) <= named
+            kind = "public place" if public else "local place"
+        elif kind == "organisation" and set(TOKEN.findall(fold(name))) <= named:
+            kind = "public place"  # the corpus's own site or project: "Quartier du Canal"
+        found.append((doc_id, s, e, kind, None))
+    kept: dict[str, list[tuple[int, int, str]]] = {}
+    for doc_id, s, e, kind, head in sorted(found, key=lambda f: f[1] - f[2]):
+        written = texts[doc_id][s:e]
+        toks = folded_tokens(written)
+        if not toks or " ".join(toks) in registry.keep:
+            continue
+        if not places.hidden(kind, policy):
+            kept.setdefault(doc_id, []).append((s, e, f"{kind}, policy {policy}"))
+            continue
+        existing = registry.lookup(toks)
+        if existing is not None and (existing.group is None or existing.group.category not in ("place",
+                                                                                                "organisation")):
+            continue  # a person (or a detail) the registry knows already
+        if existing is not None:
+            continue  # already a place: one pseudonym for every mention
+        category = places.KINDS[kind][0]
+        name = None
+        if kind == "facility" and head:
+            # "Maison de quartier Le Fil" is also "le Fil", "au Fil", "l'asbl Le Fil": its name alone,
+            # capitalised as written, names the same place
+            name = re.sub(r"^(?:(?:de la|de l['’]|du|des|de|d['’]|la|le|les|l['’])\s*)", "",
+                          written[len(head):].strip(" «»“”\"\u00a0"), flags=re.IGNORECASE).strip(" «»“”\"")
+        label = places.label_for(kind, head, lang)
+        known_name = registry.lookup(folded_tokens(name)) if name else None
+        if known_name is not None and known_name.group is not None and known_name.group.label == label:
+            group = known_name.group  # "l'asbl Le Fil" is "Maison de quartier Le Fil"
+        else:
+            group = Group(category, label, written)
+        registry.add(written, group, "full", kind, force=True)
+        if name:
+            ntoks = folded_tokens(name)
+            if ntoks and not places.public_place(name) and registry.lookup(ntoks) is None \
+                    and registry.searchable(ntoks, name):
+                registry.add(name, group, "full", kind)
+    return kept
 
 
 def _progress(doc_ids: list[str], progress: bool | None, *, desc: str):
@@ -529,7 +639,8 @@ def _progress(doc_ids: list[str], progress: bool | None, *, desc: str):
     return tqdm(doc_ids, unit="doc", desc=desc)
 
 
-def _copy_manifest(manifest: Manifest, replace: Callable[[str], str], roles: Mapping[str, str]) -> Manifest:
+def _copy_manifest(manifest: Manifest, replace: Callable[[str], str], roles: Mapping[str, str],
+                   policy: str | None = None) -> Manifest:
     """The copy's manifest: what still holds of the original's (names replaced in its title,
     description, notice and variables' descriptions), the pseudonyms' roles, and ``pseudonymised``; nothing about
     the original's files (documents, globs, codebook, codings, reading settings)."""
@@ -539,6 +650,7 @@ def _copy_manifest(manifest: Manifest, replace: Callable[[str], str], roles: Map
     if variables is not None:
         variables = MappingProxyType({k: (replace(v) if isinstance(v, str) and v else v) for k, v in variables.items()})
     return Manifest(**texts, language=manifest.language, identities=manifest.identities, pseudonymised=True,
+                    pseudonymisation=policy,
                     fiction=manifest.fiction, facilitator_roles=manifest.facilitator_roles,
                     variables=variables, roles=MappingProxyType(dict(roles)))
 
