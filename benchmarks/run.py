@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-ORDER = ["readers", "annotate", "textstats", "coding", "anonymise", "chd", "briefs"]
+ORDER = ["readers", "annotate", "textstats", "coding", "anonymise", "chd", "scaling", "briefs"]
 
 
 def _call(name: str, million: Path) -> list[dict]:
