@@ -2,22 +2,30 @@
 
 The page is ``templates/brief.html`` around the brief; its stylesheet,
 ``templates/brief.css``, names its colours ``$ink``, ``$accent``… and takes them from
-:data:`research_kit.palette.CSS` (see :func:`stylesheet`).
+:data:`research_kit.palette.CSS` (see :func:`stylesheet`). Prose keeps a reading column;
+tables and figures take the screen's width. Each table cell carries its column's header
+(``data-label``) and each column a class from what it holds (:func:`column_kinds`): numbers
+right-aligned, identifiers and dates on one line, excerpts given room. A table too wide for
+a phone (or, for the widest, a tablet) shows each row there as a card of labelled cells.
+
+The quotation helpers, :func:`balanced`, :func:`held` and :func:`quoted`, are shared by the
+slides and the cards.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import re
 import string
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
 from ..palette import CSS
-from .layout import Brief, clean, guard, heading_colour, level, metric_items, prepare, runs, table_grid
+from .layout import Brief, clean, guard, heading_colour, level, metric_items, plain, prepare, runs, table_grid
 
-__all__ = ["to_html", "page", "escape", "inline", "template", "stylesheet"]
+__all__ = ["to_html", "page", "escape", "inline", "template", "stylesheet", "balanced", "held", "quoted", "column_kinds"]
 
 
 def to_html(blocks: Iterable[Mapping[str, Any]]) -> str:
@@ -55,6 +63,100 @@ def inline(text: Any) -> str:
             out = f"<strong>{out}</strong>"
         parts.append(out)
     return "".join(parts)
+
+
+# --------------------------------------------------------------------------- quotation marks
+
+_OPENERS = {"«": "»", "“": "”", "‹": "›"}
+_CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
+_FRENCH_SPACE = {"«": "\u00a0", "‹": "\u00a0"}      # « text » holds its marks with no-break spaces
+
+
+def balanced(text: str) -> str:
+    r"""``text`` with its quotation marks paired, each French mark held to its word.
+
+    A closing mark that was never opened (a stray ``»``) is dropped; a mark left open is
+    closed at the end, or dropped when nothing follows it; the space inside ``« … »`` becomes
+    a no-break space, so that no line starts or ends with a guillemet alone.
+
+    >>> balanced("il a dit « non et » puis » encore")
+    'il a dit «\xa0non et\xa0» puis encore'
+    >>> balanced("« on verra")
+    '«\xa0on verra\xa0»'
+    """
+    out: list[str] = []
+    stack: list[tuple[str, int]] = []
+    for char in text:
+        if char in _OPENERS:
+            stack.append((char, len(out)))
+            out.append(char)
+        elif char in _CLOSERS:
+            if not any(mark == _CLOSERS[char] for mark, _ in stack):
+                if out and out[-1] == " ":                 # never opened: stray, dropped with its space
+                    out.pop()
+                continue
+            while stack[-1][0] != _CLOSERS[char]:          # close what was opened inside it
+                out.append(_OPENERS[stack.pop()[0]])
+            stack.pop()
+            out.append(char)
+        else:
+            out.append(char)
+    result = "".join(out)
+    for mark, at in reversed(stack):                       # innermost first
+        if not result[at + 1:].strip():
+            result = result[:at].rstrip()
+        else:
+            result = result.rstrip() + _FRENCH_SPACE.get(mark, "") + _OPENERS[mark]
+    return held(result)
+
+
+def held(text: str) -> str:
+    r"""``text`` with no line break possible inside ``« … »`` nor before ``? ! : ;``.
+
+    The space after ``«`` and before ``»``, ``?``, ``!``, ``:`` or ``;`` becomes a no-break
+    space (French typography puts a space there; a line must not start with the mark).
+
+    >>> held("Qui décide ? « Nous »")
+    'Qui décide\xa0? «\xa0Nous\xa0»'
+    """
+    text = re.sub(r"([«‹])[ \t\u202f]*(?=\S)", "\\1\u00a0", text)       # « word
+    text = re.sub(r"(?<=\S)[ \t\u202f]*([»›])", "\u00a0\\1", text)      # word »
+    return re.sub(r"(?<=\S)[ \t\u202f]+([?!:;])", "\u00a0\\1", text)    # word ?
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without the pair of marks that opens and closes it, if it has one."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == '"' == text[-1] and text.count('"') == 2:
+        return text[1:-1].strip()
+    if text[:1] not in _OPENERS or text[-1:] != _OPENERS[text[0]]:
+        return text
+    depth = 0
+    for k, char in enumerate(text):
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth -= 1
+            if depth == 0 and k < len(text) - 1:
+                return text                                # « a » and « b »: two quotes, not one
+    return text[1:-1].strip()
+
+
+def quoted(brief: Brief, text: str, *, before: bool = False, after: bool = False) -> str:
+    r"""``text`` between the brief's quotation marks, balanced; ``[…]`` where a cut part goes on.
+
+    ``before`` marks text cut from what came before it, ``after`` text whose rest follows.
+
+    >>> from research_kit.render.layout import prepare
+    >>> quoted(prepare({"kind": "meta", "lang": "fr", "title": "Atelier"}), "« Il faut un banc »", after=True)
+    '«\xa0Il faut un banc […]\xa0»'
+    """
+    body = _unquoted(balanced(clean(text).strip()))
+    if before:
+        body = f"[…] {body}"
+    if after:
+        body = f"{body} […]"
+    return f"{brief.label('open')}{body}{brief.label('close')}"
 
 
 def _questions_label(brief: Brief, index: int) -> str:
@@ -103,9 +205,103 @@ def _quote(block: Mapping[str, Any]) -> list[str]:
     footer = f'— <span class="rk-speaker">{escape(who)}</span>' + (f" ({escape(role)})" if role else "")
     if source:
         footer += f", <cite>{escape(source)}</cite>"
-    text = "<br>\n".join(escape(line) for line in clean(block["text"]).strip().split("\n"))
+    text = "<br>\n".join(escape(line) for line in balanced(clean(block["text"]).strip()).split("\n"))
     out.append(f'<blockquote class="rk-quote">\n<p>{text}</p>\n<footer>{footer}</footer>\n</blockquote>')
     return out
+
+
+_LONG_METRIC = 12          # characters: a longer value (a period of dates) takes two boxes' width
+
+
+def _metrics(block: Mapping[str, Any]) -> str:
+    """Metrics as boxes; a long value gets a double-width box and breaks only between its words."""
+    cells = []
+    for m in metric_items(block):
+        value = m.get("value") or ""
+        if len(plain(value)) > _LONG_METRIC:
+            words = " ".join(f'<span class="rk-word">{escape(w)}</span>' for w in plain(clean(value)).split())
+            cells.append(f'<div class="rk-metric rk-metric-long"><dt>{inline(m.get("label"))}</dt><dd>{words}</dd></div>')
+        else:
+            cells.append(f'<div class="rk-metric"><dt>{inline(m.get("label"))}</dt><dd>{inline(value)}</dd></div>')
+    return '<dl class="rk-metrics">\n' + "\n".join(cells) + "\n</dl>"
+
+
+# --------------------------------------------------------------------------- tables
+
+_NUMBER = re.compile(r"[-−+]?\d(?:[\d\u202f\u00a0 .,]*\d)?\s?%?")
+_MARKS = {"·", "✓", "✗", "—", "–", "-"}
+_LONG = 60                   # a column with a cell this long (characters) is a text column
+_TIGHT = 24                  # cells without spaces up to this long stay on one line
+# How many characters wide a table may be, at least, before its rows become cards: a phone
+# (390 px) holds about 44 characters of table text, a tablet in portrait about 90.
+_PHONE_CHARS, _TABLET_CHARS = 44, 90
+_CELL_PADDING_CHARS = 2
+_LONG_ROOM_CHARS = 34        # the room the stylesheet keeps for an excerpt column (18rem)
+
+
+def column_kinds(columns: list[str], rows: list[list[str]]) -> list[str]:
+    """What each column holds, from its cells: ``num``, ``mark``, ``tight``, ``long`` or ``text``.
+
+    ``num``: numbers or percentages (with ``—`` for none), right-aligned and kept on one
+    line; ``mark``: only marks such as ``✓`` and ``·``, centred; ``tight``: single words up
+    to 24 characters (identifiers, dates), kept on one line; ``long``: running text (a cell
+    of 60 characters or more: an excerpt), given room; ``text``: the rest.
+
+    >>> column_kinds(["code", "n", "A", "extrait"],
+    ...              [["care.support", "1 204", "✓", "Il faudrait " * 6], ["power", "7", "·", ""]])
+    ['tight', 'num', 'mark', 'long']
+    """
+    kinds = []
+    for k in range(len(columns)):
+        filled = [c for c in (" ".join(plain(row[k]).split()) for row in rows) if c]
+        if filled and all(c in _MARKS for c in filled):
+            kinds.append("mark")
+        elif filled and all(c in _MARKS or _NUMBER.fullmatch(c) for c in filled):
+            kinds.append("num")
+        elif filled and max(len(c) for c in filled) >= _LONG:
+            kinds.append("long")
+        elif filled and all(" " not in c and len(c) <= _TIGHT for c in filled):
+            kinds.append("tight")
+        else:
+            kinds.append("text")
+    return kinds
+
+
+def _narrowest(columns: list[str], rows: list[list[str]], kinds: list[str]) -> int:
+    """About how many characters wide the table is at its narrowest: each column's longest
+    unbreakable stretch (a whole cell where cells stay on one line, else a word; an excerpt
+    column the room it is kept), plus padding."""
+    total = 0
+    for k, kind in enumerate(kinds):
+        cells = [" ".join(plain(row[k]).split()) for row in rows]
+        pieces = cells if kind in ("num", "tight", "mark") else [w for c in cells for w in c.split()]
+        head = max((len(w) for w in plain(columns[k]).split()), default=0)
+        room = _LONG_ROOM_CHARS if kind == "long" else 0
+        total += max([head, room, *(len(p) for p in pieces)]) + _CELL_PADDING_CHARS
+    return total
+
+
+def _table(brief: Brief, index: int) -> str:
+    """A table that uses the page's width; where it would not fit, each row becomes a card of
+    labelled cells (``data-label``: the column's header), so no column is ever out of sight."""
+    columns, rows = table_grid(brief.body[index])
+    kinds = column_kinds(columns, rows)
+    cap_id = f"rk-table-{brief.tables[index]}"
+    labels = [escape(" ".join(plain(c).split())) for c in columns]
+    classes = [f' class="rk-{kind}"' if kind != "text" else "" for kind in kinds]
+    head = "".join(f'<th scope="col"{cls}>{inline(c)}</th>' for c, cls in zip(columns, classes))
+    rows_html = "\n".join(
+        "<tr>" + "".join(f'<td{cls} data-label="{label}">{inline(c)}</td>' for c, cls, label in zip(row, classes, labels))
+        + "</tr>" for row in rows)
+    narrowest = _narrowest(columns, rows, kinds)
+    wrapper = "rk-table"
+    if narrowest > _PHONE_CHARS or "long" in kinds and len(columns) > 2:
+        wrapper += " rk-stack"
+    if narrowest > _TABLET_CHARS:
+        wrapper += " rk-stack-wide"
+    return (f'<div class="{wrapper}" role="region" aria-labelledby="{cap_id}" tabindex="0">\n'
+            f'<table>\n<caption id="{cap_id}">{escape(brief.table_caption(index))}</caption>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows_html}\n</tbody>\n</table>\n</div>")
 
 
 def page(brief: Brief) -> str:
@@ -121,19 +317,9 @@ def page(brief: Brief) -> str:
             items = "\n".join(f"<li>{inline(item)}</li>" for item in block["items"])
             body.append(f"<ul>\n{items}\n</ul>")
         elif kind == "metrics":
-            cells = "\n".join(
-                f'<div class="rk-metric"><dt>{inline(m.get("label"))}</dt><dd>{inline(m.get("value"))}</dd></div>'
-                for m in metric_items(block))
-            body.append(f'<dl class="rk-metrics">\n{cells}\n</dl>')
+            body.append(_metrics(block))
         elif kind == "table":
-            columns, rows = table_grid(block)
-            cap_id = f"rk-table-{brief.tables[i]}"
-            head = "".join(f'<th scope="col">{inline(c)}</th>' for c in columns)
-            rows_html = "\n".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>" for row in rows)
-            body.append(
-                f'<div class="rk-table" role="region" aria-labelledby="{cap_id}" tabindex="0">\n'
-                f'<table>\n<caption id="{cap_id}">{escape(brief.table_caption(i))}</caption>\n'
-                f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows_html}\n</tbody>\n</table>\n</div>")
+            body.append(_table(brief, i))
         elif kind == "figure":
             fig = brief.figures[i]
             src = "data:image/png;base64," + base64.b64encode(fig.png).decode("ascii")
