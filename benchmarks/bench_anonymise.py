@@ -113,11 +113,6 @@ def _demo(results: list[dict], work: Path) -> None:
                         "baseline": None, "ratio": None, "target": target})
     person_before = sum(stats[c][0] for c in ("speaker", "person") if c in stats)
     person_after = sum(stats[c][1] for c in ("speaker", "person") if c in stats)
-    french = {d for d, lang in zip(corpus.documents["doc_id"], corpus.documents["language"]) if lang == "fr"}
-    fr_rows = [dict(r, doc_ids=[d for d in r["doc_ids"] if d in french]) for r in rows]
-    fr_stats = recall(corpus, pseudo, replacements, fr_rows)
-    fr_before = sum(fr_stats[c][0] for c in ("speaker", "person") if c in fr_stats)
-    fr_after = sum(fr_stats[c][1] for c in ("speaker", "person") if c in fr_stats)
     results.append({"benchmark": "recall of planted person names (speakers + persons), all documents "
                                  f"({person_before - person_after}/{person_before})",
                     "value": round(1 - person_after / person_before, 3), "unit": "share",

@@ -44,6 +44,16 @@ annotations/`` (a dot-folder, which :func:`~research_kit.read_corpus` skips), na
 A file whose name matches is read, nothing else is checked, and no model is loaded;
 anything else is annotated again and the file written atomically, replacing the
 document's older file for the same settings. Delete the folder to start afresh.
+
+On a cluster
+------------
+``annotate(corpus, client=...)`` sends the documents to annotate to the workers of a
+Dask cluster (:mod:`research_kit.cluster`, ``docs/scale.md``): the same jobs as the
+local pool, each worker loading its pipelines once and writing the cache files itself,
+so the cache folder must be one every worker reaches. :func:`annotation_files` fills the
+cache without gathering the tokens, and :func:`read_annotation_files` reads some
+documents back: what :func:`research_kit.cluster.read_tokens` builds a
+``dask.dataframe`` on, for corpora whose tokens do not fit in memory.
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -72,7 +83,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
     from spacy.language import Language
 
-__all__ = ["annotate", "DEFAULT_PIPELINES", "SCHEMA_VERSION", "CACHE_FOLDER"]
+__all__ = ["annotate", "annotation_files", "read_annotation_files", "pseudonym_spans", "DEFAULT_PIPELINES",
+           "SCHEMA_VERSION", "CACHE_FOLDER"]
 
 #: Bump when the tokens frame or the way it is computed changes: every cache goes stale.
 SCHEMA_VERSION = 3  # 2: transcribers' notes in [brackets] are stop words; 3: placeholders are not
@@ -107,6 +119,11 @@ _JOB_WORDS, _MIN_JOB_WORDS = 20_000, 2_000
 _PIPELINES: dict[tuple[str, str, str], Any] = {}  # (kind, name, lang) -> loaded Language
 _WARNED: set[str] = set()
 _WORKER: dict[str, Any] = {}  # context of the current (worker) process
+_JOB_LOCK = threading.Lock()  # one job at a time in a Dask worker process, whatever its threads
+
+# What a job gives back per document: its index, its tokens table (None when a Dask worker
+# wrote it and was asked not to send it), and whether a worker wrote its cache file.
+_Result = tuple[int, "pa.Table | None", "bool | str | None"]
 
 
 # ---------------------------------------------------------------------------
@@ -547,6 +564,21 @@ def _read_all(paths: list[Path]) -> list[pa.Table | Exception]:
         return list(pool.map(_read_cached, paths))
 
 
+def _check_cached(path: Path) -> bool | Exception:
+    """``True`` when the file's footer reads and its columns are the cache's (the data is not read)."""
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except Exception as e:  # noqa: BLE001 - truncated, corrupt, unreadable: all mean "annotate again"
+        return e
+    return True if names == _CACHED else ValueError(f"its columns {names} are not those of the tokens frame")
+
+
+def _check_all(paths: list[Path]) -> list[bool | Exception]:
+    return [_check_cached(p) for p in paths]
+
+
 def _write_cached(path: Path, table: pa.Table) -> None:
     meta = {b"research_kit": json.dumps({"schema_version": SCHEMA_VERSION, "file": path.name}).encode()}
     write_cache_table(path, table, metadata=meta)
@@ -573,8 +605,9 @@ def _jobs(docs: list[_Doc], n_process: int) -> list[list[_Doc]]:
     return jobs
 
 
-def _run(docs: list[_Doc], planner: _Planner, n_process: int) -> Iterator[list[tuple[int, pa.Table]]]:
-    """Yield each job's results as it completes.
+def _run(docs: list[_Doc], planner: _Planner, n_process: int, client: Any = None,
+         *, write: bool = False, keep: bool = True) -> Iterator[list[_Result]]:
+    """Yield each job's results as it completes: ``(document index, table, written)`` triples.
 
     With ``n_process > 1`` a pool of worker processes annotates whole jobs (documents of
     up to ~20,000 words) and returns compact Arrow tables. Measured on 2 cores with
@@ -583,14 +616,28 @@ def _run(docs: list[_Doc], planner: _Planner, n_process: int) -> Iterator[list[t
     every Doc back to the parent, which deserialises it and extracts the columns, so the
     parent competes with the two workers for two cores; here the parent only writes the
     cache files.
+
+    With a Dask ``client`` the same jobs go to the cluster's workers (see
+    :func:`_cluster_job`); ``write`` has them write the cache files themselves, and
+    ``keep=False`` sends back only the tables they could not write. ``written`` is
+    ``None`` when the caller is to write the file, ``True`` when a worker wrote it, or the
+    error that stopped the worker from writing it.
     """
     specs = {lang: planner.spec(lang) for lang in {lg for d in docs for lg in d.langs}}
     stops = {lang: planner.stops[lang] for lang in specs}
+    if client is not None:
+        from .cluster import map_jobs, worker_threads
+
+        jobs = _jobs(docs, worker_threads(client))
+        for results in map_jobs(client, _cluster_job, jobs, (specs, stops, planner.entities),
+                                what="annotating documents", options={"write": write, "keep": keep}):
+            yield results
+        return
     jobs = _jobs(docs, n_process)
     if n_process == 1 or len(jobs) == 1:
         _init_worker(specs, stops, planner.entities)
         for job in jobs:
-            yield _annotate_job(job)
+            yield [(index, table, None) for index, table in _annotate_job(job)]
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -609,7 +656,7 @@ def _run(docs: list[_Doc], planner: _Planner, n_process: int) -> Iterator[list[t
     try:
         futures = [pool.submit(_annotate_job, job) for job in jobs]
         for future in as_completed(futures):
-            yield future.result()
+            yield [(index, table, None) for index, table in future.result()]
     except BrokenProcessPool as e:
         raise ResearchKitError(
             "RK-A08", f"a worker process stopped while annotating ({e}).",
@@ -617,6 +664,35 @@ def _run(docs: list[_Doc], planner: _Planner, n_process: int) -> Iterator[list[t
     finally:
         # On an error or an interrupt, do not wait for the jobs not yet started.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _cluster_job(docs: list[_Doc], context: tuple[dict[str, _Spec], dict[str, frozenset[str] | None], bool], *,
+                 write: bool, keep: bool) -> list[_Result]:
+    """One job on a Dask worker: annotate, write each document's cache file, send the tables back.
+
+    The worker keeps its pipelines loaded from one job to the next (:func:`_load_pipeline`
+    caches them per process); its jobs run one at a time, whatever its number of threads,
+    since a spaCy pipeline is not meant to be shared between threads and the GIL would
+    let only one run anyway. A file is written atomically (temporary file, then rename):
+    a worker that dies leaves at most a hidden temporary file, which the caller removes.
+    """
+    specs, stops, entities = context
+    with _JOB_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fallback warnings were given by the caller
+        _init_worker(specs, stops, entities)
+        results = _annotate_job(docs)
+    paths = {d.index: d.path for d in docs}
+    out: list[_Result] = []
+    for index, table in results:
+        written: bool | str | None = None
+        if write and paths[index] is not None:
+            try:
+                _write_cached(paths[index], table)
+                written = True
+            except OSError as e:
+                written = f"{type(e).__name__}: {e}"
+        out.append((index, table if keep or written is not True else None, written))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -634,6 +710,7 @@ def annotate(
     n_process: int = 1,
     progress: bool | None = None,
     gold: bool = True,
+    client: Any = None,
 ) -> pd.DataFrame:
     """Annotate every turn of a corpus with spaCy: one row per token.
 
@@ -684,6 +761,17 @@ def annotate(
         Documents that carry their own tokens (CoNLL-U treebanks: ``corpus.gold_tokens``)
         keep them, lemmas and parts of speech as the annotators gave them, and spaCy
         runs on the others only. ``False`` runs spaCy on every document.
+    client
+        Annotate on a Dask cluster: a ``dask.distributed.Client``, a cluster object
+        (``LocalCluster``, ``SLURMCluster``…) or a scheduler address
+        (``"tcp://10.0.0.5:8786"``, connected to for this call only). The documents to
+        annotate are sent to the workers in jobs of up to ~20,000 words; each worker
+        loads the pipelines once and writes each document's cache file itself, so the
+        cache folder must be one every worker can reach (a shared file system; pass
+        ``cache=<folder>`` otherwise). A worker that dies has its jobs run again by
+        another; the frame is the same, row for row, as without ``client``, and
+        ``n_process`` is not used. Needs ``pip install "research-kit[cluster]"``; see
+        ``docs/scale.md``.
 
     Returns
     -------
@@ -700,16 +788,20 @@ def annotate(
     ------
     ResearchKitError
         ``RK-A01`` when the French pipeline is not installed, ``RK-A03`` for a turn too
-        long for its pipeline.
+        long for its pipeline; with ``client``, ``RK-A20`` when Dask is not installed,
+        ``RK-A22`` when the scheduler cannot be reached, ``RK-A23`` when the workers keep
+        dying on some documents.
     ParameterError
-        ``RK-P01`` / ``RK-P16`` / ``RK-A04`` for option values it cannot use.
+        ``RK-P01`` / ``RK-P16`` / ``RK-A04`` for option values it cannot use, ``RK-A21``
+        for a ``client`` that is neither a client, a cluster nor an address.
 
     Warns
     -----
     UserWarning
         ``RK-A02`` once per language and session when a basic pipeline replaces a
         missing model; ``RK-A05`` for a cache file that could not be read; ``RK-A06``
-        when the cache folder cannot be written.
+        when the cache folder cannot be written; ``RK-A24`` when Dask workers could not
+        write it (this process then wrote the files).
 
     Examples
     --------
@@ -717,24 +809,8 @@ def annotate(
     >>> tokens = annotate(corpus, n_process=2)                    # doctest: +SKIP
     >>> tokens.loc[~tokens.is_stop & ~tokens.is_punct, "lemma"].value_counts().head()  # doctest: +SKIP
     """
-    if not isinstance(corpus, Corpus):
-        raise ParameterError("RK-A04", f"annotate() needs a Corpus (from read_corpus); got {type(corpus).__name__}.")
-    check_option("entities", entities, (True, False), function="annotate")
-    check_option("by_turn", by_turn, (True, False), function="annotate")
-    check_option("progress", progress, (None, True, False), function="annotate")
-    if isinstance(n_process, bool) or not isinstance(n_process, (int, np.integer)) or not (
-            n_process >= 1 or n_process == -1):
-        raise ParameterError("RK-P16", f"the 'n_process' parameter of annotate() must be a whole number >= 1, "
-                                       f"or -1 for one process per core; got {n_process!r} instead.")
-    n_process = (os.cpu_count() or 1) if n_process == -1 else int(n_process)
-    if pipelines is not None and not isinstance(pipelines, Mapping):
-        raise ParameterError("RK-A04",
-                             f"pipelines must map languages to spaCy pipelines; got {type(pipelines).__name__}.",
-                             hint='For example pipelines={"en": "en_core_web_md"}.')
-    if stop_words is not None and not (isinstance(stop_words, Mapping) or callable(stop_words)):
-        raise ParameterError("RK-A04", "stop_words must be None, a mapping language -> words, or a function of the "
-                                       f"language; got {type(stop_words).__name__}.")
-    check_option("gold", gold, (True, False), function="annotate")
+    n_process = _check_options(corpus, pipelines, entities, by_turn, stop_words, n_process, progress, gold, client,
+                               function="annotate")
     if gold and corpus.gold_tokens is not None and len(corpus.gold_tokens):
         have = set(corpus.gold_tokens["doc_id"].astype(str))
         rest = [d for d in corpus.doc_ids if d not in have]
@@ -742,7 +818,7 @@ def annotate(
         if rest:
             parts.append(annotate(corpus.subset(rest), pipelines=pipelines, entities=entities, by_turn=by_turn,
                                   stop_words=stop_words, cache=cache, n_process=n_process, progress=progress,
-                                  gold=False))
+                                  gold=False, client=client))
         both = pd.concat(parts, ignore_index=True)
         rank = both["doc_id"].map({d: i for i, d in enumerate(corpus.doc_ids)})
         order = np.lexsort((both["token"].to_numpy(), rank.to_numpy()))
@@ -750,52 +826,156 @@ def annotate(
     folder = _cache_folder(corpus, cache)
     planner = _Planner({_norm_lang(k) or str(k): v for k, v in (pipelines or {}).items()}, stop_words, entities)
     docs = _plan(corpus, planner, by_turn, folder)
+    tables = _annotated(docs, planner, folder, n_process=n_process, progress=progress, client=client, keep=True)
+    return _mark_pseudonyms(_frame([tables[d.index] for d in docs]), corpus)
 
+
+def _check_options(corpus: Any, pipelines: Any, entities: Any, by_turn: Any, stop_words: Any, n_process: Any,
+                   progress: Any, gold: Any, client: Any, *, function: str) -> int:
+    """Check annotate()'s options at the top; return ``n_process`` as a number of processes."""
+    if not isinstance(corpus, Corpus):
+        raise ParameterError("RK-A04", f"{function}() needs a Corpus (from read_corpus); got {type(corpus).__name__}.")
+    check_option("entities", entities, (True, False), function=function)
+    check_option("by_turn", by_turn, (True, False), function=function)
+    check_option("progress", progress, (None, True, False), function=function)
+    if isinstance(n_process, bool) or not isinstance(n_process, (int, np.integer)) or not (
+            n_process >= 1 or n_process == -1):
+        raise ParameterError("RK-P16", f"the 'n_process' parameter of {function}() must be a whole number >= 1, "
+                                       f"or -1 for one process per core; got {n_process!r} instead.")
+    if pipelines is not None and not isinstance(pipelines, Mapping):
+        raise ParameterError("RK-A04",
+                             f"pipelines must map languages to spaCy pipelines; got {type(pipelines).__name__}.",
+                             hint='For example pipelines={"en": "en_core_web_md"}.')
+    if stop_words is not None and not (isinstance(stop_words, Mapping) or callable(stop_words)):
+        raise ParameterError("RK-A04", "stop_words must be None, a mapping language -> words, or a function of the "
+                                       f"language; got {type(stop_words).__name__}.")
+    check_option("gold", gold, (True, False), function=function)
+    if client is not None:
+        from .cluster import check_client
+
+        check_client(client, function=function)
+    return (os.cpu_count() or 1) if n_process == -1 else int(n_process)
+
+
+def _annotated(docs: list[_Doc], planner: _Planner, folder: Path | None, *, n_process: int, progress: bool | None,
+               client: Any, keep: bool) -> dict[int, pa.Table]:
+    """Every document's table, from its cache file or annotated (and cached) now.
+
+    ``keep=False`` only makes sure that every document has its cache file, without
+    reading those that do (their schema is checked) nor keeping the tables it annotates;
+    it returns an empty mapping.
+    """
     tables: dict[int, pa.Table] = {}
-    todo: list[_Doc] = []
+    done: set[int] = set()
     cached = [d for d in docs if d.path is not None and d.path.exists()]
-    for doc, outcome in zip(cached, _read_all([d.path for d in cached])):
+    read = _read_all if keep else _check_all
+    for doc, outcome in zip(cached, read([d.path for d in cached])):
         if isinstance(outcome, Exception):
             warn("RK-A05", f"{doc.path}: the cached annotation of {doc.doc_id!r} cannot be read "
-                          f"({type(outcome).__name__}: {outcome}); the document is annotated again.", stacklevel=2)
+                          f"({type(outcome).__name__}: {outcome}); the document is annotated again.", stacklevel=3)
         else:
-            tables[doc.index] = outcome
-    todo = [d for d in docs if d.index not in tables]
+            done.add(doc.index)
+            if keep:
+                tables[doc.index] = outcome
+    todo = [d for d in docs if d.index not in done]
     for lang in dict.fromkeys(lg for d in todo for lg in d.langs):  # warn only when the fallback will annotate
         _warn_fallback(planner.spec(lang))
+    if not todo:
+        return tables
+    words = sum(d.n_words for d in todo)
+    show = progress if progress is not None else (len(todo) > _PROGRESS_DOCS or words > _PROGRESS_WORDS)
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
 
-    if todo:
-        words = sum(d.n_words for d in todo)
-        show = progress if progress is not None else (len(todo) > _PROGRESS_DOCS or words > _PROGRESS_WORDS)
-        bar = None
-        if show:
-            from tqdm.auto import tqdm
+        bar = tqdm(total=len(todo), unit="doc", desc="annotate")
+    by_index = {d.index: d for d in todo}
+    writable = folder is not None
+    try:
+        if client is None:
+            _collect(_run(todo, planner, n_process), by_index, tables, folder, writable, keep, bar)
+        else:
+            from .cluster import connect, sweep_temporary
 
-            bar = tqdm(total=len(todo), unit="doc", desc="annotate")
-        by_index = {d.index: d for d in todo}
-        writable = folder is not None
-        try:
-            for results in _run(todo, planner, n_process):
-                for index, table in results:
-                    tables[index] = table
-                    path = by_index[index].path
-                    if writable and path is not None:
-                        try:
-                            _write_cached(path, table)
-                        except OSError as e:
-                            writable = False
-                            warn("RK-A06", f"{folder}: cannot write the annotation cache ({e}); results are "
-                                          "not cached. Pass cache=<a writable folder>, or cache=False.", stacklevel=2)
-                if bar is not None:
-                    bar.update(len(results))
-        finally:
-            if bar is not None:
-                bar.close()
-    return _mark_pseudonyms(_frame([tables[d.index] for d in docs]), corpus)
+            with connect(client, function="annotate") as dask_client:
+                try:
+                    _collect(_run(todo, planner, n_process, dask_client, write=writable, keep=keep), by_index,
+                             tables, folder, writable, keep, bar)
+                finally:
+                    # a worker that died while writing left its temporary file: nobody will finish it now
+                    sweep_temporary([d.path for d in todo if d.path is not None])
+    finally:
+        if bar is not None:
+            bar.close()
+    return tables
+
+
+def _collect(results: Iterator[list[_Result]], by_index: Mapping[int, _Doc], tables: dict[int, pa.Table],
+             folder: Path | None, writable: bool, keep: bool, bar: Any) -> None:
+    """Keep the tables the jobs give back and write the cache files the workers did not write."""
+    told = False
+    for batch in results:
+        for index, table, written in batch:
+            path = by_index[index].path
+            if keep:
+                tables[index] = table
+            if written is True or not writable or path is None or table is None:
+                continue
+            if isinstance(written, str) and not told:
+                told = True
+                warn("RK-A24", f"{folder}: the Dask workers cannot write the annotation cache ({written}), so this "
+                              "process wrote it. Put the cache on a file system every worker reaches (cache=<shared "
+                              "folder>) so that they write it themselves.", stacklevel=4)
+            try:
+                _write_cached(path, table)
+            except OSError as e:
+                writable = False
+                warn("RK-A06", f"{folder}: cannot write the annotation cache ({e}); results are "
+                              "not cached. Pass cache=<a writable folder>, or cache=False.", stacklevel=4)
+        if bar is not None:
+            bar.update(len(batch))
 
 
 def _mark_pseudonyms(frame: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
     """``frame`` (a new one, which this changes) with ``is_pseudonym`` found in the corpus's text, in its place."""
+    doc_ids = [str(d) for d in pd.unique(frame["doc_id"])] if len(frame) else []
+    return _with_pseudonyms(frame, pseudonym_spans(corpus, doc_ids))
+
+
+def _with_pseudonyms(frame: pd.DataFrame, spans: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """``frame`` (which this changes) with ``is_pseudonym`` set from each document's pseudonym spans."""
+    flags = np.zeros(len(frame), dtype=bool)
+    if len(frame):
+        start = frame["start_char"].to_numpy(dtype="int64")
+        end = frame["end_char"].to_numpy(dtype="int64")
+        for doc_id, rows in frame.groupby("doc_id", sort=False).indices.items():
+            found = spans.get(str(doc_id))
+            if found is not None and len(found[0]):
+                flags[rows] = _in_spans(start[rows], end[rows], found[0], found[1])
+    out = frame.drop(columns="is_pseudonym") if "is_pseudonym" in frame.columns else frame
+    out.insert(schemas.TOKENS.names.index("is_pseudonym"), "is_pseudonym", flags)
+    return out
+
+
+def pseudonym_spans(corpus: Corpus, doc_ids: Iterable[str] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Where the pseudonyms and placeholders are in each document's text.
+
+    The spans that set ``is_pseudonym`` in the tokens frame (see the module's
+    documentation), as two arrays of character offsets per document: a few numbers
+    per document, which a Dask task can carry instead of the text.
+
+    Parameters
+    ----------
+    corpus
+        The corpus; its roles give the speakers' pseudonyms when it is pseudonymised.
+    doc_ids
+        The documents (default: all).
+
+    Returns
+    -------
+    dict
+        ``doc_id -> (starts, ends)``, int64 arrays sorted by start, not overlapping.
+    """
     roles: list[object] = []
     manifest = corpus.manifest
     if manifest.pseudonymised:  # speakers are "<Role> N" there, "Habitant·e 5", wherever they are named
@@ -804,18 +984,141 @@ def _mark_pseudonyms(frame: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
             given = settings.get("roles") if isinstance(settings, Mapping) else None
             roles += list(given.values()) if isinstance(given, Mapping) else []
     pattern = pseudonym_pattern(roles)
-    flags = np.zeros(len(frame), dtype=bool)
-    if len(frame):
-        start = frame["start_char"].to_numpy(dtype="int64")
-        end = frame["end_char"].to_numpy(dtype="int64")
-        for doc_id, rows in frame.groupby("doc_id", sort=False).indices.items():
-            spans = [m.span() for m in pattern.finditer(corpus.text(str(doc_id)))]
-            if spans:
-                s, e = np.array(spans, dtype="int64").T
-                flags[rows] = _in_spans(start[rows], end[rows], s, e)
-    out = frame.drop(columns="is_pseudonym") if "is_pseudonym" in frame.columns else frame
-    out.insert(schemas.TOKENS.names.index("is_pseudonym"), "is_pseudonym", flags)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for doc_id in (corpus.doc_ids if doc_ids is None else doc_ids):
+        spans = [m.span() for m in pattern.finditer(corpus.text(str(doc_id)))]
+        pairs = np.array(spans, dtype="int64").reshape(-1, 2)
+        out[str(doc_id)] = (pairs[:, 0].copy(), pairs[:, 1].copy())
     return out
+
+
+# ---------------------------------------------------------------------------
+# the cache as files: what out-of-core analyses read (research_kit.cluster.read_tokens)
+
+
+def annotation_files(
+    corpus: Corpus,
+    *,
+    pipelines: Mapping[str, Any] | None = None,
+    entities: bool = True,
+    by_turn: bool = False,
+    stop_words: Mapping[str, Iterable[str]] | Callable[[str], Iterable[str]] | None = None,
+    cache: bool | str | os.PathLike = True,
+    n_process: int = 1,
+    progress: bool | None = None,
+    gold: bool = True,
+    client: Any = None,
+) -> pd.DataFrame:
+    """Make sure every document has its annotation cache file, and list the files.
+
+    What :func:`annotate` does, with the same options and the same files, but without
+    reading the cached files nor gathering the tokens in memory: the documents not yet
+    cached are annotated (on ``client`` when given) and written, and the result says
+    where each document's tokens are. :func:`read_annotation_files` reads them back, a
+    few documents at a time; :func:`research_kit.cluster.read_tokens` builds a
+    ``dask.dataframe`` on them.
+
+    Parameters
+    ----------
+    corpus, pipelines, entities, by_turn, stop_words, n_process, progress, gold, client
+        As for :func:`annotate`.
+    cache
+        As for :func:`annotate`, but it must name a folder: ``True`` needs a corpus read
+        from a folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document with turns, in corpus order: ``doc_id`` (string),
+        ``path`` (string, the absolute path of its cache file; NA for a document whose
+        tokens are its gold tokens, ``corpus.gold_tokens``) and ``n_words`` (int64, its
+        words as ``corpus.turns`` counts them).
+
+    Raises
+    ------
+    ResearchKitError
+        ``RK-A25`` when there is no cache folder to write to; the errors of :func:`annotate`.
+    """
+    n_process = _check_options(corpus, pipelines, entities, by_turn, stop_words, n_process, progress, gold, client,
+                               function="annotation_files")
+    folder = _cache_folder(corpus, cache)
+    if folder is None:
+        raise ResearchKitError(
+            "RK-A25", "reading the tokens from the annotation cache needs a cache folder, and "
+                      + ("cache=False was given." if cache is False else "this corpus was built in memory."),
+            hint="Pass cache=<a folder> (one every Dask worker can reach when you use a cluster).")
+    folder = folder.absolute()
+    have: set[str] = set()
+    if gold and corpus.gold_tokens is not None and len(corpus.gold_tokens):
+        have = set(corpus.gold_tokens["doc_id"].astype(str))
+    planner = _Planner({_norm_lang(k) or str(k): v for k, v in (pipelines or {}).items()}, stop_words, entities)
+    rest = [d for d in corpus.doc_ids if d not in have]
+    docs = _plan(corpus.subset(rest) if have else corpus, planner, by_turn, folder) if rest else []
+    _annotated(docs, planner, folder, n_process=n_process, progress=progress, client=client, keep=False)
+    paths = {d.doc_id: str(d.path) for d in docs}
+    words = corpus.turns.groupby("doc_id", sort=False)["n_words"].sum()
+    rows = [(d, paths.get(d), int(words.get(d, 0))) for d in corpus.doc_ids if d in paths or d in have]
+    return pd.DataFrame({"doc_id": pd.array([r[0] for r in rows], dtype="string"),
+                         "path": pd.array([r[1] for r in rows], dtype="string"),
+                         "n_words": np.array([r[2] for r in rows], dtype="int64")})
+
+
+def read_annotation_files(
+    files: pd.DataFrame,
+    *,
+    spans: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    gold_tokens: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The tokens frame of some documents, read from their cache files.
+
+    Parameters
+    ----------
+    files
+        Rows of what :func:`annotation_files` returned, in the order wanted.
+    spans
+        :func:`pseudonym_spans` of those documents, which set ``is_pseudonym``.
+    gold_tokens
+        The gold tokens of the documents whose ``path`` is NA.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Schema :data:`research_kit.schemas.TOKENS`: for those documents, the rows
+        :func:`annotate` returns, in the same order.
+
+    Raises
+    ------
+    ResearchKitError
+        ``RK-A25`` when a file is missing or unreadable (the cache was emptied or
+        changed since it was listed).
+    """
+    parts: list[pd.DataFrame] = []
+    tables: list[pa.Table] = []
+    for doc_id, path in zip(files["doc_id"].astype(str), files["path"]):
+        if pd.isna(path):
+            if tables:
+                parts.append(_frame(tables))
+                tables = []
+            gold = gold_tokens[gold_tokens["doc_id"].astype(str) == doc_id] if gold_tokens is not None else None
+            if gold is None or not len(gold):
+                raise ResearchKitError("RK-A25", f"document {doc_id!r} has no cache file and no gold tokens were "
+                                                 "given for it.", hint="Pass gold_tokens=corpus.gold_tokens.")
+            order = np.argsort(gold["token"].to_numpy(), kind="stable")
+            parts.append(gold.iloc[order][schemas.TOKENS.names].drop(columns="is_pseudonym"))
+            continue
+        table = _read_cached(Path(str(path)))
+        if isinstance(table, Exception):
+            raise ResearchKitError(
+                "RK-A25", f"{path}: the cached annotation of {doc_id!r} cannot be read ({type(table).__name__}: "
+                          f"{table}).", hint="The cache changed since it was listed: list the files again "
+                                             "(annotation_files, or research_kit.cluster.read_tokens).")
+        tables.append(table)
+    if tables or not parts:
+        parts.append(_frame(tables))
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    out = _with_pseudonyms(frame.reset_index(drop=True), spans)
+    wrong = {c: t for c, t in schemas.TOKENS.dtypes.items() if str(out[c].dtype) != t}
+    return out.astype(wrong) if wrong else out
 
 
 def _cache_folder(corpus: Corpus, cache: Any) -> Path | None:

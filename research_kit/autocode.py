@@ -117,6 +117,7 @@ def autocode(
     phrases: Literal["lemmas", "words"] = "lemmas",
     cache: bool = True,
     drop_pseudonyms: bool = True,
+    client: Any = None,
 ) -> pd.DataFrame:
     """Code a corpus with the codebook's rules: one coded segment per match.
 
@@ -151,6 +152,14 @@ def autocode(
     drop_pseudonyms
         Drop the hits that start or end on a pseudonym or placeholder (``is_pseudonym``);
         ``False`` keeps them.
+    client
+        Match on a Dask cluster: a ``dask.distributed.Client``, a cluster object or a
+        scheduler address (see :func:`research_kit.annotate.annotate`). The documents not
+        found in the cache are sent to the workers in jobs of about 100,000 tokens, with
+        the rules once per worker; the codings are the same as without ``client``, except
+        that a regular expression's count of documents where it ran out of time
+        (:data:`REGEX_MAX_TIMEOUTS`) is kept per job. The cache is written by this
+        process. Needs ``pip install "research-kit[cluster]"``.
 
     Returns
     -------
@@ -164,7 +173,11 @@ def autocode(
     ------
     CodingError
         ``RK-K14`` for a regular expression that does not compile (a codebook built in
-        memory; ``read_codebook`` refuses it), ``RK-G12`` for tokens of other documents.
+        memory; ``read_codebook`` refuses it), ``RK-G12`` for tokens of other documents;
+        with ``client``, ``RK-A20`` / ``RK-A22`` / ``RK-A23`` as for
+        :func:`~research_kit.annotate.annotate`.
+    ParameterError
+        ``RK-A21`` for a ``client`` that is neither a client, a cluster nor an address.
 
     Warns
     -----
@@ -199,6 +212,10 @@ def autocode(
         raise ParameterError("RK-G14", f"the 'coder' parameter of autocode() must be a non-empty name; got {coder!r}.")
     if corpus is not None and not isinstance(corpus, Corpus):
         raise ParameterError("RK-P01", f"corpus= must be a Corpus (from read_corpus); got {type(corpus).__name__}.")
+    if client is not None:
+        from .cluster import check_client
+
+        check_client(client, function="autocode")
     wanted = _languages(tokens, codebook, languages)
 
     tok = _ordered(tokens)
@@ -233,14 +250,19 @@ def autocode(
                     pass
     todo = [d for d in doc_ids if d not in cached]
     found: dict[str, dict[str, np.ndarray]] = dict(cached)
-    if todo and rules:
+    if todo and rules and client is not None:
+        slow: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+        found.update(_match_on_cluster(client, tok, bounds, todo, (rules, lemma_phrases, phrase_words,
+                                                                   drop_pseudonyms), corpus, slow))
+        incomplete = _warn_slow(slow)
+    elif todo and rules:
         if len(todo) == len(doc_ids):
             sub = tok  # every document: no copy of the tokens
         else:
             positions = np.concatenate([np.arange(*bounds[d]) for d in todo])
             sub = tok.iloc[positions].reset_index(drop=True)
         text_of = _text_source(sub, corpus)
-        slow: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+        slow = {}
         hits = _match(sub, rules, lemma_phrases, phrase_words, text_of, compiled, slow)
         if drop_pseudonyms:
             hits = _off_pseudonyms(hits, sub)
@@ -270,6 +292,57 @@ def autocode(
         spans = _unit_spans(tok, corpus, doc_ids, unit)
         hits = _widen(hits, spans)
     return _frame(_merge(hits, [e.code for e in codebook.entries]), doc_ids, coder)
+
+
+# ---------------------------------------------------------------------------
+# on a Dask cluster
+
+# Tokens per job sent to a Dask worker: a few MB of frame, a second or two of matching.
+_JOB_TOKENS, _MIN_JOB_TOKENS = 100_000, 10_000
+_COMPILED: dict[str, Any] = {}  # a worker's compiled regular expressions, by pattern
+
+
+def _match_on_cluster(client: Any, tok: pd.DataFrame, bounds: Mapping[str, tuple[int, int]], todo: Sequence[str],
+                      shared: tuple, corpus: Corpus | None,
+                      slow: dict[tuple[str, str, str], dict[str, list[str]]]) -> dict[str, dict[str, np.ndarray]]:
+    """Every hit of the documents ``todo``, matched on the cluster's workers, by document."""
+    from .cluster import connect, map_jobs, partition, worker_threads
+
+    sizes = [bounds[d][1] - bounds[d][0] for d in todo]
+    columns = ["doc_id", *_KEY_COLUMNS]
+    found: dict[str, dict[str, np.ndarray]] = {}
+    with connect(client, function="autocode") as dask_client:
+        target = max(_MIN_JOB_TOKENS, min(_JOB_TOKENS, sum(sizes) // (4 * worker_threads(dask_client))))
+        jobs, labels = [], []
+        for run in partition(sizes, target):
+            ids = [todo[i] for i in run]
+            positions = np.concatenate([np.arange(*bounds[d]) for d in ids])
+            sub = tok[columns].iloc[positions].reset_index(drop=True)
+            texts = {d: corpus.text(d) for d in ids} if corpus is not None else None
+            jobs.append((ids, sub, texts))
+            labels.append("documents " + ", ".join(repr(d) for d in ids[:3]) + (" …" if len(ids) > 3 else ""))
+        for ids, by_doc, job_slow in map_jobs(dask_client, _cluster_match, jobs, shared, what="matching rules",
+                                              labels=labels):
+            found.update(zip(ids, by_doc))
+            for key, docs in job_slow.items():
+                record = slow.setdefault(key, {"timed_out": [], "skipped": []})
+                record["timed_out"] += docs["timed_out"]
+                record["skipped"] += docs["skipped"]
+    return found
+
+
+def _cluster_match(job: tuple[list[str], pd.DataFrame, dict[str, str] | None], shared: tuple) -> tuple:
+    """One job on a Dask worker: the hits of some documents, split by document, and the slow regexes."""
+    ids, sub, texts = job
+    rules, lemma_phrases, phrase_words, drop_pseudonyms = shared
+    if any(rx not in _COMPILED for by_code in rules.values() for r in by_code.values() for rx in r.regex):
+        _COMPILED.update(_compile_regexes(rules))
+    text_of = texts.__getitem__ if texts is not None else _text_source(sub, None)
+    slow: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    hits = _match(sub, rules, lemma_phrases, phrase_words, text_of, _COMPILED, slow)
+    if drop_pseudonyms:
+        hits = _off_pseudonyms(hits, sub)
+    return ids, _split_hits(hits, len(ids)), slow
 
 
 # ---------------------------------------------------------------------------

@@ -46,6 +46,13 @@ __all__ = [
 ]
 
 
+def _rebuild(cls: type, args: tuple, state: dict) -> "ResearchKitError":
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
 class ResearchKitError(Exception):
     """Base class of every error raised by Research Kit on purpose.
 
@@ -89,6 +96,11 @@ class ResearchKitError(Exception):
         if self.hint:
             text += f" {self.hint}"
         return text
+
+    def __reduce__(self):
+        # every subclass rebuilt from its attributes, whatever its __init__ takes: an error raised on
+        # a Dask worker or in a child process reaches the caller as itself
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
     def as_record(self) -> dict[str, object]:
         """The error as one row of a problems frame (see ``schemas.PROBLEMS``)."""

@@ -308,6 +308,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pseudonym.postal_code": {"fr": "[code postal]", "en": "[postal code]"},
     "pseudonym.first": {"fr": "[prénom]", "en": "[first name]"},
     "pseudonym.last": {"fr": "[nom]", "en": "[last name]"},
+    # what numbers a place found by its kind ("[rue 1]", "[école 2]"), and the details' tokens
+    "pseudonym.street": {"fr": "rue", "en": "street"},
+    "pseudonym.school": {"fr": "école", "en": "school"},
+    "pseudonym.community_centre": {"fr": "centre communautaire", "en": "community centre"},
+    "pseudonym.housing": {"fr": "immeuble", "en": "housing"},
+    "pseudonym.service": {"fr": "service", "en": "service"},
+    "pseudonym.childcare": {"fr": "garderie", "en": "childcare centre"},
+    "pseudonym.worship": {"fr": "lieu de culte", "en": "place of worship"},
+    "pseudonym.library": {"fr": "bibliothèque", "en": "library"},
+    "pseudonym.park": {"fr": "parc", "en": "park"},
+    "pseudonym.age": {"fr": "[âge]", "en": "[age]"},
+    "pseudonym.birth_date": {"fr": "[date de naissance]", "en": "[date of birth]"},
+    "pseudonym.occupation": {"fr": "[métier]", "en": "[occupation]"},
 }
 
 COLUMNS: dict[str, dict[str, str]] = {

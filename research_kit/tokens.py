@@ -374,13 +374,16 @@ def _pseudonym_words(*keys: str) -> list[str]:
 
 #: The placeholders pseudonymisation writes for a detail or a place, in either language:
 #: ``[téléphone]``, ``[courriel]``, ``[adresse]``, ``[code postal]``, ``[prénom]``, ``[nom]``
-#: (``[phone]``, ``[email]``…), and numbered places and organisations (``[lieu 3]``,
-#: ``[organisation 2]``, ``[place 1]``). Transcribers' notes (``[rires]``, ``[inaudible]``)
+#: (``[phone]``, ``[email]``…), ``[âge]``, ``[date de naissance]``, ``[métier]``, and numbered
+#: places and organisations (``[lieu 3]``, ``[organisation 2]``, ``[rue 1]``, ``[école 2]``,
+#: ``[centre communautaire 1]``; the labels of :data:`research_kit.anonymise.places.PLACE_LABEL_KEYS`). Transcribers' notes (``[rires]``, ``[inaudible]``)
 #: are not placeholders.
 PLACEHOLDER: re.Pattern[str] = re.compile(
     r"\[(?:" + "|".join(re.escape(w.strip("[]")) for w in _pseudonym_words(
-        "email", "phone", "address", "postal_code", "first", "last")) + r")\]"
-    r"|\[(?:" + "|".join(re.escape(w) for w in _pseudonym_words("place", "organisation")) + r") \d+\]")
+        "email", "phone", "address", "postal_code", "first", "last", "age", "birth_date", "occupation")) + r")\]"
+    r"|\[(?:" + "|".join(re.escape(w) for w in _pseudonym_words(
+        "place", "organisation", "street", "school", "community_centre", "housing", "service", "childcare",
+        "worship", "library", "park")) + r") \d+\]")
 
 
 def role_label(role: object) -> str:

@@ -356,6 +356,46 @@ def test_two_processes_give_the_same_frame(french, monkeypatch):
     pd.testing.assert_frame_equal(one, two)
 
 
+def test_annotation_files_list_the_cache_and_read_back_the_frame(french, monkeypatch):
+    from research_kit.annotate import annotation_files, pseudonym_spans, read_annotation_files
+
+    corpus = read_corpus(french)
+    files = annotation_files(corpus)  # annotates: nothing was cached
+    assert files["doc_id"].tolist() == ["a", "b", "c"]
+    assert files["n_words"].tolist() == corpus.documents["n_words"].tolist()
+    assert all(Path(p).is_absolute() and Path(p).is_file() for p in files["path"])
+    expected = annotate(corpus)
+
+    def no_nlp(*args, **kwargs):
+        raise AssertionError("the pipeline was used on a cache hit")
+
+    monkeypatch.setattr(A, "_annotate_job", no_nlp)
+    assert annotation_files(corpus).equals(files)  # everything cached: nothing annotated, nothing read
+    spans = pseudonym_spans(corpus)
+    whole = read_annotation_files(files, spans=spans)
+    pd.testing.assert_frame_equal(whole, expected)
+    # any documents, in the order given
+    part = read_annotation_files(files.iloc[[2, 0]], spans=spans)
+    assert list(dict.fromkeys(part["doc_id"])) == ["c", "a"]
+    pd.testing.assert_frame_equal(part[part["doc_id"] == "c"].reset_index(drop=True),
+                                  expected[expected["doc_id"] == "c"].reset_index(drop=True))
+
+
+def test_pseudonym_spans_are_the_placeholders_offsets():
+    corpus = build_corpus(pd.DataFrame({"doc_id": ["d"]}),
+                          pd.DataFrame({"doc_id": "d", "speaker": ["A"], "text": ["Rendez-vous au [lieu 3] demain."]}))
+    starts, ends = A.pseudonym_spans(corpus)["d"]
+    # "Rendez-vous au " is 15 characters; "[lieu 3]" 8
+    assert starts.tolist() == [15] and ends.tolist() == [23]
+
+
+def test_annotation_files_need_a_cache_folder(french):
+    from research_kit.annotate import annotation_files
+
+    with pytest.raises(ResearchKitError, match="RK-A25"):
+        annotation_files(read_corpus(french), cache=False)
+
+
 # ---------------------------------------------------------------------------
 # errors and edge cases
 

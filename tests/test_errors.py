@@ -45,3 +45,24 @@ def test_every_problem_at_once():
     err = CodebookError(problems, path="cb.yml")
     assert err.code == "RK-K00" and "2 problems" in str(err)
     assert [r["line"] for r in err.records()] == [4, 9]
+
+
+def test_errors_pickle_as_themselves():
+    # an error raised on a Dask worker or in a child process must reach the caller whole
+    import pickle
+
+    from research_kit.errors import BriefError, ResearchKitError
+    from research_kit.manifest import Manifest, ManifestProblems
+
+    error = pickle.loads(pickle.dumps(ResearchKitError("RK-A03", "too long", path="a.txt", line=3, hint="Split it.")))
+    assert (type(error), error.code, error.path, error.line, str(error)) == (
+        ResearchKitError, "RK-A03", "a.txt", 3, "[RK-A03] a.txt, line 3: too long Split it.")
+    brief = pickle.loads(pickle.dumps(BriefError("RK-B01", "failed", cell=4)))
+    assert isinstance(brief, BriefError) and brief.cell == 4
+    try:
+        Manifest.from_dict({"nonsense": 1})
+    except ManifestProblems as problems:
+        again = pickle.loads(pickle.dumps(problems))
+        assert isinstance(again, ManifestProblems) and [p.code for p in again.problems] == ["RK-C04"]
+    else:
+        raise AssertionError("an unknown field must be a problem")

@@ -90,7 +90,7 @@ _STREET_FR = (r"rue|avenue|av\.|boulevard|boul\.|bd|chemin|ch\.|chaussée|place|
               r"rang|montée|côte|drève|clos|sentier|passage|promenade|parvis|ruelle|cité|galerie|voie|croissant")
 _STREET_EN = (r"street|avenue|road|boulevard|lane|drive|court|place|way|crescent|terrace|square|parkway|highway|"
               r"st\.?|ave\.?|rd\.?|blvd\.?|ln\.?|dr\.?|ct\.?|pl\.?|cres\.?|hwy\.?")
-_COMMUNES = (
+COMMUNES = (
     "Anderlecht|Auderghem|Oudergem|Berchem-Sainte-Agathe|Sint-Agatha-Berchem|Bruxelles|Brussel|Brussels|Etterbeek|"
     "Evere|Forest|Vorst|Ganshoren|Ixelles|Elsene|Jette|Koekelberg|Molenbeek-Saint-Jean|Sint-Jans-Molenbeek|Molenbeek|"
     "Saint-Gilles|Sint-Gillis|Saint-Josse-ten-Noode|Sint-Joost-ten-Node|Saint-Josse|Schaerbeek|Schaarbeek|Uccle|"
@@ -131,7 +131,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("address", re.compile(rf"(?<![\w,.])\d{{1,5}}(?:{_S}?(?:[A-Da-d]|bis|ter)\b)?,?{_S}+(?i:{_STREET_FR})\.?{_S}+"
                            rf"{_FR_NAME}{_UNIT}")),
     # rue des Tanneurs 47 ; chaussée de Gand 12, bte 3
-    ("address", re.compile(rf"(?<![\w])(?i:{_STREET_FR})\.?{_S}+{_FR_NAME},?{_S}+(?![1-9]\d{{3}}{_S}+(?:{_COMMUNES}))"
+    ("address", re.compile(rf"(?<![\w])(?i:{_STREET_FR})\.?{_S}+{_FR_NAME},?{_S}+(?![1-9]\d{{3}}{_S}+(?:{COMMUNES}))"
                            rf"\d{{1,4}}(?:{_S}?[A-Da-d])?(?![\w]){_UNIT}")),
     # 123 Main Street ; 6235 Harrowgate Avenue
     ("address", re.compile(rf"(?<![\w,.])\d{{1,5}}{_S}+[{_UPPER}][\w'’\-]*(?:{_S}+[{_UPPER}][\w'’\-]*){{0,2}}{_S}+"
@@ -141,7 +141,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                                r"(?![\w])")),
     # Belgium: B-1080, 1080 Bruxelles, code postal 1080
     ("postal_code", re.compile(r"(?<![\w\-])B-?[1-9]\d{3}(?![\w])")),
-    ("postal_code", re.compile(rf"(?<![\w,.\-])[1-9]\d{{3}}(?={_S}+(?:{_COMMUNES})(?![\w]))")),
+    ("postal_code", re.compile(rf"(?<![\w,.\-])[1-9]\d{{3}}(?={_S}+(?:{COMMUNES})(?![\w]))")),
     ("postal_code", re.compile(rf"(?<![\w])(?i:code postal|postal code|cp){_S}*:?{_S}*(?P<v>[1-9]\d{{3}})(?![\w])")),
 ]
 _PHONE_DIGITS = re.compile(r"\d")

@@ -35,15 +35,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..i18n import LANGS, MESSAGES
 from ..manifest import PSEUDONYMISATION_POLICIES
-from .detect import _COMMUNES, CIVILITIES, GENERIC_LABEL_WORDS, NOT_NAMES, PARTICLES
+from .detect import COMMUNES, CIVILITIES, GENERIC_LABEL_WORDS, NOT_NAMES, PARTICLES
 from .matcher import fold, folded_phrase, folded_tokens
 
 if TYPE_CHECKING:
     from .registry import Registry
 
 __all__ = ["POLICIES", "DEFAULT_POLICY", "KINDS", "hidden", "risk", "detail_spans", "place_spans",
-           "entity_candidates", "gazetteer_candidates", "public_place", "occupation_before", "label_for", "DETAIL_LABELS"]
+           "entity_candidates", "gazetteer_candidates", "public_place", "occupation_before", "label_for", "DETAIL_LABELS",
+           "PLACE_LABEL_KEYS", "ARTICLES"]
 
 #: What may be hidden besides people, from least to most.
 POLICIES = PSEUDONYMISATION_POLICIES
@@ -91,61 +93,57 @@ def risk(category: str, detector: str) -> str | None:
 # ---------------------------------------------------------------------------
 # what replaces a place or a detail
 
-#: The bracketed tokens of details, by language.
-DETAIL_LABELS = {
-    "fr": {"age": "[âge]", "birth date": "[date de naissance]", "occupation": "[métier]"},
-    "en": {"age": "[age]", "birth date": "[date of birth]", "occupation": "[occupation]"},
-}
-# facility heads (a regular expression, folded to lower case) -> (French label, English label);
-# the label numbers the facility: "l'école des Hirondelles" -> "l'[école 1]"
+#: The bracketed tokens of details, by language: ``[âge]``, ``[date de naissance]``, ``[métier]``.
+DETAIL_LABELS = {lang: {"age": MESSAGES["pseudonym.age"][lang], "birth date": MESSAGES["pseudonym.birth_date"][lang],
+                        "occupation": MESSAGES["pseudonym.occupation"][lang]} for lang in LANGS}
+# facility heads (a regular expression, matched on folded text) -> the label that numbers them
+# (``pseudonym.<key>`` in i18n): "l'école des Hirondelles" -> "l'[école 1]"
 _FACILITIES_FR = [
     (r"école(?: primaire| secondaire| maternelle| fondamentale| communale)?|collège|lycée|athénée|cégep|"
-     r"polyvalente|institut", "école", "school"),
+     r"polyvalente|institut", "school"),
     (r"maison de quartier|maison des jeunes|maison de jeunes|maison de la culture|maison de la famille|"
      r"maison des femmes|centre communautaire|centre culturel|centre sportif|centre de loisirs|centre de jour|"
-     r"asbl|a\.s\.b\.l\.|organisme", "centre communautaire", "community centre"),
+     r"asbl|a\.s\.b\.l\.|organisme", "community_centre"),
     (r"habitations|hlm|résidence|tours|immeuble|coopérative d['’]habitation|coop d['’]habitation|foyer|"
-     r"logements sociaux", "immeuble", "housing"),
+     r"logements sociaux", "housing"),
     (r"hôpital|clinique|clsc|chsld|ciusss|cisss|maison médicale|centre de santé|cpas|banque alimentaire|"
-     r"épicerie sociale", "service", "service"),
-    (r"cpe|garderie|crèche|halte-garderie", "garderie", "childcare centre"),
-    (r"église|paroisse|mosquée|synagogue|temple|chapelle", "lieu de culte", "place of worship"),
-    (r"bibliothèque|médiathèque|ludothèque", "bibliothèque", "library"),
-    (r"parc|jardin communautaire|square", "parc", "park"),
+     r"épicerie sociale", "service"),
+    (r"cpe|garderie|crèche|halte-garderie", "childcare"),
+    (r"église|paroisse|mosquée|synagogue|temple|chapelle", "worship"),
+    (r"bibliothèque|médiathèque|ludothèque", "library"),
+    (r"parc|jardin communautaire|square", "park"),
 ]
 _FACILITIES_EN = [
-    (r"elementary school|high school|primary school|secondary school|school|academy|college", "école", "school"),
+    (r"elementary school|high school|primary school|secondary school|school|academy|college", "school"),
     (r"community centre|community center|youth centre|youth center|neighbourhood house|neighborhood house|"
-     r"drop-in centre|drop-in center", "centre communautaire", "community centre"),
-    (r"housing|towers|apartments|co-op|cooperative", "immeuble", "housing"),
-    (r"hospital|clinic|health centre|health center|food bank", "service", "service"),
-    (r"daycare|day care|nursery", "garderie", "childcare centre"),
-    (r"church|mosque|synagogue|temple|chapel|parish", "lieu de culte", "place of worship"),
-    (r"library", "bibliothèque", "library"),
-    (r"park|gardens?", "parc", "park"),
+     r"drop-in centre|drop-in center", "community_centre"),
+    (r"housing|towers|apartments|co-op|cooperative", "housing"),
+    (r"hospital|clinic|health centre|health center|food bank", "service"),
+    (r"daycare|day care|nursery", "childcare"),
+    (r"church|mosque|synagogue|temple|chapel|parish", "worship"),
+    (r"library", "library"),
+    (r"park|gardens?", "park"),
 ]
+#: Every label that numbers a place, in every language: what :data:`research_kit.tokens.PLACEHOLDER` knows.
+PLACE_LABEL_KEYS = ("place", "organisation", "street", "school", "community_centre", "housing", "service",
+                    "childcare", "worship", "library", "park")
 #: The article of each French label of a place, where ``l'`` cannot stay ("le [centre communautaire 1]").
 ARTICLES = {"rue": "la", "école": "la", "centre": "le", "immeuble": "le", "service": "le", "garderie": "la",
             "lieu": "le", "bibliothèque": "la", "parc": "le"}
-_STREET_LABEL = ("rue", "street")
-_PLACE_LABEL = ("lieu", "place")
-_ORG_LABEL = ("organisation", "organisation")
 
 
 def label_for(kind: str, head: str | None, lang: str) -> str:
     """The label that numbers a place, a facility or an organisation in ``lang`` (``école``, ``rue``, ``lieu``)."""
-    i = 0 if lang == "fr" else 1
+    key = "place"
     if kind == "street":
-        return _STREET_LABEL[i]
-    if kind == "facility" and head:
-        f = fold(head)
-        for pattern, fr, en in (*_FACILITIES_FR, *_FACILITIES_EN):
-            if re.fullmatch(fold(pattern), f):
-                return (fr, en)[i]
-        return _PLACE_LABEL[i]
-    if kind in ("organisation", "acronym"):
-        return _ORG_LABEL[i]
-    return _PLACE_LABEL[i]
+        key = "street"
+    elif kind == "facility" and head:
+        f = fold(" ".join(head.split()))
+        key = next((k for pattern, k in (*_FACILITIES_FR, *_FACILITIES_EN) if re.fullmatch(fold(pattern), f)),
+                   "place")
+    elif kind in ("organisation", "acronym"):
+        key = "organisation"
+    return MESSAGES[f"pseudonym.{key}"][lang if lang in LANGS else "en"]
 
 
 # ---------------------------------------------------------------------------
@@ -164,8 +162,8 @@ _STREET_CLEAR = (r"rue|avenue|av\.|boulevard|boul\.|bd|chaussée|quai|impasse|al
 _STREET_AMBIGUOUS = r"place|côte|cité|route|passage|galerie|promenade|voie|rang|clos|sentier|parvis|croissant"
 _STREET_EN = (r"Street|Avenue|Road|Boulevard|Lane|Drive|Crescent|Terrace|Parkway|Highway|Square|Place|Way|Court|"
               r"St\.|Ave\.|Rd\.|Blvd\.")
-_FAC_FR = "|".join(p for p, _, _ in _FACILITIES_FR)
-_FAC_EN = "|".join(p for p, _, _ in _FACILITIES_EN)
+_FAC_FR = "|".join(p for p, _ in _FACILITIES_FR)
+_FAC_EN = "|".join(p for p, _ in _FACILITIES_EN)
 
 _PLACE_PATTERNS: list[tuple[str, re.Pattern]] = [
     # rue du Compas, avenue Louise, boulevard Saint-Laurent, chemin de la Côte-des-Neiges
@@ -381,7 +379,7 @@ def _gazetteer() -> frozenset[str]:
     for state in gc.get_us_states().values():
         names.add(folded_phrase(state["name"]))
     names.update(folded_phrase(r) for r in _REGIONS)
-    names.update(folded_phrase(c) for c in _COMMUNES.split("|"))
+    names.update(folded_phrase(c) for c in COMMUNES.split("|"))
     # "Molenbeek" for Molenbeek-Saint-Jean, "Woluwe" for Woluwe-Saint-Lambert: the name before "-Saint-"
     for name in list(names):
         short = re.split(r" (?:saint|sainte|sur|en|lez|les) ", name, maxsplit=1)[0]

@@ -246,18 +246,20 @@ def require_corpus(corpus: Any, function: str) -> Corpus:
 @overload
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = ..., keep: Any = ...,
                  report: Literal[False] = ..., n_process: int = ..., passphrase: str | None = ...,
-                 progress: bool | None = ..., policy: str | None = ...) -> Corpus: ...
+                 progress: bool | None = ..., policy: str | None = ..., client: Any = ...) -> Corpus: ...
 
 
 @overload
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = ..., keep: Any = ...,
                  report: Literal[True], n_process: int = ..., passphrase: str | None = ...,
-                 progress: bool | None = ..., policy: str | None = ...) -> tuple[Corpus, pd.DataFrame]: ...
+                 progress: bool | None = ..., policy: str | None = ...,
+                 client: Any = ...) -> tuple[Corpus, pd.DataFrame]: ...
 
 
 def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), keep: Any = (),
                  report: bool = False, n_process: int = 1, passphrase: str | None = None,
-                 progress: bool | None = None, policy: str | None = None) -> Corpus | tuple[Corpus, pd.DataFrame]:
+                 progress: bool | None = None, policy: str | None = None,
+                 client: Any = None) -> Corpus | tuple[Corpus, pd.DataFrame]:
     """A pseudonymised copy of ``corpus``; the key file decides (and records) every pseudonym.
 
     Parameters
@@ -295,6 +297,10 @@ def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), kee
         occupation found). By default the manifest's ``pseudonymisation:``, else
         ``"local"`` for a corpus with ``identities: true`` and ``"persons"`` otherwise.
         What the policy keeps is in the report (category ``kept``) with its risk.
+    client
+        A ``dask.distributed.Client`` or a scheduler address: the annotation (named
+        entities) runs on the cluster (see ``docs/scale.md``); the replacing, which is
+        fast, runs here.
 
     Returns
     -------
@@ -325,7 +331,8 @@ def pseudonymise(corpus: Corpus, *, key: str | os.PathLike, names: Any = (), kee
     name_items = name_list(names, "names")
     keep_items = name_list(keep, "keep")
     replacements, new_corpus = pseudonymise_with_key(corpus, the_key, name_items, keep_items, n_process=n_process,
-                                                     progress=progress, policy=resolve_policy(corpus, policy))
+                                                     progress=progress, policy=resolve_policy(corpus, policy),
+                                                     client=client)
     the_key.save()
     return (new_corpus, replacements) if report else new_corpus
 
@@ -345,7 +352,8 @@ def resolve_policy(corpus: Corpus, policy: str | None) -> str:
 
 def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, str]],
                           keep_items: list[tuple[str, str]], *, n_process: int,
-                          progress: bool | None = None, policy: str = "persons") -> tuple[pd.DataFrame, Corpus]:
+                          progress: bool | None = None, policy: str = "persons",
+                          client: Any = None) -> tuple[pd.DataFrame, Corpus]:
     """``(replacements, pseudonymised corpus)`` with a loaded key, which is updated in memory, not saved.
 
     What :func:`pseudonymise` and :func:`~research_kit.anonymise.write_pseudonymised` share once
@@ -363,7 +371,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[RK-A02\]")
-        tokens = annotate(corpus, entities=True, n_process=n_process, progress=progress)
+        tokens = annotate(corpus, entities=True, n_process=n_process, progress=progress, client=client)
     with_entities = set(tokens.loc[tokens["ent_type"].fillna("") != "", "doc_id"].unique())
     annotated = set(tokens["doc_id"].unique())
     blind = [d for d in corpus.doc_ids if d in annotated and d not in with_entities]
