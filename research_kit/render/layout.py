@@ -32,6 +32,8 @@ from ..i18n import t
 __all__ = [
     "Brief", "Figure", "Run", "prepare", "clean", "runs", "plain", "code_span", "level", "metric_items",
     "table_grid", "heading_colour", "property_text", "check_name", "guard",
+    "tie", "is_number", "column_kinds", "cell_words", "TableLayout", "column_widths", "table_layout",
+    "wrapped_lines",
 ]
 
 # Control characters have no place in a document (XML refuses them); tab and LF stay.
@@ -375,6 +377,260 @@ def table_grid(block: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
     columns += [""] * (width - len(columns))
     rows = [r + [""] * (width - len(r)) for r in rows]
     return columns, rows
+
+
+# --------------------------------------------------------------------------- lines and tables
+
+_NBSP = "\u00a0"
+# A number as research_kit.show.fmt prints one: digits grouped by a space, a narrow or a
+# plain no-break space, a comma or a point; decimals after a comma or a point; a sign; a "%".
+_NUMBER = re.compile(r"[+\-\u2212]?(?:\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+|\d+)(?:[.,]\d+)?(?:[ \u00a0\u202f]?%)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
+# What a cell of a number column may hold instead of a number: show.fmt's "–" for a missing value.
+_NO_VALUE = frozenset({"", "–", "—", "-", "n/a", "NA", "NaN"})
+# The narrowest readable line of running text: about thirty characters.
+_READABLE = "une ligne de trente caractères"
+# The spaces a line may break at: every white space except the no-break ones.
+_BREAKABLE = re.compile(r"[^\S\u00a0\u202f\u2007\u2060]+")
+
+
+def tie(text: str, lang: str = "fr", *, punctuation: bool = True) -> str:
+    """``text`` with no-break spaces where a line must not break.
+
+    Inside guillemets (``« mot »``: a guillemet never ends or starts a line alone) and,
+    with ``punctuation``, before a dash between words ("Atelier 1 — diagnostic": the dash
+    ends a line, never starts one) and, in French, before ``?``, ``!``, ``;`` and ``:``
+    (their space is part of the mark).
+
+    >>> tie("« oui » ou non ?") == "«\u00a0oui\u00a0» ou non\u00a0?"
+    True
+    """
+    text = re.sub(r"«[ \t]+", "«" + _NBSP, text)
+    text = re.sub(r"[ \t]+»", _NBSP + "»", text)
+    if not punctuation:
+        return text
+    text = re.sub(r"(?<=\S)[ \t]+(?=[—–][ \t])", _NBSP, text)     # a dash ends its line, never starts one
+    if lang == "fr":
+        text = re.sub(r"(?<=\S)[ \t]+(?=[?!;:](?:\s|$|[»)\]]))", _NBSP, text)
+    return text
+
+
+def is_number(text: str) -> bool:
+    """Whether a cell holds a number as :func:`research_kit.show.fmt` prints one ("10 679", "0,39", "42 %")."""
+    return bool(_NUMBER.fullmatch(text.strip()))
+
+
+def column_kinds(columns: list[str], rows: list[list[str]]) -> list[str]:
+    """Each column's kind: ``"number"`` (right-aligned), ``"date"`` (ISO dates) or ``"text"``.
+
+    A column is of numbers (or dates) when every cell that holds a value holds one
+    (``"–"`` marks a missing value) and at least one cell does; the heading does not count.
+
+    >>> column_kinds(["code", "n", "date"], [["care", "12", "2025-02-13"], ["needs", "–", "2025-03-01"]])
+    ['text', 'number', 'date']
+    """
+    kinds = []
+    for k in range(len(columns)):
+        values = [r[k].strip() for r in rows if k < len(r) and r[k].strip() not in _NO_VALUE]
+        if values and all(is_number(v) for v in values):
+            kinds.append("number")
+        elif values and all(_ISO_DATE.fullmatch(v) for v in values):
+            kinds.append("date")
+        else:
+            kinds.append("text")
+    return kinds
+
+
+def cell_words(text: str, kind: str = "text") -> list[str]:
+    """The pieces of a cell a line must never break inside: its words, or the whole cell.
+
+    A number or a date is one piece; other text breaks only at white space that is not a
+    no-break space (so "«\u00a0oui\u00a0»" is one piece).
+    """
+    if kind in ("number", "date"):
+        text = _BREAKABLE.sub(" ", text).strip()
+        return [text] if text else []
+    return [w for w in _BREAKABLE.split(text) if w]
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """How a table is drawn: a grid of ``widths`` (mm) at ``size`` points, or one block per record.
+
+    ``form`` is ``"grid"`` or ``"stacked"``; ``landscape`` says whether the grid needs a
+    landscape page; ``kinds`` are :func:`column_kinds`.
+    """
+
+    form: str
+    landscape: bool
+    size: float
+    widths: tuple[float, ...]
+    kinds: tuple[str, ...]
+
+
+def column_widths(columns: list[str], rows: list[list[str]], *, total: float, measure: Any, size: float,
+                  pad: float, kinds: list[str] | None = None) -> tuple[float, ...] | None:
+    """Column widths (mm) that fill ``total`` and break no word or number, or ``None`` if none fit.
+
+    Parameters
+    ----------
+    columns, rows
+        The table as text (:func:`table_grid`).
+    total
+        The width to fill, in mm.
+    measure
+        ``measure(text, size, bold)``: the width of ``text`` in mm at ``size`` points.
+    size
+        The font size of the cells, in points (headings are measured in bold).
+    pad
+        What a cell adds to its text's width (left and right padding, borders), in mm.
+    kinds
+        :func:`column_kinds`, computed when not given.
+
+    Returns
+    -------
+    tuple of float or None
+        Each column gets at least its widest unbreakable piece (:func:`cell_words`, the
+        heading's words in bold) plus ``pad``, and a column of running text (an excerpt)
+        at least a readable line of about thirty characters. Of the ways to share the room
+        left, the one that makes the table shortest is kept: every column up to a common
+        width (or its longest line, if shorter), then what remains in proportion to what
+        each column still lacks to hold its longest line, as a browser shares an
+        automatic table (so an excerpt column gets the most). When every cell fits on one
+        line, the room left goes to the text columns. ``None`` when the narrowest widths
+        already exceed ``total``.
+    """
+    if not columns:
+        return ()
+    kinds = kinds or column_kinds(columns, rows)
+    space = measure(" ", size, False)
+    pieces: list[list[list[list[float]]]] = []      # column → cell → line → widths of its pieces
+    least, most = [], []
+    for k, kind in enumerate(kinds):
+        cells = [(columns[k], True, "text")] + [(r[k], False, kind) for r in rows]
+        column = [[[measure(w, size, bold) for w in cell_words(line, kind)] for line in text.split("\n")]
+                  for text, bold, kind in cells]
+        pieces.append(column)
+        widest = max((w for cell in column for line in cell for w in line), default=0.0)
+        longest = max((sum(line) + space * max(len(line) - 1, 0) for cell in column for line in cell), default=0.0)
+        least.append(widest + pad)
+        most.append(max(widest, longest) + pad)
+    # A column of running text (an excerpt: its longest line would take two readable lines)
+    # is never narrower than one readable line.
+    readable = measure(_READABLE, size, False) + pad
+    for k, kind in enumerate(kinds):
+        if kind == "text" and most[k] > 2 * readable:
+            least[k] = max(least[k], readable)
+    if sum(least) > total + 1e-6:
+        return None
+    if sum(most) <= total:
+        text = [k for k, kind in enumerate(kinds) if kind == "text"] or list(range(len(kinds)))
+        extra = (total - sum(most)) / len(text)
+        return tuple(w + (extra if k in text else 0.0) for k, w in enumerate(most))
+    best: tuple[tuple[float, float, float], tuple[float, ...]] | None = None
+    top = max(most)
+    for step in range(_LEVELS + 1):
+        widths = _shared(least, most, total, top * step / _LEVELS)
+        if widths is None:
+            continue
+        lines = [[_line_count(cell, space, w - pad) for cell in column] for column, w in zip(pieces, widths)]
+        rows_lines = [max(column[r] for column in lines) for r in range(len(rows) + 1)]
+        score = (float(sum(rows_lines)), float(sum(map(sum, lines))), float(step))
+        if best is None or score < best[0]:
+            best = (score, widths)
+    return best[1] if best is not None else _shared(least, most, total, 0.0)
+
+
+# Common widths tried by column_widths, from none to the widest column's longest line.
+_LEVELS = 24
+
+
+def _shared(least: list[float], most: list[float], total: float, level: float) -> tuple[float, ...] | None:
+    """Every column up to ``level`` (within its least and most), the rest in proportion to what it lacks."""
+    widths = [min(m, max(n, level)) for n, m in zip(least, most)]
+    room = total - sum(widths)
+    if room < -1e-9:
+        return None
+    lack = [m - w for m, w in zip(most, widths)]
+    if sum(lack) <= 0:
+        return None
+    return tuple(w + room * d / sum(lack) for w, d in zip(widths, lack))
+
+
+def wrapped_lines(text: str, width: float, *, measure: Any, size: float, bold: bool = False,
+                  kind: str = "text") -> int:
+    """How many lines ``text`` takes in ``width`` mm, wrapped at its breakable spaces (:func:`cell_words`)."""
+    cell = [[measure(w, size, bold) for w in cell_words(line, kind)] for line in text.split("\n")]
+    return _line_count(cell, measure(" ", size, bold), width)
+
+
+def _line_count(cell: list[list[float]], space: float, width: float) -> int:
+    """How many lines a cell's pieces take when wrapped, greedily, in ``width`` mm."""
+    count = 0
+    for line in cell:
+        count += 1
+        used = None
+        for w in line:
+            if used is None:
+                used = w
+            elif used + space + w <= width + 1e-9:
+                used += space + w
+            else:
+                count += 1
+                used = w
+    return max(count, 1)
+
+
+def table_layout(columns: list[str], rows: list[list[str]], *, measure: Any, portrait: float, landscape: float,
+                 pad: float, sizes: tuple[float, ...] = (9.0, 8.0), landscape_rows: int = 8,
+                 heights: tuple[float, float] = (257.0, 170.0)) -> TableLayout:
+    """Choose how to draw a table: on the portrait width, on landscape pages, or stacked.
+
+    Parameters
+    ----------
+    columns, rows
+        The table as text (:func:`table_grid`).
+    measure, pad
+        As for :func:`column_widths`.
+    portrait, landscape
+        The text width (mm) of a portrait and of a landscape page.
+    sizes
+        Font sizes to try, largest first.
+    landscape_rows
+        Only a table of more rows than this may go on landscape pages; a shorter one too
+        wide for a portrait page is stacked (one block per record) where it stands.
+    heights
+        The text height (mm) of a portrait and of a landscape page.
+
+    Returns
+    -------
+    TableLayout
+        A grid in the largest of ``sizes`` that fits a portrait page or, for a long
+        table, a landscape one; when both fit, the one that takes fewer pages, counting
+        half a page for the page breaks a landscape section brings. Else one block per
+        record at ``sizes[0]``.
+    """
+    kinds = column_kinds(columns, rows)
+    pages = [(False, portrait, heights[0])]
+    if len(rows) > landscape_rows:
+        pages.append((True, landscape, heights[1]))
+    for size in sizes:
+        best: tuple[float, TableLayout] | None = None
+        for turned, total, height in pages:
+            widths = column_widths(columns, rows, total=total, measure=measure, size=size, pad=pad, kinds=kinds)
+            if widths is None:
+                continue
+            lines = sum(max(wrapped_lines(v, w - pad, measure=measure, size=size, bold=n == 0,
+                                          kind="text" if n == 0 else kind)
+                            for v, w, kind in zip(row, widths, kinds))
+                        for n, row in enumerate([columns, *rows]))
+            # a line is about 1.3 times the type size (0.353 mm a point); a row adds its padding
+            score = (lines * size * 0.353 * 1.3 + (len(rows) + 1) * 2.4) / height + (0.5 if turned else 0.0)
+            if best is None or score < best[0] - 1e-9:
+                best = (score, TableLayout("grid", turned, size, widths, tuple(kinds)))
+        if best is not None:
+            return best[1]
+    return TableLayout("stacked", False, sizes[0], (), tuple(kinds))
 
 
 # --------------------------------------------------------------------------- writing

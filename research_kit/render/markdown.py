@@ -2,7 +2,8 @@
 
 Text is escaped so that Markdown shows it as written (a transcript's ``*``, ``_``,
 ``<b>`` or leading ``1.`` stay text); only the brief's own inline marks become
-emphasis and code. The folder is built aside and swapped in whole.
+emphasis and code. Columns of numbers are right-aligned (``---:``). The folder is built
+aside and swapped in whole.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ResearchKitError
-from .layout import Brief, check_name, clean, code_span, guard, level, metric_items, plain, prepare, runs, table_grid
+from .layout import (Brief, check_name, clean, code_span, column_kinds, guard, level, metric_items, plain, prepare,
+                     runs, table_grid)
 
 __all__ = ["to_markdown", "markdown_text", "write_markdown"]
 
@@ -127,9 +129,10 @@ def markdown_text(brief: Brief) -> str:
             columns, rows = table_grid(block)
             if not columns:
                 continue
+            rule = {"number": " ---: "}                 # numbers right-aligned, as in every format
             lines = [f"*{_escape(brief.table_caption(i))}*", "",
                      "| " + " | ".join(_cell(c) for c in columns) + " |",
-                     "|" + "|".join(" --- " for _ in columns) + "|"]
+                     "|" + "|".join(rule.get(k, " --- ") for k in column_kinds(columns, rows)) + "|"]
             lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
             out.append("\n".join(lines))
         elif kind == "figure":

@@ -1,12 +1,24 @@
 """A brief as an A4 PDF, with bookmarks for its headings and page numbers.
 
 fpdf2 draws it in DejaVu Sans, found in matplotlib's data folder; the same helpers
-(:func:`new_pdf`, :func:`pdf_text`, :func:`pdf_lines`) draw the quote cards.
+(:func:`new_pdf`, :func:`pdf_text`, :func:`pdf_lines`) draw the quote cards, and
+:func:`text_width` measures text for the other formats' tables.
+
+The page is laid out by content. A table's columns are as wide as their content asks
+(:func:`~research_kit.render.layout.table_layout`): no cell breaks inside a word, a number
+or a date, numbers are right-aligned, an excerpt column gets the room; a table too wide
+for the page goes on landscape pages (long tables) or is stacked, one block per record.
+A heading is never the last thing on a page: it moves to the next page with the start of
+what follows it (two lines of a paragraph, a table's first row, a whole quote or figure);
+a figure that almost fits is shrunk a little rather than leave most of a page empty.
+Titles and text are left-aligned, never justified; guillemets and French punctuation are
+tied to their words (:func:`~research_kit.render.layout.tie`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import re
@@ -16,10 +28,11 @@ from typing import Any
 
 from .._io import atomic_write_bytes
 from ..errors import ResearchKitError
-from ..palette import ACCENT, BLACK, BOX_LINE, FOOTER_GREY, HEADER_FILL, MUTED, rgb
-from .layout import Brief, Figure, clean, guard, level, metric_items, plain, prepare, runs, table_grid
+from ..palette import ACCENT, BLACK, BOX_LINE, FOOTER_GREY, HEADER_FILL, MUTED, WHITE, rgb
+from .layout import (Brief, Figure, TableLayout, clean, guard, level, metric_items, plain, prepare, runs, table_grid,
+                     table_layout, tie, wrapped_lines)
 
-__all__ = ["to_pdf", "pdf_bytes", "new_pdf", "pdf_text", "pdf_lines", "FONT"]
+__all__ = ["to_pdf", "pdf_bytes", "new_pdf", "pdf_text", "pdf_lines", "text_width", "FONT"]
 
 #: The font family every PDF is drawn in.
 FONT = "DejaVu"
@@ -97,25 +110,85 @@ def pdf_lines(pdf: Any, width: float, height: float, text: str, align: str = "L"
     return max(len(lines), 1)
 
 
+# --------------------------------------------------------------------------- measures
+
+_BODY, _LINE = 10.5, 5.4                # body text: size (pt) and line height (mm)
+_CELL_PAD_X, _CELL_PAD_Y = 1.3, 1.2     # a table cell's padding (mm)
+_CELL_PAD = 2 * _CELL_PAD_X + 0.6       # what a cell adds to its text's width, borders and rounding included
+_MARGIN = 20.0                          # page margins (mm)
+_A4 = (210.0, 297.0)
+_PORTRAIT_WIDTH = _A4[0] - 2 * _MARGIN
+_LANDSCAPE_WIDTH = _A4[1] - 2 * _MARGIN
+_PAGE_HEIGHT = _A4[1] - 2 * _MARGIN     # text height of a portrait page
+_SHRINK = 0.7                           # a figure may shrink to this share to stay below its text
+_HEADING = {1: (17.0, 5.0), 2: (14.5, 4.0), 3: (12.0, 2.5)}   # level → size (pt), space above (mm)
+
+
+@functools.lru_cache(maxsize=1)
+def _measurer() -> Any:
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm")
+    files = _font_files()
+    for style in ("", "B"):
+        pdf.add_font(FONT, style, str(files[style]))
+    pdf.add_page()                      # fpdf2 measures lines (multi_cell dry runs) on a page
+    return pdf
+
+
+@functools.lru_cache(maxsize=65536)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width in mm of ``text`` on one line, in DejaVu Sans at ``size`` points (bold if asked).
+
+    Every format measures its tables with it, so a PDF and a Word file break the same words.
+    """
+    pdf = _measurer()
+    pdf.set_font(FONT, "B" if bold else "", size)
+    return float(pdf.get_string_width(pdf_text(text)))
+
+
+def _line_height(size: float) -> float:
+    return size * 0.51                  # 4.6 mm at 9 pt
+
+
 def _room(pdf: Any) -> float:
     return pdf.page_break_trigger - pdf.y
 
 
+def _at_top(pdf: Any) -> bool:
+    return pdf.y <= pdf.t_margin + 1
+
+
 def _need(pdf: Any, height: float) -> None:
     """Start a new page unless ``height`` mm fit below the cursor."""
-    if _room(pdf) < height and pdf.y > pdf.t_margin + 1:
+    if _room(pdf) < height and not _at_top(pdf):
         pdf.add_page()
 
 
-def _write_runs(pdf: Any, text: str, *, size: float, line: float, style: str = "",
+def _landscape(pdf: Any) -> bool:
+    return pdf.w > pdf.h
+
+
+def _orient(pdf: Any, landscape: bool) -> None:
+    """Go on to a page of the asked orientation (a new page only if the current one is not)."""
+    if _landscape(pdf) != landscape:
+        pdf.add_page(orientation="L" if landscape else "P")
+
+
+def _tied(brief: Brief, text: Any) -> str:
+    """A text without inline marks, as drawn: clean, tied (:func:`tie`)."""
+    return tie(pdf_text(plain(clean(text))), brief.lang)
+
+
+def _write_runs(pdf: Any, brief: Brief, text: str, *, size: float, line: float, style: str = "",
                 color: tuple[int, int, int] = rgb(BLACK)) -> None:
     pdf.set_text_color(*color)
-    for chunk, bold, italic, _code in runs(pdf_text(text)):
+    for chunk, bold, italic, code in runs(pdf_text(text)):
         extra = ("B" if bold else "") + ("I" if italic else "")
         pdf.set_font(FONT, "".join(sorted(set(style + extra))), size)
-        pdf.write(line, chunk)
+        pdf.write(line, chunk if code else tie(chunk, brief.lang))
     pdf.ln(line)
-    pdf.set_font(FONT, "", 10.5)
+    pdf.set_font(FONT, "", _BODY)
     pdf.set_text_color(*rgb(BLACK))
 
 
@@ -137,19 +210,19 @@ def _header(pdf: Any, brief: Brief) -> None:
     grey = rgb(MUTED)
     pdf.start_section(brief.title, level=0)
     pdf.set_font(FONT, "B", 21)
-    pdf.multi_cell(0, 9.5, pdf_text(brief.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9.5, tie(pdf_text(brief.title), brief.lang), align="L", new_x="LMARGIN", new_y="NEXT")
     subtitle = pdf_text(brief.meta.get("subtitle")).strip()
     if subtitle:
         pdf.ln(1)
         pdf.set_font(FONT, "", 13)
         pdf.set_text_color(*grey)
-        pdf.multi_cell(0, 6.5, plain(subtitle), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6.5, _tied(brief, subtitle), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)
     for text, style in ((brief.meta_line(), ""), (clean(brief.meta.get("notice")).strip(), "I")):
         if text:
             pdf.set_font(FONT, style, 9)
             pdf.set_text_color(*grey)
-            pdf.multi_cell(0, 4.6, pdf_text(plain(text)), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4.6, _tied(brief, text), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*rgb(BLACK))
     pdf.ln(2)
     pdf.set_draw_color(*rgb(ACCENT))
@@ -160,161 +233,308 @@ def _header(pdf: Any, brief: Brief) -> None:
     pdf.ln(5)
 
 
-def pdf_bytes(brief: Brief) -> bytes:
-    """The PDF file of a prepared brief."""
+# --------------------------------------------------------------------------- tables
+
+
+def _table_cells(brief: Brief, block: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    columns, rows = table_grid(block)
+    return [_tied(brief, c) for c in columns], [[_tied(brief, c) for c in r] for r in rows]
+
+
+def _layout(brief: Brief, block: Mapping[str, Any]) -> TableLayout:
+    """How a table is drawn; stacked too when one of its rows would not fit on a page."""
+    columns, rows = _table_cells(brief, block)
+    found = table_layout(columns, rows, measure=text_width, portrait=_PORTRAIT_WIDTH, landscape=_LANDSCAPE_WIDTH,
+                         pad=_CELL_PAD, heights=(_A4[1] - 2 * _MARGIN, _A4[0] - 2 * _MARGIN))
+    if found.form == "grid":
+        page = (_A4[0] if found.landscape else _A4[1]) - 2 * _MARGIN
+        pdf = _measurer()
+        heights = [_row_height(pdf, r, found, bold=False) for r in rows]
+        if heights and max(heights) + _row_height(pdf, columns, found, bold=True) > page - 12:
+            return TableLayout("stacked", False, found.size, (), found.kinds)
+    return found
+
+
+def _cell_lines(pdf: Any, width: float, line: float, text: str) -> int:
+    """How many lines ``text`` takes in a cell ``width`` mm wide, padding included, in the current font."""
+    bold = "B" in pdf.font_style
+    return wrapped_lines(text, width - 2 * _CELL_PAD_X, measure=text_width, size=pdf.font_size_pt, bold=bold)
+
+
+def _row_height(pdf: Any, values: list[str], layout: TableLayout, *, bold: bool) -> float:
+    line = _line_height(layout.size)
+    lines = [wrapped_lines(v, w - 2 * _CELL_PAD_X, measure=text_width, size=layout.size, bold=bold, kind=kind)
+             for w, v, kind in zip(layout.widths, values, layout.kinds)]
+    return max(lines, default=1) * line + 2 * _CELL_PAD_Y
+
+
+def _caption_height(pdf: Any, text: str) -> float:
+    pdf.set_font(FONT, "I", 9)
+    return pdf_lines(pdf, pdf.epw, 4.6, text) * 4.6 + 1
+
+
+def _table_lead(pdf: Any, brief: Brief, i: int, layout: TableLayout) -> float:
+    """The height of a table's caption and first row (its heading row with the first record)."""
+    columns, rows = _table_cells(brief, brief.body[i])
+    head = _caption_height(pdf, pdf_text(brief.table_caption(i)))
+    if not rows:
+        return head + (_row_height(pdf, columns, layout, bold=True) if layout.form == "grid" else 0)
+    if layout.form == "stacked":
+        return head + _record_height(pdf, columns, rows[0], layout)
+    return head + _row_height(pdf, columns, layout, bold=True) + _row_height(pdf, rows[0], layout, bold=False)
+
+
+def _table(pdf: Any, brief: Brief, i: int, layout: TableLayout) -> None:
     from fpdf.fonts import FontFace
 
+    columns, rows = _table_cells(brief, brief.body[i])
+    if layout.landscape:
+        _orient(pdf, True)
+    _need(pdf, _table_lead(pdf, brief, i, layout))
+    pdf.set_font(FONT, "I", 9)
+    pdf.set_text_color(*rgb(MUTED))
+    pdf.multi_cell(0, 4.6, pdf_text(brief.table_caption(i)), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*rgb(BLACK))
+    pdf.ln(1)
+    if layout.form == "stacked":
+        _stacked(pdf, columns, rows, layout)
+    else:
+        pdf.set_font(FONT, "", layout.size)
+        align = tuple("RIGHT" if kind == "number" else "LEFT" for kind in layout.kinds)
+        with pdf.table(col_widths=layout.widths, width=min(sum(layout.widths), pdf.epw),
+                       line_height=_line_height(layout.size), text_align=align,
+                       padding=(_CELL_PAD_Y, _CELL_PAD_X), v_align="TOP", align="LEFT",
+                       headings_style=FontFace(emphasis="BOLD", fill_color=rgb(HEADER_FILL)),
+                       repeat_headings=1) as table:
+            for values in [columns, *rows]:
+                row = table.row()
+                for value in values:
+                    row.cell(value)
+    pdf.ln(4)
+
+
+def _label_width(pdf: Any, columns: list[str], size: float) -> float:
+    """The label column of a stacked table: its longest heading on one line, within a third of the page."""
+    pdf.set_font(FONT, "B", size)
+    widest = max((pdf.get_string_width(w) for c in columns[1:] for w in c.split()), default=0.0)
+    natural = max((pdf.get_string_width(c) for c in columns[1:]), default=0.0)
+    return max(min(natural, pdf.epw / 3), widest) + _CELL_PAD
+
+
+def _field_height(pdf: Any, name: str, value: str, label: float, line: float, size: float) -> float:
+    pdf.set_font(FONT, "B", size)
+    rows = _cell_lines(pdf, label, line, name)
+    pdf.set_font(FONT, "", size)
+    return max(rows, _cell_lines(pdf, pdf.epw - label, line, value or "–")) * line + 0.8
+
+
+def _record_height(pdf: Any, columns: list[str], values: list[str], layout: TableLayout) -> float:
+    line, size = _line_height(layout.size), layout.size
+    label = _label_width(pdf, columns, size)
+    pdf.set_font(FONT, "B", size)
+    height = _cell_lines(pdf, pdf.epw, line, values[0]) * line + 2 * _CELL_PAD_Y + 0.8
+    for name, value in zip(columns[1:], values[1:]):
+        height += _field_height(pdf, name, value, label, line, size)
+    return height + 3
+
+
+def _stacked(pdf: Any, columns: list[str], rows: list[list[str]], layout: TableLayout) -> None:
+    """One block per record: its first cell as a shaded title, then one line per other column."""
+    line, size = _line_height(layout.size), layout.size
+    label = _label_width(pdf, columns, size)
+    for values in rows:
+        _need(pdf, min(_record_height(pdf, columns, values, layout), pdf.eph))
+        pdf.set_fill_color(*rgb(HEADER_FILL))
+        pdf.set_font(FONT, "B", size)
+        title = values[0] if values[0].strip() else columns[0]
+        pdf.multi_cell(0, line, title, align="L", fill=True, padding=(_CELL_PAD_Y, _CELL_PAD_X),
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.set_fill_color(*rgb(WHITE))
+        pdf.ln(0.8)
+        for name, value in zip(columns[1:], values[1:]):
+            _need(pdf, _field_height(pdf, name, value, label, line, size))
+            top, page = pdf.y, pdf.page
+            pdf.set_font(FONT, "B", size)
+            pdf.set_text_color(*rgb(MUTED))
+            label_bottom = top + _cell_lines(pdf, label, line, name) * line
+            pdf.multi_cell(label, line, name, align="L", padding=(0, _CELL_PAD_X), new_x="RIGHT", new_y="TOP")
+            pdf.set_text_color(*rgb(BLACK))
+            pdf.set_font(FONT, "", size)
+            pdf.set_xy(pdf.l_margin + label, top)
+            pdf.multi_cell(pdf.epw - label, line, value or "–", align="L", padding=(0, _CELL_PAD_X),
+                           new_x="LMARGIN", new_y="NEXT")
+            if pdf.page == page:
+                pdf.set_y(max(pdf.y, label_bottom))
+            pdf.ln(0.8)
+        pdf.set_draw_color(*rgb(BOX_LINE))
+        pdf.line(pdf.l_margin, pdf.y + 0.5, pdf.w - pdf.r_margin, pdf.y + 0.5)
+        pdf.set_draw_color(*rgb(BLACK))
+        pdf.ln(2.5)
+
+
+# --------------------------------------------------------------------------- what a heading keeps with it
+
+
+def _heading_height(pdf: Any, brief: Brief, block: Mapping[str, Any]) -> float:
+    size, above = _HEADING[level(block)]
+    pdf.set_font(FONT, "B", size)
+    return above + pdf_lines(pdf, pdf.epw, size * 0.5, _tied(brief, block["text"])) * size * 0.5 + 2
+
+
+def _text_lines(pdf: Any, brief: Brief, text: str, width: float, size: float, line: float) -> int:
+    pdf.set_font(FONT, "", size)
+    return pdf_lines(pdf, width, line, _tied(brief, text))
+
+
+def _lead(pdf: Any, brief: Brief, j: int, layouts: Mapping[int, TableLayout]) -> float:
+    """The height of what block ``j`` must show on the page of the heading above it."""
+    kind = brief.kind(j)
+    if kind is None:
+        return 0.0
+    block = brief.body[j]
+    if kind == "paragraph":
+        return min(_text_lines(pdf, brief, block["text"], pdf.epw, _BODY, _LINE), 2) * _LINE + 1
+    if kind == "bullets":
+        return min(_text_lines(pdf, brief, block["items"][0], pdf.epw - 6, _BODY, _LINE), 2) * _LINE + 1
+    if kind == "questions":
+        label = 0.0 if brief.kind(j - 1) == "heading" else 7.0
+        return label + min(_text_lines(pdf, brief, block["items"][0], pdf.epw - 9, _BODY, _LINE), 2) * _LINE + 1
+    if kind == "note":
+        return min(_text_lines(pdf, brief, block["text"], pdf.epw, 8, 3.9), 2) * 3.9
+    if kind == "metrics":
+        return _metrics_height(pdf, metric_items(block)[:3]) + 2
+    if kind == "table":
+        return _table_lead(pdf, brief, j, layouts[j])
+    if kind == "figure":
+        width, height, caption_h = _figure_size(pdf, brief, brief.figures[j])
+        return height * _SHRINK + caption_h + 2
+    if kind == "quote":
+        return min(_quote_height(pdf, brief, block), 3 * _LINE)
+    return 0.0
+
+
+def _chain_end(brief: Brief, i: int) -> int:
+    """The first block after the run of headings that starts at ``i``."""
+    while brief.kind(i) == "heading":
+        i += 1
+    return i
+
+
+def _heading(pdf: Any, brief: Brief, i: int, layouts: Mapping[int, TableLayout], open_levels: list[int]) -> None:
+    block = brief.body[i]
+    n = level(block)
+    size, above = _HEADING[n]
+    end = _chain_end(brief, i)
+    if brief.kind(end) == "table" and layouts[end].landscape:
+        _orient(pdf, True)               # the heading goes with its table onto the landscape page
+    else:
+        _orient(pdf, False)
+    if not _at_top(pdf):
+        pdf.ln(above)
+    chain = sum(_heading_height(pdf, brief, brief.body[k]) for k in range(i, end)) - above
+    _need(pdf, chain + _lead(pdf, brief, end, layouts))
+    text = _tied(brief, block["text"])
+    while open_levels and open_levels[-1] >= n:
+        open_levels.pop()
+    pdf.start_section(pdf_text(plain(clean(block["text"]))), level=len(open_levels) + 1, strict=False)
+    open_levels.append(n)
+    pdf.set_font(FONT, "B", size)
+    if n == 2:
+        pdf.set_text_color(*rgb(ACCENT))
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*rgb(BLACK))
+    pdf.ln(2)
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def pdf_bytes(brief: Brief) -> bytes:
+    """The PDF file of a prepared brief."""
     pdf = new_pdf(brief, footer=True)
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
+    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
+    pdf.set_auto_page_break(True, margin=_MARGIN)
     pdf.add_page()
     grey = rgb(MUTED)
-    line = 5.4
     _header(pdf, brief)
+    layouts = {i: _layout(brief, brief.body[i]) for i in brief.tables}
 
     open_levels: list[int] = []          # heading levels of the open sections, for the outline
     for i, block in enumerate(brief.body):
         kind = block["kind"]
-        pdf.set_font(FONT, "", 10.5)
+        pdf.set_font(FONT, "", _BODY)
         if kind == "heading":
-            n = level(block)
-            size = {1: 17.0, 2: 14.5, 3: 12.0}[n]
-            text = pdf_text(plain(clean(block["text"])))
-            pdf.ln({1: 5, 2: 4, 3: 2.5}[n])
-            _need(pdf, 30)
-            while open_levels and open_levels[-1] >= n:
-                open_levels.pop()
-            pdf.start_section(text, level=len(open_levels) + 1, strict=False)
-            open_levels.append(n)
-            pdf.set_font(FONT, "B", size)
-            if n == 2:
-                pdf.set_text_color(*rgb(ACCENT))
-            pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
-            pdf.set_text_color(*rgb(BLACK))
-            pdf.ln(2)
-        elif kind == "paragraph":
-            _write_runs(pdf, block["text"], size=10.5, line=line)
+            _heading(pdf, brief, i, layouts, open_levels)
+            continue
+        _orient(pdf, kind == "table" and layouts[i].landscape)
+        if kind == "paragraph":
+            _need(pdf, _lead(pdf, brief, i, layouts))
+            _write_runs(pdf, brief, block["text"], size=_BODY, line=_LINE)
             pdf.ln(2.5)
         elif kind == "bullets":
             for item in block["items"]:
-                _need(pdf, line)
-                pdf.set_font(FONT, "", 10.5)
+                _need(pdf, min(_text_lines(pdf, brief, item, pdf.epw - 6, _BODY, _LINE), 2) * _LINE)
+                pdf.set_font(FONT, "", _BODY)
                 pdf.set_x(pdf.l_margin + 1.5)
-                pdf.cell(4, line, "•")
+                pdf.cell(4, _LINE, "•")
                 with _indent(pdf, 6):
-                    _bullet_text(pdf, item, line)
+                    _bullet_text(pdf, brief, item, _LINE)
                 pdf.ln(0.8)
             pdf.ln(2)
         elif kind == "metrics":
-            _metrics(pdf, metric_items(block))
+            _metrics(pdf, brief, metric_items(block))
         elif kind == "table":
-            columns, rows = table_grid(block)
-            pdf.set_font(FONT, "I", 9)
-            pdf.set_text_color(*grey)
-            _need(pdf, 25)
-            pdf.multi_cell(0, 4.6, pdf_text(brief.table_caption(i)), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_text_color(*rgb(BLACK))
-            pdf.ln(1)
-            pdf.set_font(FONT, "", 9)
-            with pdf.table(col_widths=_fitted_widths(pdf, columns, rows), line_height=4.6, text_align="LEFT",
-                           padding=(1.2, 1.6), v_align="TOP", align="LEFT", width=pdf.epw,
-                           headings_style=FontFace(emphasis="BOLD", fill_color=rgb(HEADER_FILL)),
-                           repeat_headings=1) as table:
-                for values in [columns, *rows]:
-                    row = table.row()
-                    for value in values:
-                        row.cell(pdf_text(plain(value)))
-            pdf.ln(4)
+            _table(pdf, brief, i, layouts[i])
         elif kind == "figure":
             _figure(pdf, brief, brief.figures[i])
         elif kind == "quote":
             _quote(pdf, brief, block)
         elif kind == "questions":
             if brief.kind(i - 1) != "heading":
-                _need(pdf, 20)
+                _need(pdf, 7 + _lead(pdf, brief, i, layouts))
                 pdf.set_font(FONT, "B", 11)
-                pdf.multi_cell(0, 6, pdf_text(brief.label("questions")), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 6, pdf_text(brief.label("questions")), align="L", new_x="LMARGIN", new_y="NEXT")
                 pdf.ln(1)
             for number, item in enumerate(block["items"], start=1):
-                _need(pdf, line * 2)
-                pdf.set_font(FONT, "B", 10.5)
+                _need(pdf, min(_text_lines(pdf, brief, item, pdf.epw - 9, _BODY, _LINE), 2) * _LINE)
+                pdf.set_font(FONT, "B", _BODY)
                 pdf.set_x(pdf.l_margin)
-                pdf.cell(7, line, f"{number}.", align="R")
+                pdf.cell(7, _LINE, f"{number}.", align="R")
                 with _indent(pdf, 9):
-                    _bullet_text(pdf, item, line)
+                    _bullet_text(pdf, brief, item, _LINE)
                 pdf.ln(1.2)
             pdf.ln(2)
         elif kind == "note":
-            _need(pdf, 10)
-            _write_runs(pdf, block["text"], size=8, line=3.9, color=grey)
+            _need(pdf, _lead(pdf, brief, i, layouts))
+            _write_runs(pdf, brief, block["text"], size=8, line=3.9, color=grey)
             pdf.ln(2)
     return bytes(pdf.output())
 
 
-def _bullet_text(pdf: Any, text: str, line: float) -> None:
+def _bullet_text(pdf: Any, brief: Brief, text: str, line: float) -> None:
     """Write ``text`` from the cursor, wrapped lines aligned on the current left margin."""
-    for chunk, bold, italic, _code in runs(pdf_text(text)):
-        pdf.set_font(FONT, ("B" if bold else "") + ("I" if italic else ""), 10.5)
-        pdf.write(line, chunk)
+    for chunk, bold, italic, code in runs(pdf_text(text)):
+        pdf.set_font(FONT, ("B" if bold else "") + ("I" if italic else ""), _BODY)
+        pdf.write(line, chunk if code else tie(chunk, brief.lang))
     pdf.ln(line)
-    pdf.set_font(FONT, "", 10.5)
+    pdf.set_font(FONT, "", _BODY)
 
 
-def _col_widths(columns: list[str], rows: list[list[str]]) -> tuple[float, ...]:
-    """Column shares from the longest word and the typical cell length of each column."""
-    shares = []
-    for k in range(len(columns)):
-        cells = [columns[k]] + [r[k] for r in rows]
-        longest_word = max((len(w) for c in cells for w in c.split()), default=1)
-        typical = max((len(c) for c in cells), default=1)
-        shares.append(max(longest_word, min(typical, 40), 4))
-    return tuple(float(s) for s in shares) or (1.0,)
+def _metrics_height(pdf: Any, chunk: list[dict[str, str]], width: float | None = None) -> float:
+    width = width if width is not None else (pdf.epw - 4.0 * 2) / 3
+    pdf.set_font(FONT, "", 8.5)
+    label_lines = max((pdf_lines(pdf, width - 6, 4, pdf_text(plain(m["label"]))) for m in chunk), default=1)
+    pdf.set_font(FONT, "B", 15)
+    value_lines = max((pdf_lines(pdf, width - 6, 7, pdf_text(plain(m["value"])) or " ") for m in chunk), default=1)
+    return 4 + label_lines * 4 + value_lines * 7 + 3
 
 
-def _fitted_widths(pdf: Any, columns: list[str], rows: list[list[str]]) -> tuple[float, ...]:
-    """Column widths (mm) from :func:`_col_widths`' shares, widened so that no column is narrower
-    than its longest word (the heading's in bold) and its padding: a heading such as
-    "segments" is never cut in the middle of the word."""
-    shares = _col_widths(columns, rows)
-    if not columns:
-        return shares
-    pad = 2 * 1.6 + 1.0
-    pdf.set_font(FONT, "B", 9)
-    need = [max((pdf.get_string_width(pdf_text(w)) for w in c.split()), default=0.0) + pad for c in columns]
-    pdf.set_font(FONT, "", 9)
-    for k in range(len(columns)):
-        words = [w for r in rows for w in r[k].split()]
-        longest = max(words, key=len, default="")
-        need[k] = max(need[k], min(pdf.get_string_width(pdf_text(longest)) + pad, pdf.epw / 2))
-    total = pdf.epw
-    if sum(need) >= total:
-        return tuple(need)
-    widths = [total * s / sum(shares) for s in shares]
-    for _ in range(len(widths)):  # raise the narrow columns, take the room from the others
-        short = [k for k in range(len(widths)) if widths[k] < need[k] - 1e-9]
-        if not short:
-            break
-        for k in short:
-            widths[k] = need[k]
-        fixed = {k for k in range(len(widths)) if widths[k] <= need[k] + 1e-9}
-        free = [k for k in range(len(widths)) if k not in fixed]
-        room = total - sum(widths[k] for k in fixed)
-        weight = sum(shares[k] for k in free)
-        for k in free:
-            widths[k] = room * shares[k] / weight
-    return tuple(widths)
-
-
-def _metrics(pdf: Any, items: list[dict[str, str]]) -> None:
+def _metrics(pdf: Any, brief: Brief, items: list[dict[str, str]]) -> None:
     per_row, gap = 3, 4.0
     width = (pdf.epw - gap * (per_row - 1)) / per_row
     for start in range(0, len(items), per_row):
         chunk = items[start:start + per_row]
-        pdf.set_font(FONT, "", 8.5)
-        label_lines = max(pdf_lines(pdf, width - 6, 4, pdf_text(plain(m["label"]))) for m in chunk)
-        pdf.set_font(FONT, "B", 15)
-        value_lines = max(pdf_lines(pdf, width - 6, 7, pdf_text(plain(m["value"])) or " ") for m in chunk)
-        height = 4 + label_lines * 4 + value_lines * 7 + 3
+        height = _metrics_height(pdf, chunk, width)
         _need(pdf, height + 2)
         top = pdf.y
         for k, item in enumerate(chunk):
@@ -324,56 +544,73 @@ def _metrics(pdf: Any, items: list[dict[str, str]]) -> None:
             pdf.set_xy(x + 3, top + 3)
             pdf.set_font(FONT, "", 8.5)
             pdf.set_text_color(*rgb(MUTED))
-            pdf.multi_cell(width - 6, 4, pdf_text(plain(item["label"])), new_x="LEFT", new_y="NEXT")
+            pdf.multi_cell(width - 6, 4, _tied(brief, item["label"]), align="L", new_x="LEFT", new_y="NEXT")
             pdf.set_font(FONT, "B", 15)
             pdf.set_text_color(*rgb(BLACK))
             pdf.set_x(x + 3)
-            pdf.multi_cell(width - 6, 7, pdf_text(plain(item["value"])), new_x="LEFT", new_y="NEXT")
+            pdf.multi_cell(width - 6, 7, _tied(brief, item["value"]), align="L", new_x="LEFT", new_y="NEXT")
         pdf.set_draw_color(*rgb(BLACK))
         pdf.set_xy(pdf.l_margin, top + height + gap)
     pdf.ln(2)
 
 
-def _figure(pdf: Any, brief: Brief, fig: Figure) -> None:
-    caption = pdf_text(brief.figure_caption(fig))
+def _figure_size(pdf: Any, brief: Brief, fig: Figure) -> tuple[float, float, float]:
+    """Width and height (mm) of a figure at full size on a page, and its caption's height."""
     pdf.set_font(FONT, "I", 9)
-    caption_h = pdf_lines(pdf, pdf.epw, 4.6, caption, align="C") * 4.6 + 3
+    caption_h = pdf_lines(pdf, pdf.epw, 4.6, pdf_text(brief.figure_caption(fig)), align="C") * 4.6 + 3
     width = pdf.epw
     height = width * fig.height_px / fig.width_px
     tallest = pdf.eph - caption_h - 6
     if height > tallest:
         height = tallest
         width = height * fig.width_px / fig.height_px
+    return width, height, caption_h
+
+
+def _figure(pdf: Any, brief: Brief, fig: Figure) -> None:
+    caption = pdf_text(brief.figure_caption(fig))
+    width, height, caption_h = _figure_size(pdf, brief, fig)
+    room = _room(pdf) - caption_h - 2
+    if height > room and height * _SHRINK <= room and not _at_top(pdf):
+        width, height = width * room / height, room      # a little smaller rather than a page left empty
     _need(pdf, height + caption_h + 2)
     top = pdf.y
     pdf.image(io.BytesIO(fig.png), x=pdf.l_margin + (pdf.epw - width) / 2, y=top, w=width, h=height,
               alt_text=pdf_text(fig.alt) or None)
     pdf.set_xy(pdf.l_margin, top + height + 2)
+    pdf.set_font(FONT, "I", 9)
     pdf.set_text_color(*rgb(MUTED))
-    pdf.multi_cell(0, 4.6, caption, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.6, tie(caption, brief.lang), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*rgb(BLACK))
     pdf.ln(5)
 
 
-def _quote(pdf: Any, brief: Brief, block: Mapping[str, Any]) -> None:
-    text = pdf_text(block["text"]).strip()
-    attribution = pdf_text(brief.attribution(block))
+def _quote_height(pdf: Any, brief: Brief, block: Mapping[str, Any]) -> float:
     with _indent(pdf, 10, 6):
-        pdf.set_font(FONT, "I", 10.5)
-        text_h = pdf_lines(pdf, pdf.epw, 5.4, text) * 5.4
+        pdf.set_font(FONT, "I", _BODY)
+        text_h = pdf_lines(pdf, pdf.epw, _LINE, tie(pdf_text(block["text"]).strip(), brief.lang)) * _LINE
         pdf.set_font(FONT, "", 8.5)
-        attr_h = pdf_lines(pdf, pdf.epw, 4.4, attribution, align="R") * 4.4
-        if text_h + attr_h + 4 < pdf.eph:
-            _need(pdf, text_h + attr_h + 4)
+        attr_h = pdf_lines(pdf, pdf.epw, 4.4, tie(pdf_text(brief.attribution(block)), brief.lang), align="R") * 4.4
+        theme_h = 4.0 if pdf_text(block.get("theme")).strip() else 0.0
+    return theme_h + text_h + 1 + attr_h + 4
+
+
+def _quote(pdf: Any, brief: Brief, block: Mapping[str, Any]) -> None:
+    text = tie(pdf_text(block["text"]).strip(), brief.lang)
+    attribution = tie(pdf_text(brief.attribution(block)), brief.lang)
+    height = _quote_height(pdf, brief, block)
+    if height < pdf.eph:
+        _need(pdf, height)
+    with _indent(pdf, 10, 6):
         top, page = pdf.y, pdf.page
         theme = pdf_text(block.get("theme")).strip()
         if theme:
             pdf.set_font(FONT, "B", 7.5)
             pdf.set_text_color(*rgb(ACCENT))
-            pdf.multi_cell(0, 4, theme.upper(), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "I", 10.5)
+            pdf.multi_cell(0, 4, theme.upper(), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "I", _BODY)
         pdf.set_text_color(*rgb(BLACK))
-        pdf.multi_cell(0, 5.4, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, _LINE, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
         pdf.set_font(FONT, "", 8.5)
         pdf.set_text_color(*rgb(MUTED))
