@@ -10,7 +10,7 @@ travels as a block (see :mod:`research_kit.blocks`) under :data:`blocks.MIME`.
 - ``docx``: an editable Word document with real headings, tables, pictures and captions;
 - ``pdf``: an A4 PDF with bookmarks and page numbers;
 - ``md``: a folder with a Markdown file and its ``figures/`` (PNG and SVG);
-- ``pptx``: a 16:9 workshop deck (title, one slide per figure and quote, the questions);
+- ``pptx``: a 16:9 workshop deck (title, one slide per figure, one per quote (several for a long one), the questions);
 - ``cards``: printable quote and question cards, six per A4 sheet (PDF and HTML).
 
 Every format says the same thing and nothing else: no code, no stray output, no path.

@@ -1,4 +1,4 @@
-"""A brief as a 16:9 workshop deck: a title slide, one slide per figure and quote, the questions.
+"""A brief as a 16:9 workshop deck: a title slide, one slide per figure, one per quote (several for a long one), the questions.
 
 Every shape is placed by this module, inside the slide with a margin, rather than left to
 the template's layouts. Text is measured before it is placed: each box gets the largest
