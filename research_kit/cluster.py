@@ -937,12 +937,8 @@ def keyness(
     ----------
     See :func:`research_kit.keyness.keyness`.
     """
-    import numpy as np
-    import pandas as pd
-
-    from . import measures
     from .errors import check_int, check_option
-    from .keyness import MEASURES
+    from .keyness import MEASURES, keyness_table
     from .tokens import OF, with_context, with_pseudonyms
 
     fn = "keyness"
@@ -979,28 +975,8 @@ def keyness(
                           "white space and pseudonyms.",
                 hint="Check the filter's column and values (e.g. frame[column].unique()).")
     counts = total["counts"]
-    a = counts["a"].to_numpy(dtype="int64")
-    b = counts["b"].to_numpy(dtype="int64")
-    keep = (a + b) >= min_count
-    a, b, names = a[keep], b[keep], counts.index.to_numpy(dtype=object)[keep]
-    ll = measures.log_likelihood(a, b, c, d)
-    out = pd.DataFrame({
-        "term": pd.array(names, dtype="string"),
-        "count_target": a.astype("int64"),
-        "count_reference": b.astype("int64"),
-        "size_target": np.full(len(a), c, dtype="int64"),
-        "size_reference": np.full(len(a), d, dtype="int64"),
-        "per_10k_target": a / c * 10_000,
-        "per_10k_reference": b / d * 10_000,
-        "log_likelihood": np.asarray(ll, dtype=float),
-        "p": np.asarray(measures.p_value(ll), dtype=float),
-        "chi_square": np.asarray(measures.chi_square(a, b, c, d), dtype=float),
-        "log_ratio": np.asarray(measures.log_ratio(a, b, c, d), dtype=float),
-        "percent_diff": np.asarray(measures.percent_diff(a, b, c, d), dtype=float),
-        "lafon": np.asarray(measures.lafon_specificity(a, b, c, d), dtype=float),
-    })
-    out = out.sort_values([measure, "term"], ascending=[False, True], kind="stable")
-    return out.reset_index(drop=True)
+    return keyness_table(counts.index.to_numpy(dtype=object), counts["a"].to_numpy(dtype="int64"),
+                         counts["b"].to_numpy(dtype="int64"), c, d, min_count=min_count, measure=measure)
 
 
 def _filter_columns(spec: object, name: str) -> list[str]:

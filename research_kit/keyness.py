@@ -187,8 +187,21 @@ def keyness(
     term, names = term_codes(frame, of)
     a = np.bincount(term[counted & in_target], minlength=len(names))
     b = np.bincount(term[counted & in_reference], minlength=len(names))
+    return keyness_table(names, a, b, c, d, min_count=min_count, measure=measure)
+
+
+def keyness_table(names: np.ndarray, a: np.ndarray, b: np.ndarray, c: int, d: int, *, min_count: int,
+                  measure: str) -> pd.DataFrame:
+    """The keyness frame from counts: ``a``/``b`` each term's count in the target/reference, ``c``/``d`` their sizes.
+
+    What :func:`keyness` and its out-of-core twin (:func:`research_kit.cluster.keyness`)
+    return once they have counted: terms seen fewer than ``min_count`` times dropped,
+    every measure computed, sorted by ``measure``.
+    """
+    a = np.asarray(a, dtype="int64")
+    b = np.asarray(b, dtype="int64")
     keep = (a + b) >= min_count
-    a, b, names = a[keep], b[keep], names[keep]
+    a, b, names = a[keep], b[keep], np.asarray(names, dtype=object)[keep]
     ll = measures.log_likelihood(a, b, c, d)
     out = pd.DataFrame({
         "term": pd.array(names, dtype="string"),

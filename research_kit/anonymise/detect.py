@@ -14,6 +14,7 @@ Nothing here decides a pseudonym: :mod:`.registry` groups what is found.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -102,6 +103,16 @@ COMMUNES = (
 )
 NOT_NAMES = frozenset(fold(w) for w in NOT_NAMES)
 GENERIC_LABEL_WORDS = frozenset(fold(w) for w in GENERIC_LABEL_WORDS)
+
+
+
+
+@functools.lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """French and English stop words and oral fillers, folded (single words only)."""
+    from ..stopwords import stop_words
+
+    return frozenset(fold(w) for w in stop_words("fr") | stop_words("en") if " " not in w)
 
 
 # ---------------------------------------------------------------------------

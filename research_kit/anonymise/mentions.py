@@ -275,9 +275,14 @@ def starts_with_vowel(replacement: str) -> bool:
     return bool(letters) and letters[0].casefold() in _VOWELS
 
 
+def _label_word(replacement: str) -> str:
+    """The first word of a pseudonym's label: ``[centre communautaire 1]`` -> ``centre``."""
+    return re.sub(r"[\[\]]|\s*\d+$", "", replacement).strip().split(" ")[0]
+
+
 def _article(replacement: str) -> str:
     """``le``, ``la`` or ``le·la`` for a pseudonym whose ``l'`` cannot stay: from its label's ending."""
-    label = re.sub(r"[\[\]]|\s*\d+$", "", replacement).strip().split(" ")[0]
+    label = _label_word(replacement)
     if "·" in label:
         return "le·la"
     if label in ARTICLES:  # the labels of places: "le [centre communautaire 1]", "la [rue 2]"
@@ -299,7 +304,7 @@ def _agree(before: str, replacement: str, vowel: bool) -> tuple[int, str] | None
     communautaire 1]``, ``à l'asbl`` -> ``au``, ``du parc`` -> ``de la [rue 1]``. ``None`` when
     nothing needs to change (or the label starts with a vowel: ``l'`` is right).
     """
-    label = re.sub(r"[\[\]]|\s*\d+$", "", replacement).strip().split(" ")[0]
+    label = _label_word(replacement)
     if vowel or label not in ARTICLES or not replacement.startswith("["):
         return None
     m = _ARTICLE_BEFORE.search(before)

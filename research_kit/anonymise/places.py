@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..i18n import LANGS, MESSAGES
 from ..manifest import PSEUDONYMISATION_POLICIES
-from .detect import COMMUNES, CIVILITIES, GENERIC_LABEL_WORDS, NOT_NAMES, PARTICLES
+from .detect import COMMUNES, CIVILITIES, GENERIC_LABEL_WORDS, NOT_NAMES, PARTICLES, function_words
 from .matcher import fold, folded_phrase, folded_tokens
 
 if TYPE_CHECKING:
@@ -165,19 +165,20 @@ _STREET_EN = (r"Street|Avenue|Road|Boulevard|Lane|Drive|Crescent|Terrace|Parkway
 _FAC_FR = "|".join(p for p, _ in _FACILITIES_FR)
 _FAC_EN = "|".join(p for p, _ in _FACILITIES_EN)
 
-_PLACE_PATTERNS: list[tuple[str, re.Pattern]] = [
+# (kind, whether the name comes before its street or facility word, pattern)
+_PLACE_PATTERNS: list[tuple[str, bool, re.Pattern]] = [
     # rue du Compas, avenue Louise, boulevard Saint-Laurent, chemin de la Côte-des-Neiges
-    ("street", re.compile(rf"(?<![\w])(?i:{_STREET_CLEAR}){_S}+(?:{_LINK})?{_PROPER}")),
+    ("street", False, re.compile(rf"(?<![\w])(?i:{_STREET_CLEAR}){_S}+(?:{_LINK})?{_PROPER}")),
     # place des Tisserands, côte des Neiges; Place Flagey (a capital); not "à la place de Marie"
-    ("street", re.compile(rf"(?<![\w])(?:(?i:{_STREET_AMBIGUOUS}){_S}+(?:de{_S}+la|de{_S}+l['’]|du|des){_S}*"
+    ("street", False, re.compile(rf"(?<![\w])(?:(?i:{_STREET_AMBIGUOUS}){_S}+(?:de{_S}+la|de{_S}+l['’]|du|des){_S}*"
                           rf"{_PROPER}|(?:Place|Côte|Cité|Route|Passage|Galerie|Promenade|Square){_S}+(?:{_LINK})?"
                           rf"{_PROPER})")),
     # Main Street, Harrowgate Avenue, Elm St.
-    ("street", re.compile(rf"(?<![\w])[{_UP}][\w'’\-]*(?:{_S}+[{_UP}][\w'’\-]*){{0,2}}{_S}+(?i:{_STREET_EN})(?![\w])")),
+    ("street", True, re.compile(rf"(?<![\w])[{_UP}][\w'’\-]*(?:{_S}+[{_UP}][\w'’\-]*){{0,2}}{_S}+(?i:{_STREET_EN})(?![\w])")),
     # école des Hirondelles, maison de quartier Le Fil, CLSC de Saint-Michel, l'asbl « Le Fil »
-    ("facility", re.compile(rf"(?<![\w])(?P<head>(?i:{_FAC_FR})){_S}+(?:(?:{_LINK})?{_PROPER}|{_QUOTED})")),
+    ("facility", False, re.compile(rf"(?<![\w])(?P<head>(?i:{_FAC_FR})){_S}+(?:(?:{_LINK})?{_PROPER}|{_QUOTED})")),
     # Riverside Community Centre, St. Mary's Church, the Millrace Library
-    ("facility", re.compile(rf"(?<![\w])[{_UP}][\w'’.\-]*(?:{_S}+[{_UP}][\w'’\-]*){{0,2}}{_S}+"
+    ("facility", True, re.compile(rf"(?<![\w])[{_UP}][\w'’.\-]*(?:{_S}+[{_UP}][\w'’\-]*){{0,2}}{_S}+"
                             rf"(?P<head>(?i:{_FAC_EN}))(?![\w])")),
 ]
 
@@ -261,10 +262,9 @@ def place_spans(text: str, common: set[str] | frozenset[str] = frozenset()) -> l
     ...  for s, e, k, _ in place_spans(text)]
     [('rue du Compas', 'street'), ('école des Hirondelles', 'facility')]
     """
-    stops = _function_words()
+    stops = function_words()
     out = []
-    for n, (kind, pattern) in enumerate(_PLACE_PATTERNS):
-        name_first = n in (2, 4)  # "Main Street", "Riverside Community Centre": the name before its head
+    for kind, name_first, pattern in _PLACE_PATTERNS:  # name_first: "Main Street", "Riverside Community Centre"
         for m in pattern.finditer(text):
             head = m.group("head") if "head" in pattern.groupindex else None
             s, e = m.span()
@@ -306,13 +306,7 @@ def place_spans(text: str, common: set[str] | frozenset[str] = frozenset()) -> l
                                        if t not in folded_tokens(head or "")):
                 continue
             out.append((s, e, kind, head))
-    out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    merged: list[tuple[int, int, str, str | None]] = []
-    for span in out:
-        if merged and span[0] < merged[-1][1]:
-            continue  # overlapping: the first, longest, wins
-        merged.append(span)
-    return merged
+    return _first_longest(out)
 
 
 def detail_spans(text: str) -> list[tuple[int, int, str]]:
@@ -324,17 +318,18 @@ def detail_spans(text: str) -> list[tuple[int, int, str]]:
     >>> [text[s:e] for s, e, _ in detail_spans(text)]
     ['quatre-vingt-deux ans', 'septante-six ans']
     """
-    out = []
-    for kind, pattern in _DETAIL_PATTERNS:
-        for m in pattern.finditer(text):
-            out.append((m.start("v"), m.end("v"), kind))
-    out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    merged: list[tuple[int, int, str]] = []
-    for span in out:
-        if merged and span[0] < merged[-1][1]:
-            continue
-        merged.append(span)
-    return merged
+    return _first_longest([(m.start("v"), m.end("v"), kind) for kind, pattern in _DETAIL_PATTERNS
+                           for m in pattern.finditer(text)])
+
+
+def _first_longest(spans: list[tuple]) -> list[tuple]:
+    """Spans ``(start, end, …)`` left to right without overlaps: of two that overlap, the first (the longest) wins."""
+    spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out: list[tuple] = []
+    for span in spans:
+        if not out or span[0] >= out[-1][1]:
+            out.append(span)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -349,13 +344,6 @@ _REGIONS = ("Québec Quebec Ontario Alberta Manitoba Saskatchewan Nouvelle-Écos
             "Asie Maghreb Occident Orient Île-de-France Provence Bretagne Normandie Alsace Montérégie Laurentides "
             "Lanaudière Outaouais Abitibi Estrie Mauricie Gaspésie Saguenay Charlevoix Flanders Wallonia "
             "Quebec-City Canada Belgique Belgium France").split()
-
-
-@functools.lru_cache(maxsize=1)
-def _function_words() -> frozenset[str]:
-    from ..stopwords import stop_words
-
-    return frozenset(fold(w) for w in stop_words("fr") | stop_words("en") if " " not in w)
 
 
 @functools.lru_cache(maxsize=1)

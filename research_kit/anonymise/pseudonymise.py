@@ -30,7 +30,7 @@ from ..manifest import Manifest
 from ..errors import PseudonymisationError, did_you_mean, warn
 from ..schemas import REPLACEMENTS
 from .detect import (CIVILITY_BEFORE, LABELS, NAME_VARIABLE_WORDS, PRECEDENCE, clean_label, cue_candidates,
-                     generic_label, name_list, ner_candidates, pattern_spans)
+                     function_words, generic_label, name_list, ner_candidates, pattern_spans)
 from .key import Key, check_location, doc_fingerprint, replace_with_key
 from .matcher import TOKEN, caps_ok, fold, folded_phrase, folded_slug, folded_tokens, in_context
 from . import mentions, places
@@ -360,7 +360,6 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
     they have checked the key's place and read the lists (:func:`~.detect.name_list`).
     """
     from ..annotate import annotate
-    from ..stopwords import stop_words
 
     lang = key.language or _corpus_language(corpus)
     key.language = lang
@@ -384,7 +383,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
                        "language (e.g. `python -m spacy download en_core_web_sm`) or pass names=…",
              stacklevel=3)
 
-    stops = frozenset(fold(w) for w in stop_words("fr") | stop_words("en") if " " not in w)
+    stops = function_words()
     roles: set[str] = set()
     listed_roles = list(corpus.manifest.roles.values())
     for value in list(corpus.turns["role"].dropna().unique()) + listed_roles:
