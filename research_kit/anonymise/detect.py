@@ -460,6 +460,14 @@ def _entity_names(run: list[int], text, lemma, pos, start, end, initial, doc, re
                 continue  # an inflected verb: "Promis", "Tenez"
             if initial[r] and (str(pos[r]) in _NOT_NAME_POS or f not in midcaps):
                 continue
+            if f in registry.common:
+                # "the Comité logement", "une Pierre": a common word right after an article is nobody
+                # (the rule mentions.decide applies to every mention of such a name)
+                j = r - 1
+                while j >= 0 and doc[j] == doc[r] and str(text[j]).isspace():
+                    j -= 1
+                if j >= 0 and doc[j] == doc[r] and str(pos[j]) == "DET":
+                    continue
         out.append((str(doc[group[0]]), int(start[group[0]]), int(end[group[-1]])))
     return out
 
