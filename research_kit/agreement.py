@@ -26,7 +26,7 @@ from .errors import ParameterError, check_option, did_you_mean
 from .schemas import CODINGS, validate_frame
 from .segments import units
 
-__all__ = ["agreement", "disagreements", "presence"]
+__all__ = ["agreement", "disagreements", "presence", "consensus"]
 
 Unit = Literal["turn", "sentence", "window", "character"]
 
@@ -137,13 +137,16 @@ def _scores(table: np.ndarray) -> dict[str, float]:
         "units_all_coders": int(both.sum()),
         "coded_units": int((np.nan_to_num(table) > 0).any(axis=0).sum()),
     }
+    pairable = (~np.isnan(table)).sum(axis=0) >= 2
+    # alpha takes every unit with two values or more, even when no unit has them all (a third
+    # coder who coded other documents); the kappas need units that every coder coded
+    out["krippendorff_alpha"] = (float(measures.krippendorff_alpha(table[:, pairable], level="nominal"))
+                                 if pairable.any() else np.nan)
     if full.shape[1] == 0:
-        return {**out, "percent_agreement": np.nan, "cohen_kappa": np.nan, "fleiss_kappa": np.nan,
-                "krippendorff_alpha": np.nan}
+        return {**out, "percent_agreement": np.nan, "cohen_kappa": np.nan, "fleiss_kappa": np.nan}
     out["percent_agreement"] = float(measures.percent_agreement(full))
     out["cohen_kappa"] = float(measures.cohen_kappa(full[0], full[1])) if table.shape[0] == 2 else np.nan
     out["fleiss_kappa"] = float(measures.fleiss_kappa(full))
-    out["krippendorff_alpha"] = float(measures.krippendorff_alpha(table, level="nominal"))
     return out
 
 
@@ -233,6 +236,52 @@ def disagreements(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn",
     out = out.merge(corpus.turns[["doc_id", "turn", "speaker"]], on=["doc_id", "turn"], how="left")
     out["text"] = [_cut(corpus.text(d)[s:e], max_chars) for d, s, e in zip(out["doc_id"], out["start_char"],
                                                                               out["end_char"])]
+    return out[cols].sort_values(["doc_id", "start_char", "code"]).reset_index(drop=True)
+
+
+def consensus(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", coders: Iterable[str] | None = None,
+              codes: Iterable[str] | None = None, documents: Iterable[str] | None = None,
+              tokens: pd.DataFrame | None = None, size: int = 50) -> pd.DataFrame:
+    """The units that every coder present applied a code to: what the coders agree on.
+
+    With :func:`disagreements` (the units they do not agree on) it is the starting point of
+    an adjudicated version: the agreed units stand, each disagreement is decided.
+
+    Parameters
+    ----------
+    codings, corpus, unit, coders, codes, documents, tokens, size
+        As :func:`agreement` takes them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id, unit, turn, start_char, end_char, code, coders``: one row per (unit,
+        code) where at least two coders have a value (see :func:`agreement` for missing
+        values) and all of them applied the code; ``coders`` is how many did. Sorted by
+        document, position and code.
+
+    Examples
+    --------
+    >>> consensus(merge_codings(camille, mathis), corpus, unit="turn").head()   # doctest: +SKIP
+    """
+    unit_frame, tables, _ = presence(codings, corpus, unit=unit, coders=coders, codes=codes, documents=documents,
+                                     tokens=tokens, size=size)
+    parts = []
+    for code, table in tables.items():
+        present = ~np.isnan(table)
+        agreed = (present.sum(axis=0) >= 2) & (np.where(present, table, 1.0) == 1.0).all(axis=0)
+        if not agreed.any():
+            continue
+        part = unit_frame.loc[agreed].copy()
+        part["code"] = code
+        part["coders"] = present.sum(axis=0)[agreed].astype("int64")
+        parts.append(part)
+    cols = ["doc_id", "unit", "turn", "start_char", "end_char", "code", "coders"]
+    if not parts:
+        empty = unit_frame.iloc[:0].assign(code=pd.Series(dtype="string"), coders=pd.Series(dtype="int64"))
+        return empty[cols]
+    out = pd.concat(parts, ignore_index=True)
+    out["code"] = out["code"].astype("string")
     return out[cols].sort_values(["doc_id", "start_char", "code"]).reset_index(drop=True)
 
 

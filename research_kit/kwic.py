@@ -11,7 +11,7 @@ the text; a pseudonym is never itself a match (``Personne 4`` is no occurrence o
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ from .tokens import (
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
 
-__all__ = ["kwic"]
+__all__ = ["kwic", "Concordancer", "sort_kwic", "split_query"]
 
 #: French words that keep their apostrophe inside one token.
 _WHOLE = frozenset({"aujourd'hui", "quelqu'un", "quelqu'une", "presqu'île", "presqu'îles", "prud'homme",
@@ -117,81 +117,146 @@ def kwic(
     0   Bon, ben     il faudrait  qu'on se reparle.
     """
     fn = "kwic"
-    check_option("of", of, OF, function=fn)
-    check_option("case_sensitive", case_sensitive, (True, False), function=fn)
-    check_option("regex", regex, (True, False), function=fn)
-    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=fn)
-    window = check_int(window, "window", function=fn, minimum=0)
-    if not isinstance(query, str) or not query.strip():
-        raise ParameterError("RK-P28", f"the query of kwic() must be a non-empty string; got {query!r} instead.",
-                             hint='For example kwic(tokens, "il faudrait", corpus=corpus).')
+    _check_query_options(of, window, case_sensitive, regex, drop_pseudonyms, query, function=fn)
     if not hasattr(corpus, "turns") or not hasattr(corpus, "text"):
         raise ParameterError("RK-P24", f"the 'corpus' parameter of kwic() must be a Corpus; "
                                        f"got {type(corpus).__name__} instead.")
-    needed = ["doc_id", "turn", "token", "text", "lemma", "is_space", "start_char", "end_char"]
-    check_tokens(tokens, needed, function=fn)
-    frame = in_order(tokens[with_pseudonyms(needed, tokens)])
-    frame = frame[~bool_column(frame, "is_space")]
-    column = terms(frame, "lemma" if of == "lemma" else "text")  # "lower": folded below, with the query
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    forms = pd.Series(uniques, dtype=object).fillna("").map(lambda s: str(s).translate(_APOSTROPHES))
-    fold = not case_sensitive or of == "lower"
-    if fold:
-        forms = forms.str.lower()
+    return Concordancer(tokens, corpus=corpus).kwic(query, of=of, window=window, case_sensitive=case_sensitive,
+                                                    regex=regex, drop_pseudonyms=drop_pseudonyms)
 
-    if regex:
-        try:
-            pattern = re.compile(query.translate(_APOSTROPHES), 0 if case_sensitive else re.IGNORECASE)
-        except re.error as e:
-            raise ParameterError("RK-P29", f"the query {query!r} of kwic() is not a valid regular expression: {e}.",
-                                 hint="Escape special characters with a backslash, or pass regex=False.") from e
-        pieces = [forms.map(lambda s: pattern.fullmatch(s) is not None).to_numpy(dtype=bool)]
-    else:
-        words = split_query(query)
-        if fold:
-            words = [w.lower() for w in words]
-        pieces = [(forms == w).to_numpy(dtype=bool) for w in words]
 
-    n, k = len(frame), len(pieces)
-    # a run of tokens sharing document and turn; matches and contexts stay inside one
-    new = run_starts(doc_codes(frame), frame["turn"].to_numpy())
-    run = np.cumsum(new)
-    m = n - k + 1
-    if m <= 0:
-        return _result(frame.iloc[:0], corpus, [], [], [])
-    hit = np.ones(m, dtype=bool)
-    for j, found in enumerate(pieces):
-        hit &= found[codes[j:j + m]]
-    hit &= run[:m] == run[k - 1:]
-    if drop_pseudonyms:
-        pseudo = pseudonym_mask(frame)
-        for j in range(k):
-            hit &= ~pseudo[j:j + m]
-    first = np.nonzero(hit)[0]
-    last = first + k - 1
-    run_start = np.flatnonzero(new)
-    run_end = np.append(run_start[1:], n) - 1
-    lo = np.maximum(first - window, run_start[run[first] - 1])
-    hi = np.minimum(last + window, run_end[run[first] - 1])
-    if window:
-        lo, hi = _whole_pseudonyms(pseudonym_mask(frame), new, lo, hi)
+def _check_query_options(of: object, window: object, case_sensitive: object, regex: object,
+                         drop_pseudonyms: object, query: object, *, function: str) -> int:
+    check_option("of", of, OF, function=function)
+    check_option("case_sensitive", case_sensitive, (True, False), function=function)
+    check_option("regex", regex, (True, False), function=function)
+    check_option("drop_pseudonyms", drop_pseudonyms, (True, False), function=function)
+    window = check_int(window, "window", function=function, minimum=0)
+    if not isinstance(query, str) or not query.strip():
+        raise ParameterError("RK-P28", f"the query of {function}() must be a non-empty string; got {query!r} instead.",
+                             hint='For example kwic(tokens, "il faudrait", corpus=corpus).')
+    return window
 
-    starts = frame["start_char"].to_numpy(dtype=np.int64)
-    ends = frame["end_char"].to_numpy(dtype=np.int64)
-    matched = frame.iloc[first]
-    if len(matched):
-        check_documents(matched, corpus, function=fn)
-    texts = {d: corpus.text(d) for d in pd.unique(matched["doc_id"].astype(object))}
-    doc_ids = matched["doc_id"].astype(object).to_numpy()
-    left, middle, right = [], [], []
-    for i in range(len(first)):
-        text = texts[doc_ids[i]]
-        s, e = starts[first[i]], ends[last[i]]
-        left.append(text[starts[lo[i]]:s].strip() if lo[i] < first[i] else "")
-        middle.append(text[s:e])
-        right.append(text[e:ends[hi[i]]].strip() if hi[i] > last[i] else "")
-    out = _result(matched, corpus, left, middle, right, end=ends[last])
-    return out
+
+class Concordancer:
+    """A tokens frame prepared once for many concordance queries.
+
+    :func:`kwic` prepares the tokens on every call: it orders them, leaves out the white
+    space and numbers the distinct forms. A search box asks query after query of the same
+    tokens; a ``Concordancer`` does that work once (and numbers the forms or lemmas once
+    per kind of query), so that each query only compares the distinct forms with the
+    query and gathers the hits. Its :meth:`kwic` returns exactly what :func:`kwic` does.
+
+    Parameters
+    ----------
+    tokens
+        A tokens frame (``schemas.TOKENS``) annotated from ``corpus``.
+    corpus
+        The corpus the tokens come from.
+
+    Raises
+    ------
+    ParameterError
+        ``RK-P24`` when ``corpus`` is not a Corpus; the tokens' checks of :func:`kwic`.
+
+    Examples
+    --------
+    >>> concordancer = Concordancer(tokens, corpus=corpus)          # doctest: +SKIP
+    >>> concordancer.kwic("il faudrait")                             # doctest: +SKIP
+    >>> concordancer.kwic("falloir", of="lemma")                     # doctest: +SKIP
+    """
+
+    def __init__(self, tokens: pd.DataFrame, *, corpus: Corpus) -> None:
+        if not hasattr(corpus, "turns") or not hasattr(corpus, "text"):
+            raise ParameterError("RK-P24", f"the 'corpus' parameter of Concordancer() must be a Corpus; "
+                                           f"got {type(corpus).__name__} instead.")
+        needed = ["doc_id", "turn", "token", "text", "lemma", "is_space", "start_char", "end_char"]
+        check_tokens(tokens, needed, function="kwic")
+        frame = in_order(tokens[with_pseudonyms(needed, tokens)])
+        self.corpus = corpus
+        self.frame = frame[~bool_column(frame, "is_space")]
+        # a run of tokens sharing document and turn; matches and contexts stay inside one
+        self._new = run_starts(doc_codes(self.frame), self.frame["turn"].to_numpy())
+        self._run = np.cumsum(self._new)
+        self._run_start = np.flatnonzero(self._new)
+        self._run_end = np.append(self._run_start[1:], len(self.frame)) - 1
+        self._pseudo = pseudonym_mask(self.frame)
+        self._starts = self.frame["start_char"].to_numpy(dtype=np.int64)
+        self._ends = self.frame["end_char"].to_numpy(dtype=np.int64)
+        self._doc_ids = self.frame["doc_id"].astype(object).to_numpy()
+        self._forms: dict[tuple[str, bool], tuple[np.ndarray, pd.Series]] = {}
+        self._known = set(corpus.documents["doc_id"].astype(object))
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def _terms(self, of: str, fold: bool) -> tuple[np.ndarray, pd.Series]:
+        """Each token's form number and the distinct forms, apostrophes unified (and folded)."""
+        key = ("lemma" if of == "lemma" else "text", fold)
+        if key not in self._forms:
+            column = terms(self.frame, key[0])  # "lower": folded here, with the query
+            codes, uniques = pd.factorize(column, use_na_sentinel=False)
+            forms = pd.Series(uniques, dtype=object).fillna("").map(lambda s: str(s).translate(_APOSTROPHES))
+            if fold:
+                forms = forms.str.lower()
+            self._forms[key] = (codes, forms)
+        return self._forms[key]
+
+    def kwic(self, query: str, *, of: Of = "text", window: int = 8, case_sensitive: bool = False,
+             regex: bool = False, drop_pseudonyms: bool = True) -> pd.DataFrame:
+        """Every occurrence of ``query`` with its context: what :func:`kwic` returns, with its parameters."""
+        fn = "kwic"
+        window = _check_query_options(of, window, case_sensitive, regex, drop_pseudonyms, query, function=fn)
+        fold = not case_sensitive or of == "lower"
+        codes, forms = self._terms(of, fold)
+        if regex:
+            try:
+                pattern = re.compile(query.translate(_APOSTROPHES), 0 if case_sensitive else re.IGNORECASE)
+            except re.error as e:
+                raise ParameterError("RK-P29", f"the query {query!r} of kwic() is not a valid regular expression: "
+                                     f"{e}.", hint="Escape special characters with a backslash, or pass regex=False.") from e
+            pieces = [forms.map(lambda s: pattern.fullmatch(s) is not None).to_numpy(dtype=bool)]
+        else:
+            words = split_query(query)
+            if fold:
+                words = [w.lower() for w in words]
+            values = forms.to_numpy(dtype=object)
+            pieces = [values == w for w in words]
+
+        frame = self.frame
+        n, k = len(frame), len(pieces)
+        m = n - k + 1
+        if m <= 0:
+            return _result(frame.iloc[:0], self.corpus, [], [], [])
+        run, new = self._run, self._new
+        hit = np.ones(m, dtype=bool)
+        for j, found in enumerate(pieces):
+            hit &= found[codes[j:j + m]]
+        hit &= run[:m] == run[k - 1:]
+        if drop_pseudonyms:
+            for j in range(k):
+                hit &= ~self._pseudo[j:j + m]
+        first = np.nonzero(hit)[0]
+        last = first + k - 1
+        lo = np.maximum(first - window, self._run_start[run[first] - 1])
+        hi = np.minimum(last + window, self._run_end[run[first] - 1])
+        if window:
+            lo, hi = _whole_pseudonyms(self._pseudo, new, lo, hi)
+
+        starts, ends = self._starts, self._ends
+        matched = frame.iloc[first]
+        doc_ids = self._doc_ids[first]
+        if len(matched) and not set(pd.unique(doc_ids)) <= self._known:
+            check_documents(matched, self.corpus, function=fn)
+        texts = {d: self.corpus.text(d) for d in pd.unique(doc_ids)}
+        left, middle, right = [], [], []
+        for i in range(len(first)):
+            text = texts[doc_ids[i]]
+            s, e = starts[first[i]], ends[last[i]]
+            left.append(text[starts[lo[i]]:s].strip() if lo[i] < first[i] else "")
+            middle.append(text[s:e])
+            right.append(text[e:ends[hi[i]]].strip() if hi[i] > last[i] else "")
+        return _result(matched, self.corpus, left, middle, right, end=ends[last])
 
 
 def _whole_pseudonyms(pseudo: np.ndarray, new: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -225,6 +290,60 @@ def _result(matched: pd.DataFrame, corpus: Corpus, left: list[str], middle: list
         "end_char": pd.array(end if end is not None else [], dtype="int64"),
     })
     return out.sort_values(["doc_id", "start_char"], kind="stable").reset_index(drop=True)
+
+
+SORTS = ("position", "left", "right", "match")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def sort_kwic(hits: pd.DataFrame, *, by: Literal["position", "left", "right", "match"] = "position") -> pd.DataFrame:
+    """A concordance in another order, as concordancers sort it.
+
+    Parameters
+    ----------
+    hits
+        What :func:`kwic` returned.
+    by
+        ``"position"``: document, then offset (:func:`kwic`'s order); ``"left"``: the
+        words left of the match read leftwards from it (the nearest word first), so
+        that the hits preceded by the same word come together; ``"right"``: the words
+        right of the match, in reading order; ``"match"``: the match as written. Words
+        compare case-folded, punctuation left out; ties keep the position order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows and columns, re-indexed from 0.
+
+    Raises
+    ------
+    ParameterError
+        ``RK-P01`` for an unknown ``by``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hits = pd.DataFrame({"doc_id": ["a", "a", "b"], "start_char": [0, 9, 4],
+    ...                      "left": ["Bon, il", "alors", "et puis"], "match": ["faut", "faut", "faut"],
+    ...                      "right": ["voir", "partir", "attendre"]})
+    >>> sort_kwic(hits, by="left")["left"].tolist()
+    ['alors', 'Bon, il', 'et puis']
+    >>> sort_kwic(hits, by="right")["right"].tolist()
+    ['attendre', 'partir', 'voir']
+    """
+    check_option("by", by, SORTS, function="sort_kwic")
+    position = hits.reset_index(drop=True)
+    if by == "position" or position.empty:
+        return position.sort_values(["doc_id", "start_char"], kind="stable").reset_index(drop=True)
+    position = position.sort_values(["doc_id", "start_char"], kind="stable").reset_index(drop=True)
+    column = {"left": "left", "right": "right", "match": "match"}[by]
+    values = position[column].fillna("").astype(str)
+    if by == "left":
+        keys = [" ".join(reversed(_WORD.findall(v.casefold()))) for v in values]
+    else:
+        keys = [" ".join(_WORD.findall(v.casefold())) for v in values]
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: ties keep the position order
+    return position.iloc[order].reset_index(drop=True)
 
 
 def split_query(query: str) -> list[str]:

@@ -200,7 +200,8 @@ CODES = Schema(
 
 CODINGS = Schema(
     "codings",
-    "One row per coded segment.",
+    "One row per coded segment. A codings file may carry further columns, kept as they are: the "
+    "workbench's adjudicated files add `decision`, `unit`, `votes`, `basis` and `decided_by`.",
     (
         Column("doc_id", "string", "Document."),
         Column("start_char", "int64", "Offset of the segment's first character in the document text."),

@@ -140,3 +140,30 @@ def test_unknown_coders_codes_and_documents_are_named(ten_turns):
         agreement(frame, ten_turns, codes=["nope"])
     with pytest.raises(ParameterError, match="RK-P47"):
         agreement(frame, ten_turns, documents=["nope"])
+
+
+def test_consensus_lists_the_units_every_coder_present_coded(ten_turns):
+    from research_kit.agreement import consensus
+
+    a = codings_on_turns(ten_turns, "ana", "besoins", [0, 1, 2, 3])
+    b = codings_on_turns(ten_turns, "ben", "besoins", [0, 1, 2, 4])
+    agreed = consensus(pd.concat([a, b]), ten_turns, unit="turn")
+    assert agreed["turn"].tolist() == [0, 1, 2] and set(agreed["coders"]) == {2}
+    assert consensus(a.assign(code="x").pipe(lambda f: pd.concat([f, b])), ten_turns).empty
+
+
+def test_alpha_counts_the_pairs_when_no_unit_has_every_coder():
+    # ana and ben code document d; cy codes only document e. No unit has three values, so the kappas
+    # (units that every coder coded) are undefined, but alpha takes every unit with two values: the
+    # ten turns of d, exactly as with ana and ben alone.
+    docs = pd.DataFrame({"doc_id": ["d", "e"]})
+    turns = pd.DataFrame({"doc_id": ["d"] * 10 + ["e"], "speaker": "A",
+                          "text": [f"tour numéro {i} avec quelques mots" for i in range(10)] + ["autre document"]})
+    corpus = build_corpus(docs, turns)
+    a = codings_on_turns(corpus.subset(["d"]), "ana", "besoins", [0, 1, 2, 3])
+    b = codings_on_turns(corpus.subset(["d"]), "ben", "besoins", [0, 1, 2, 4])
+    c = pd.DataFrame({"doc_id": ["e"], "start_char": [0], "end_char": [5], "code": ["besoins"], "coder": ["cy"],
+                      "memo": pd.NA, "coded_at": pd.NaT})
+    row = agreement(pd.concat([a, b, c]), corpus).set_index("code").loc["besoins"]
+    assert np.isnan(row["cohen_kappa"]) and np.isnan(row["percent_agreement"])
+    assert row["krippendorff_alpha"] == pytest.approx(1 - 38 / 96)  # as in the first test

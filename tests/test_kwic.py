@@ -109,3 +109,30 @@ def test_row_order_of_the_tokens_does_not_matter(tokens, corpus):
     shuffled = tokens.sample(frac=1.0, random_state=1)
     pd.testing.assert_frame_equal(kwic(shuffled, "il faudrait", corpus=corpus),
                                   kwic(tokens, "il faudrait", corpus=corpus))
+
+
+def test_a_concordancer_answers_as_kwic_does(tokens, corpus):
+    from research_kit.kwic import Concordancer
+
+    prepared = Concordancer(tokens, corpus=corpus)
+    for query, options in (("il faudrait", {}), ("falloir", {"of": "lemma"}), ("qu'on", {"window": 2}),
+                           ("Il", {"case_sensitive": True}), ("f.*", {"regex": True}), ("absent", {})):
+        pd.testing.assert_frame_equal(prepared.kwic(query, **options), kwic(tokens, query, corpus=corpus, **options))
+    with pytest.raises(ParameterError, match="RK-P28"):
+        prepared.kwic(" ")
+
+
+def test_sort_by_left_or_right_context():
+    from research_kit.kwic import sort_kwic
+
+    hits = pd.DataFrame({"doc_id": ["d1", "d1", "d2", "d2"], "start_char": [10, 40, 5, 30],
+                         "left": ["Bon, il", "Oui, mais il", "Alors", "et puis il"],
+                         "match": ["faut", "faut", "Faut", "faut"],
+                         "right": ["voir.", "attendre", "Voir", "partir"]})
+    # left: the nearest word first, read leftwards: "alors" < "il bon" < "il mais oui" < "il puis et"
+    assert sort_kwic(hits, by="left")["left"].tolist() == ["Alors", "Bon, il", "Oui, mais il", "et puis il"]
+    # right: case folded, punctuation left out; "voir." and "Voir" tie and keep their position order
+    assert sort_kwic(hits, by="right")["right"].tolist() == ["attendre", "partir", "voir.", "Voir"]
+    assert sort_kwic(hits.iloc[::-1], by="position")["start_char"].tolist() == [10, 40, 5, 30]
+    with pytest.raises(ParameterError, match="RK-P01"):
+        sort_kwic(hits, by="gauche")
