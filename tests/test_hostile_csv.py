@@ -369,3 +369,19 @@ def test_our_transcript_csv_reads_back_as_written():
 
 def test_hostile_data_files_decode_as_the_readers_do():
     assert read(HOSTILE / "excel-mixed-delimiters.csv").startswith("Locuteur;")
+
+
+def test_prose_with_commas_in_a_multi_line_cell_is_not_a_swallowed_row():
+    # a second paragraph whose commas happen to make as many cells as the header is prose,
+    # not a row: its "speaker" cell is a sentence (as a pseudonymised copy writes long turns)
+    text = ('speaker,start_s,end_s,text\n'
+            'Habitant·e 11,,,"Oui. On l\'a faite mardi.\n'
+            'Alors moi je pense qu\'il faudrait refaire ça, pas une fois, mais régulièrement."\n'
+            'B,12.0,,fin\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        [doc] = parse_csv(text, path="t.csv")
+    assert len(doc.turns) == 2
+    # a line that is a row (a short name, a time) still is
+    with pytest.warns(ResearchKitWarning, match="RK-R19"):
+        parse_csv('speaker,start_s,text\nA,1.0,"bonjour\nB,2.5,salut"\nC,3,fin\n', path="t.csv")

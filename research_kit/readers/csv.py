@@ -162,7 +162,7 @@ def parse_csv(text: str, *, path: str, columns: Mapping[str, str] | None = None,
             continue
         if width > 1 and "\n" in row[text_at]:
             rest = row[text_at].split("\n")[1:]
-            if all(part.count(item.delimiter) == width - 1 for part in rest):
+            if all(_looks_like_row(part, item.delimiter, width, where) for part in rest):
                 swallowed.append(line + sum(c.count("\n") for c in row[:text_at]))
         try:
             start, end = (_time(cell(f), path=path, line=line, column=header[where[f]]) if f in where else None
@@ -206,6 +206,24 @@ def _together(problems: list[InputFileError], path: str) -> InputFileError:
                                line=first.line, hint="Fix them and read the file again.")
     error.problems = problems  # type: ignore[attr-defined]
     return error
+
+
+def _looks_like_row(line: str, delimiter: str, width: int, where: dict[str, int]) -> bool:
+    """Whether a line inside a text cell reads as a row of its own: as many cells as the
+    header, a speaker cell that is a name rather than a sentence, times that are times."""
+    if line.count(delimiter) != width - 1:
+        return False
+    cells = [c.strip().strip('"') for c in line.split(delimiter)]
+    if "speaker" in where and (len(cells[where["speaker"]].split()) > 4
+                               or cells[where["speaker"]].endswith((".", "!", "?", "…"))):
+        return False
+    for f in ("start", "end"):
+        if f in where and cells[where[f]] and not _TIMELIKE_RE.match(cells[where[f]]):
+            return False
+    return True
+
+
+_TIMELIKE_RE = re.compile(r"^[\[(]?\d+(?:[:.,]\d+)*[\])]?$")
 
 
 def _time(value: str, *, path: str, line: int, column: str) -> float | None:
