@@ -1,18 +1,119 @@
-"""The ``research-kit`` command: thin wrappers over public functions; the only place that prints."""
+"""The ``research-kit`` command: thin wrappers over public functions; the only place that prints.
+
+Messages follow the user's locale where they have a French version (``LC_ALL``, else
+``LC_MESSAGES``, else ``LANG`` starting with ``fr``): the summary lines of ``brief`` and
+``batch``, the progress of a brief, the list of notebooks, and the errors on a brief's
+parameters and output name.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .errors import ResearchKitError, ResearchKitWarning
 
 
+def _lang() -> str:
+    """``fr`` when the user's locale for messages is French, else ``en`` (POSIX order: LC_ALL, LC_MESSAGES, LANG)."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+#: The command's own lines, in English and French.
+_MESSAGES: dict[str, dict[str, str]] = {
+    "done": {"en": "done", "fr": "fait"},
+    "skipped": {"en": "skipped", "fr": "inchangé"},
+    "failed": {"en": "FAILED", "fr": "ÉCHEC"},
+    "at_cell": {"en": " at cell {cell}", "fr": ", cellule {cell}"},
+    "sep": {"en": ": ", "fr": " : "},
+    "totals": {"en": "{done} done, {skipped} unchanged, {failed} failed",
+               "fr": "{done} fait{s_done}, {skipped} inchangé{s_skipped}, {failed} en échec"},
+    "index": {"en": "index of the briefs: {path}", "fr": "sommaire des notes : {path}"},
+    "stage.check": {"en": "checking the parameters and the corpus", "fr": "vérification des paramètres et du corpus"},
+    "stage.prepare": {"en": "annotation cache", "fr": "cache d'annotation"},
+    "stage.kernel": {"en": "starting the kernel", "fr": "démarrage du noyau"},
+    "stage.kernel_again": {"en": "starting the kernel (attempt {step} of {total})",
+                           "fr": "démarrage du noyau (essai {step} sur {total})"},
+    "stage.cell": {"en": "cell {step}/{total}: {detail}", "fr": "cellule {step}/{total} : {detail}"},
+    "stage.render": {"en": "rendering {detail}", "fr": "mise en forme : {detail}"},
+    "nb.parameters": {"en": "parameters", "fr": "paramètres"},
+    "nb.none": {"en": "(no cell tagged 'parameters')", "fr": "(aucune cellule marquée « parameters »)"},
+    "nb.run": {"en": "Run one: research-kit brief {path} --corpus CORPUS -p NAME VALUE …",
+               "fr": "Pour en produire une : research-kit brief {path} --corpus CORPUS -p NOM VALEUR …"},
+}
+
+
+def _say(key: str, **values: Any) -> str:
+    text = _MESSAGES[key][_lang()]
+    return text.format(**values) if values else text
+
+
+def _french(error: Exception) -> str | None:
+    """The French message of the errors on a brief's parameters and output name, else ``None``."""
+    from .briefs import OutputTakenError, ParameterValueError
+
+    def js(value: Any) -> str:
+        import json
+
+        return "(aucun)" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+    if isinstance(error, OutputTakenError):
+        if error.notebook is None and not error.differences:
+            said = (f"{error.folder} contient déjà des fichiers, et manifest.json ne dit pas quelle note les a "
+                    "produits.")
+        else:
+            parts = []
+            if error.other_notebook:
+                made = Path(error.notebook).name if error.notebook else "un autre carnet"
+                parts.append(f"elle a été produite par {made}")
+            parts += [f"elle a {k} {js(a)}, cette exécution {js(b)}" for k, a, b in error.differences]
+            said = f"{error.folder} contient une autre note : " + " ; ".join(parts) + "."
+        return (f"[RK-B40] {said} Rien n'a été exécuté ni écrit. Donnez-lui un autre --name (sans --name, le nom "
+                "porte les paramètres) ou un autre --out, ou ajoutez --force pour la remplacer.")
+    if isinstance(error, ParameterValueError):
+        reasons = {
+            ("RK-B41", "doc_id"): "le corpus n'a pas ce document",
+            ("RK-B43", "lang"): "il doit valoir l'une de ces langues : fr, en",
+            ("RK-B43", "themes_from"): "il doit valoir auto, coders ou rules",
+            ("RK-B43", "unit"): "il doit valoir l'une de ces unités : " + ", ".join(error.known),
+            ("RK-B44", "variable"): "les documents n'ont pas cette variable",
+            ("RK-B44", "value"): "aucun document n'a cette valeur",
+            ("RK-B45", "codebook"): "le dossier du corpus ne contient pas ce fichier",
+            ("RK-B42", "code"): ("la grille de codage n'a pas ce code" if error.known
+                                 else "le corpus n'a pas de grille de codage, et un thème est un code de la grille"),
+        }
+        reason = reasons.get((error.code, error.parameter))
+        if reason is None:
+            return None
+        default = " (valeur par défaut du carnet)" if error.from_default else ""
+        close = f" Vouliez-vous dire « {error.suggestion} » ?" if error.suggestion else ""
+        known = ""
+        if error.known and error.code != "RK-B43":
+            known = " Valeurs connues : " + ", ".join(error.known[:12]) + (
+                f", … ({len(error.known)} en tout)" if len(error.known) > 12 else "") + "."
+        todo = {"RK-B45": "Donnez le chemin de la grille par rapport au dossier du corpus avec -p codebook FICHIER, "
+                          "ou omettez-le pour prendre celle que nomme corpus.yml",
+                "RK-B42": ("Donnez un code de la grille avec -p code CODE" if error.known else
+                           "Nommez-en une sous `codebook:` dans corpus.yml, placez un codebook.yml dans le dossier, "
+                           "ou donnez -p codebook FICHIER")}.get(error.code, f"Donnez-en un avec -p {error.parameter} "
+                                                                         "VALEUR")
+        return (f"[{error.code}] {error.notebook} : le paramètre {error.parameter} vaut {js(error.value)}{default} ; "
+                f"{reason}.{close}{known} {todo} ; aucun noyau n'a été démarré.")
+    return None
+
+
 def _fail(error: Exception) -> None:
+    text = (_french(error) if _lang() == "fr" else None) or str(error)
     # a file name that is not valid UTF-8 (surrogate escapes) must not crash the message itself
-    click.echo(str(error).encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
+    click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
     sys.exit(2)
 
 
@@ -23,6 +124,14 @@ def main() -> None:
 
     Every command reads its inputs and never modifies them; outputs are written
     atomically. Run `research-kit COMMAND --help` for each command's options.
+
+    \b
+    Examples:
+      research-kit summary corpora/demo --errors collect
+      research-kit pseudonymise my-corpus --key ~/private/key.json --to my-corpus-pseudo
+      research-kit notebooks
+      research-kit brief notebooks/session_brief.ipynb --corpus my-corpus-pseudo -p doc_id atelier-3
+      research-kit batch notebooks/demo-plan.yml --jobs 2
     """
 
 
@@ -93,22 +202,72 @@ def _parse_params(pairs: tuple[tuple[str, str], ...], files: tuple[Path, ...]) -
     return params
 
 
-def _report(results) -> int:
+def _report(results, out: Path | None = None) -> int:
     failed = [r for r in results if r.status == "failed"]
     for r in results:
         if r.status == "failed":
-            where = f" at cell {r.cell}" if r.cell is not None else ""
-            click.echo(f"FAILED  {r.name}{where}: {r.error}", err=True)
+            where = _say("at_cell", cell=r.cell) if r.cell is not None else ""
+            click.echo(f"{_say('failed'):7} {r.name}{where}{_say('sep')}{r.error}", err=True)
         else:
             first = next(iter(r.outputs.values()), "")
-            click.echo(f"{r.status:7} {r.name}  {Path(first).parent if first else ''}")
+            click.echo(f"{_say(r.status):7} {r.name}  {Path(first).parent if first else ''}")
     done = sum(r.status == "done" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
-    click.echo(f"{done} done, {skipped} unchanged, {len(failed)} failed")
+    click.echo(_say("totals", done=done, skipped=skipped, failed=len(failed), s_done="s" if done > 1 else "",
+                    s_skipped="s" if skipped > 1 else ""))
+    if out is not None and (out / "index.html").exists() and len(results) > 1:
+        click.echo(_say("index", path=out / "index.html"))
     return 1 if failed else 0
 
 
-@main.command()
+class _Status:
+    """A brief's progress on stderr: one line rewritten in place on a terminal, else a line per step."""
+
+    def __init__(self, live: bool) -> None:
+        import time
+
+        self.live = live
+        self.started = time.monotonic()
+        self.shown = False
+        self.last = ""
+
+    def __call__(self, event) -> None:
+        import shutil
+        import time
+
+        if event.stage == "kernel":
+            what = _say("stage.kernel") if event.step <= 1 else _say("stage.kernel_again", step=event.step,
+                                                                     total=event.total)
+        else:
+            what = _say(f"stage.{event.stage}", step=event.step, total=event.total, detail=event.detail)
+        if what == self.last:
+            return
+        self.last = what
+        text = f"{event.name} · {time.monotonic() - self.started:.0f} s · {what}"
+        if self.live:
+            width = max(20, shutil.get_terminal_size((100, 20)).columns - 1)
+            click.echo("\r\033[K" + text[:width], nl=False, err=True)
+        else:
+            click.echo(text, err=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.live and self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
+
+
+_PROGRESS_HELP = "Show progress on stderr  [default: when stderr is a terminal]."
+
+
+@main.command(epilog="""\b
+Examples:
+  research-kit brief notebooks/session_brief.ipynb --corpus reports/demo/corpus \\
+      -p doc_id mtl-cop-03 -p lang en
+    → reports/session-mtl-cop-03-en/ (html, docx, pdf, md)
+  research-kit brief notebooks/process_brief.ipynb --corpus reports/demo/corpus \\
+      -p value "Consultation Quartier du Canal" --format html,pdf,pptx,cards --out reports/mine
+  research-kit brief notebooks/thematic_brief.ipynb --corpus reports/demo/corpus -f params.yml
+  research-kit notebooks    (the notebooks and their parameters)""")
 @click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="Corpus folder (pseudonymised, unless --allow-identities).")
@@ -118,27 +277,46 @@ def _report(results) -> int:
               help="YAML file of parameters.")
 @click.option("--format", "formats", default="html,docx,pdf,md", show_default=True,
               help="Comma-separated: html, docx, pdf, md, pptx (slides), cards (quote cards).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
-@click.option("--name", default=None, help="Output name (default: the notebook's stem).")
-@click.option("--force", is_flag=True, help="Run even if nothing changed since the last run.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+              help="Folder of outputs: the brief goes into OUT/NAME/.")
+@click.option("--name", default=None,
+              help="Output name (default: the kind and the parameters, such as session-mtl-cop-03-en).")
+@click.option("--force", is_flag=True,
+              help="Run even if nothing changed since the last run, and replace another brief's output of this name.")
 @click.option("--allow-identities", is_flag=True, help="Publish a corpus that still names people (not recommended).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
               help="Seconds the brief may run before it is stopped with its kernel (default: 1800).")
+@click.option("--progress/--no-progress", default=None, help=_PROGRESS_HELP)
 def brief(notebook: Path, corpus: Path, parameters, files, formats: str, out: Path, name: str | None, force: bool,
-          allow_identities: bool, timeout: float | None) -> None:
-    """Run one brief NOTEBOOK on a corpus and render it."""
+          allow_identities: bool, timeout: float | None, progress: bool | None) -> None:
+    """Run one brief NOTEBOOK on a corpus and render it.
+
+    Parameter names and values are checked before the notebook runs: an unknown
+    document, code or language is refused at once, with the closest known value. The
+    output is OUT/NAME/; a NAME that holds another brief (other notebook or parameters)
+    is not replaced without --force.
+    """
     from .briefs import DEFAULT_TIMEOUT, run_brief
 
+    live = sys.stderr.isatty()
+    status = _Status(live) if (progress if progress is not None else live) else None
     try:
         result = run_brief(notebook, corpus=corpus, parameters=_parse_params(parameters, files), out=out, name=name,
                            formats=[f.strip() for f in formats.split(",") if f.strip()], force=force,
-                           allow_identities=allow_identities, timeout=timeout or DEFAULT_TIMEOUT)
+                           allow_identities=allow_identities, timeout=timeout or DEFAULT_TIMEOUT, on_progress=status)
     except ResearchKitError as e:
+        if status is not None:
+            status.close()
         _fail(e)
+    if status is not None:
+        status.close()
     sys.exit(_report([result]))
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  research-kit batch notebooks/demo-plan.yml --jobs 2
+  research-kit batch plan.yml --out /tmp/briefs --force --no-progress""")
 @click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--jobs", "-j", type=int, default=None, help="Briefs in parallel (default: the plan's, else 1).")
 @click.option("--force", is_flag=True, help="Re-run briefs whose inputs have not changed.")
@@ -146,21 +324,65 @@ def brief(notebook: Path, corpus: Path, parameters, files, formats: str, out: Pa
 @click.option("--allow-identities", is_flag=True, help="Publish a corpus that still names people (not recommended).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
               help="Seconds each brief may run before it is stopped with its kernel (default: the plan's, else 1800).")
+@click.option("--progress/--no-progress", default=None, help=_PROGRESS_HELP)
 def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_identities: bool,
-          timeout: float | None) -> None:
+          timeout: float | None, progress: bool | None) -> None:
     """Run every brief of a batch PLAN (YAML); see docs/briefs.md.
 
     Unchanged briefs are skipped; a failing brief is reported and the others go on;
-    the exit status is 1 if any failed.
+    the exit status is 1 if any failed. OUT/index.html lists every brief of the folder.
     """
-    from .briefs import run_batch
+    from .briefs import read_plan, run_batch
 
+    show = progress if progress is not None else sys.stderr.isatty()
     try:
-        results = run_batch(plan, jobs=jobs, force=force, out=out, allow_identities=allow_identities, progress=None,
+        data = read_plan(plan)
+        results = run_batch(data, jobs=jobs, force=force, out=out, allow_identities=allow_identities, progress=show,
                             timeout=timeout)
     except ResearchKitError as e:
         _fail(e)
-    sys.exit(_report(results))
+    target = out if out is not None else (plan.parent / data.get("out", "reports")).resolve()
+    sys.exit(_report(results, target))
+
+
+@main.command(epilog="""\b
+Examples:
+  research-kit notebooks
+  research-kit notebooks notebooks/session_brief.ipynb""")
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("notebooks"), required=False)
+def notebooks(folder: Path) -> None:
+    """List the notebooks of FOLDER (default: ./notebooks) and their parameters.
+
+    Read from each notebook's cell tagged `parameters`, as papermill reads it: name,
+    type, default and the comment that explains it.
+    """
+    from .briefs import notebook_parameters
+
+    try:
+        table = notebook_parameters(folder)
+    except ResearchKitError as e:
+        _fail(e)
+    first = True
+    for name, rows in table.groupby("notebook", sort=False):
+        if not first:
+            click.echo("")
+        first = False
+        title = rows["title"].iloc[0]
+        click.echo(f"{name}" + (f"  {title}" if title else ""))
+        given = rows[rows["parameter"] != ""]
+        if given.empty:
+            click.echo("  " + _say("nb.none"))
+            continue
+        width = max(len(p) for p in given["parameter"])
+        types = max(len(t) for t in given["type"])
+        for row in given.itertuples(index=False):
+            default = row.default if len(row.default) <= 40 else row.default[:39] + "…"
+            line = f"  {row.parameter:<{width}}  {row.type:<{types}}  {default}"
+            click.echo(line + (f"  # {row.help}" if row.help else ""))
+    sessions = table[table["kind"] == "session"]
+    first_brief = (sessions if len(sessions) else table)["notebook"].iloc[0]
+    click.echo("")
+    click.echo(_say("nb.run", path=folder / first_brief if folder.is_dir() else folder))
 
 
 def _key_passphrase(key: Path, *, new: bool) -> str:
@@ -213,10 +435,16 @@ def _print_key_warnings(caught) -> None:
               help="Write the key encrypted with a passphrase (a new key, or a plain one, which is encrypted). The "
                    "passphrase is read from $RESEARCH_KIT_KEY_PASSPHRASE, else asked twice; an encrypted key's "
                    "passphrase is asked for without this option.")
+@click.option("--policy", type=click.Choice(["persons", "local", "strict"]), default=None,
+              help="What is hidden: persons (people only), local (also streets, local facilities, organisations, "
+                   "small places, dates of birth), strict (also ages, occupations tied to a place, public places). "
+                   "[default: the manifest's `pseudonymisation:`, else local when it says `identities: true`, "
+                   "else persons]")
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr  [default: when stderr is a terminal].")
 def pseudonymise(corpus: Path, key: Path, to: Path, names: Path | None, keep: Path | None, report: Path | None,
-                 overwrite: bool, n_process: int, encrypt_key: bool, progress: bool | None) -> None:
+                 overwrite: bool, n_process: int, encrypt_key: bool, policy: str | None,
+                 progress: bool | None) -> None:
     """Write a pseudonymised copy of CORPUS into --to; CORPUS itself is only read.
 
     Speakers get role-aware pseudonyms; people named in turns, e-mails, phones, addresses
@@ -236,11 +464,11 @@ def pseudonymise(corpus: Path, key: Path, to: Path, names: Path | None, keep: Pa
         try:
             counts = write_pseudonymised(corpus, to, key=key, names=names or (), keep=keep or (), report=report,
                                          n_process=n_process, overwrite=overwrite, passphrase=passphrase,
-                                         progress=show)
+                                         progress=show, policy=policy)
         except ResearchKitError as e:
             _fail(e)
     _print_key_warnings(caught)
-    click.echo(f"wrote {to} (pseudonymised copy of {corpus})")
+    click.echo(f"wrote {to} (pseudonymised copy of {corpus}, policy: {_copy_policy(to)})")
     click.echo(counts.to_string(index=False))
     shown = report or key.with_name(key.name + ".replacements.csv")
     click.echo(f"replacements to review (private): {shown}")
@@ -250,6 +478,16 @@ def pseudonymise(corpus: Path, key: Path, to: Path, names: Path | None, keep: Pa
         click.echo(f"key (encrypted, keep a backup, and its passphrase apart): {key}")
         click.echo(f"the replacements file is not encrypted and holds the real names: review it, then delete it "
                    f"or keep it as private as the passphrase: {shown}")
+
+
+def _copy_policy(folder: Path) -> str:
+    """The policy a pseudonymised copy says it was made with (its manifest)."""
+    from .project import Project
+
+    try:
+        return str(Project.open(folder).manifest.pseudonymisation or "?")
+    except ResearchKitError:
+        return "?"
 
 
 @main.group("key")

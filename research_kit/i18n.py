@@ -6,13 +6,21 @@ same table holds, under a prefix per user, the words the renderers print around 
 brief's content (``render.``: captions, page numbers, dates), the codebook review
 document (``codebook.``) and the figures' titles, axes and legends (``plot.chd.``,
 ``plot.coding.``, ``plot.participation.``, ``plot.textstats.``).
+
+Numbers, dates and durations are written here too, for each language and without the
+system locale (a French brief on an English machine still reads "0,42", "4 h 36 min",
+"mars 2025"): :func:`number`, :func:`percent`, :func:`duration`, :func:`month`. Common
+role labels and variable values of French and English corpora are translated by
+:func:`term` (``médiateur·rice`` → ``mediator`` in an English brief); a label the
+table does not know is shown as written.
 """
 
 from __future__ import annotations
 
 from .errors import ParameterError, check_option
 
-__all__ = ["t", "column", "MESSAGES", "COLUMNS", "LANGS"]
+__all__ = ["t", "column", "term", "number", "percent", "duration", "month", "MESSAGES", "COLUMNS", "TERMS",
+           "LANGS"]
 
 LANGS = ("fr", "en")
 
@@ -63,6 +71,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Les noms des personnes sont remplacés par des pseudonymes.",
         "en": "People's names are replaced by pseudonyms.",
     },
+    "pseudonymised_notice.persons": {
+        "fr": "Les noms des personnes sont remplacés par des pseudonymes ; les lieux et les organisations restent "
+              "tels qu'ils ont été dits.",
+        "en": "People's names are replaced by pseudonyms; places and organisations are left as they were said.",
+    },
+    "pseudonymised_notice.local": {
+        "fr": "Les noms des personnes sont remplacés par des pseudonymes, et les rues, équipements de quartier, "
+              "organisations, petites localités et dates de naissance par leur catégorie ([rue 1], [école 2]…).",
+        "en": "People's names are replaced by pseudonyms, and streets, local facilities, organisations, small "
+              "places and dates of birth by their kind ([street 1], [school 2]…).",
+    },
+    "pseudonymised_notice.strict": {
+        "fr": "Les noms des personnes sont remplacés par des pseudonymes, et tout lieu, organisation, âge ou "
+              "profession liée à un lieu par sa catégorie ([rue 1], [âge]…).",
+        "en": "People's names are replaced by pseudonyms, and every place, organisation, age and occupation tied "
+              "to a place by its kind ([street 1], [age]…).",
+    },
     "no_codings": {"fr": "Aucun segment codé pour cette sélection.", "en": "No coded segment for this selection."},
     "no_items": {"fr": "Rien de tel dans cette sélection.", "en": "Nothing of the kind in this selection."},
     "codings_from_rules": {
@@ -75,14 +100,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Words over-represented in this selection compared with the rest of the corpus (log-likelihood, lemmas).",
     },
     "gini_help": {
-        "fr": "Gini : 0 quand chacun parle autant, proche de 1 quand une personne monopolise la parole.",
-        "en": "Gini: 0 when everyone speaks as much, close to 1 when one person holds the floor.",
+        "fr": "Inégalité de parole : 0 quand chacun parle autant, proche de 1 quand une personne monopolise la parole.",
+        "en": "Inequality of voice: 0 when everyone speaks as much, close to 1 when one person holds the floor.",
     },
     "marginal_classes": {
-        "fr": "{n} classe(s) de moins de {share} % des segments, trop petite(s) pour être lue(s) comme un thème, "
-              "ne sont pas montrée(s) : {labels}.",
-        "en": "{n} class(es) holding under {share} % of the segments, too small to read as a theme, are not "
-              "shown: {labels}.",
+        "fr": "{n} classe(s) de moins de {share}\u00a0% des segments, trop petite(s) pour être lue(s) comme un thème : "
+              "{labels}. Elles figurent dans le tableau, sans extrait.",
+        "en": "{n} class(es) holding under {share}% of the segments, too small to read as a theme: {labels}. "
+              "They are in the table, without a quote.",
     },
     "overlaps_help": {
         "fr": "Chevauchements : une personne commence à parler pendant qu'une autre parle encore ; interruption : "
@@ -99,7 +124,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "people": {"fr": "Personnes", "en": "People"},
     "turns": {"fr": "Tours de parole", "en": "Turns"},
     "words": {"fr": "Mots", "en": "Words"},
-    "recorded_hours": {"fr": "Durée enregistrée (h)", "en": "Recorded time (h)"},
+    "recorded_time": {"fr": "Durée enregistrée", "en": "Recorded time"},
+    "timed_sessions": {"fr": "Séances horodatées", "en": "Timed sessions"},
     "session": {"fr": "Séance", "en": "Session"},
     # research_kit.render: the words every format prints around a brief's content
     "render.figure": {"fr": "Figure", "en": "Figure"},
@@ -168,8 +194,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Descending hierarchical classification (Reinert method)",
     },
     "plot.chd.classified": {
-        "fr": "{n} segments classés sur {total} ({share} %)",
-        "en": "{n} of {total} segments classified ({share} %)",
+        "fr": "{n} segments classés sur {total} ({share}\u00a0%)",
+        "en": "{n} of {total} segments classified ({share}%)",
     },
     # research_kit.plots.coding: titles, axes and legends
     "plot.coding.code": {"fr": "Code", "en": "Code"},
@@ -229,10 +255,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Inequality of voice (Gini of time)",
     },
     "plot.participation.timed_share_turns": {"fr": "Part des tours horodatés", "en": "Share of timed turns"},
-    "plot.participation.evenness_words": {"fr": "Équitabilité des mots (Pielou)", "en": "Evenness of words (Pielou)"},
+    "plot.participation.evenness_words": {
+        "fr": "Équilibre de la parole (1 = tous autant ; Pielou)",
+        "en": "Balance of voice (1 = all equal; Pielou)",
+    },
     "plot.participation.top_share_words": {
-        "fr": "Part des mots du plus loquace",
-        "en": "Share of words of the most talkative",
+        "fr": "Part des mots de la personne qui a le plus parlé",
+        "en": "Share of words of the person who spoke most",
     },
     "plot.participation.facilitator_share_words": {
         "fr": "Part des mots de l'animation",
@@ -274,8 +303,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "%DIFF (relative frequency difference, %)",
     },
     "plot.textstats.lafon": {"fr": "Spécificité de Lafon", "en": "Lafon's specificity"},
-    "plot.textstats.over": {"fr": "Sur-représenté dans la cible", "en": "Over-represented in the target"},
-    "plot.textstats.under": {"fr": "Sous-représenté dans la cible", "en": "Under-represented in the target"},
+    "plot.textstats.over": {"fr": "Plus fréquent dans la sélection", "en": "More frequent in the selection"},
+    "plot.textstats.under": {"fr": "Moins fréquent dans la sélection", "en": "Less frequent in the selection"},
     "plot.textstats.dp": {
         "fr": "DP de Gries (0 = réparti comme le corpus, 1 = concentré)",
         "en": "Gries' DP (0 = spread like the corpus, 1 = concentrated)",
@@ -297,6 +326,166 @@ MESSAGES: dict[str, dict[str, str]] = {
     "section.question.4": {"fr": "Qu'aimeriez-vous essayer d'ici la prochaine rencontre\u00a0?",
                            "en": "What would you like to try before the next meeting?"},
     "show.unnamed_speaker": {"fr": "locuteur·rice non identifié·e", "en": "unidentified speaker"},
+    # what a brief says about its own lists: nothing left out without saying so (research_kit.briefs.sections)
+    "section.appendix": {"fr": "Annexe {ref} — {title}", "en": "Appendix {ref} — {title}"},
+    "section.rows_shown": {"fr": "{n} lignes sur {m}", "en": "{n} of {m} rows shown"},
+    "section.rest_in": {"fr": " ; toutes en annexe {ref}", "en": "; all in appendix {ref}"},
+    "section.n_of_m_total": {"fr": "{n} sur {m}", "en": "{n} of {m}"},
+    "section.top_themes": {"fr": "Les {n} thèmes les plus codés, sur {m}.", "en": "The {n} most coded themes of {m}."},
+    "section.top_keywords": {
+        "fr": "Les {n} mots les plus caractéristiques, sur {m} plus fréquents ici qu'ailleurs.",
+        "en": "The {n} most characteristic words, of {m} more frequent here than elsewhere.",
+    },
+    "section.top_words": {"fr": "Les {n} mots les plus fréquents, sur {m} mots différents.",
+                          "en": "The {n} most frequent words, of {m} different words."},
+    "section.top_pairs": {"fr": "Les {n} paires les plus fréquentes, sur {m}.", "en": "The {n} most frequent pairs of {m}."},
+    "section.speakers_shown": {"fr": "{n} locuteur·rices sur {m} ; les autres ont moins parlé.",
+                               "en": "{n} of {m} speakers; the others spoke less."},
+    "section.quoted_above": {"fr": "{m} au total, déjà cité(s) plus haut", "en": "{m} in all, quoted above already"},
+    "section.quotes_shown": {"fr": "{n} extraits choisis sur {m}", "en": "{n} quotes chosen of {m}"},
+    "section.all_in_appendix": {"fr": " ; tous en annexe {ref}.", "en": "; all in appendix {ref}."},
+    "section.all_in_register": {"fr": " ; tous dans le registre ci-dessous.", "en": "; all in the register below."},
+    "section.all_shown": {"fr": ".", "en": "."},
+    "section.quotes_per_group": {
+        "fr": "Au plus {k} extrait(s) par {by}, parmi {m} passages codés.",
+        "en": "At most {k} quote(s) per {by}, of {m} coded passages.",
+    },
+    "section.one_per_role": {"fr": "Un extrait par rôle : {n} rôles sur {m}.", "en": "One quote per role: {n} roles of {m}."},
+    "section.facilitators_left_out": {
+        "fr": "Les propositions de l'animation ({roles}) ne sont pas reprises : elles orientent la séance, ce ne sont "
+              "pas des demandes.",
+        "en": "The facilitators' proposals ({roles}) are left out: they steer the session, they are not requests.",
+    },
+    "section.register_intro": {
+        "fr": "Toutes les recommandations et tous les besoins exprimés par les participant·es : {n} au total, séance "
+              "par séance.",
+        "en": "Every recommendation and need voiced by participants: {n} in all, session by session.",
+    },
+    "section.register_none": {"fr": "Aucune recommandation ni aucun besoin repéré dans cette séance.",
+                              "en": "No recommendation or need found in this session."},
+    "section.appendix.requests": {"fr": "Toutes les recommandations et tous les besoins",
+                                  "en": "Every recommendation and need"},
+    "section.appendix.questions": {"fr": "Toutes les questions des participant·es",
+                                   "en": "Every question participants raised"},
+    "section.appendix.overlaps": {"fr": "Toutes les paroles simultanées", "en": "All overlapping speech"},
+    "section.appendix.concordance": {"fr": "Toutes les lignes de la concordance", "en": "Every concordance line"},
+    "section.appendix.coder_totals": {"fr": "Codes appliqués par chaque codeur·euse, tous documents",
+                                      "en": "Codes each coder applied, all documents"},
+    "section.kind.recommendation": {"fr": "recommandation", "en": "recommendation"},
+    "section.kind.need": {"fr": "besoin", "en": "need"},
+    "section.kind.question": {"fr": "question", "en": "question"},
+    "section.session_heading": {"fr": "{title} ({date})", "en": "{title} ({date})"},
+    # honest figures: thin evidence is flagged
+    "section.too_few_units": {
+        "fr": "trop peu d'unités codées ({n} < {min})",
+        "en": "too few coded units ({n} < {min})",
+    },
+    "section.agreement_documents": {
+        "fr": "Accord calculé sur les {n} document(s) codé(s) par tous les codeur·euses : {docs}.",
+        "en": "Agreement computed on the {n} document(s) every coder coded: {docs}.",
+    },
+    "section.counted_documents": {
+        "fr": "Codes comptés sur les {n} document(s) codé(s) par tous les codeur·euses : {docs}.",
+        "en": "Codes counted on the {n} document(s) every coder coded: {docs}.",
+    },
+    "section.coders_differ": {
+        "fr": "Les codeur·euses n'ont pas codé les mêmes documents ({detail}) : leurs totaux ne se comparent pas. "
+              "Le tableau compte seulement les {n} document(s) codé(s) par tous ; les totaux de chacun sur tous ses "
+              "documents sont en annexe {ref}.",
+        "en": "The coders did not code the same documents ({detail}): their totals do not compare. The table counts "
+              "only the {n} document(s) every coder coded; each coder's totals over all their documents are in "
+              "appendix {ref}.",
+    },
+    "section.coders_no_shared": {
+        "fr": "Les codeur·euses n'ont codé aucun document en commun ({detail}) : leurs totaux ne se comparent pas.",
+        "en": "The coders coded no document in common ({detail}): their totals do not compare.",
+    },
+    "section.coder_documents": {"fr": "{coder} : {n} document(s)", "en": "{coder}: {n} document(s)"},
+    "section.disagreements_intro": {
+        "fr": "{n} désaccords sur {k} unités ({unit}), séance par séance : pour chaque unité, les codes qu'un·e "
+              "codeur·euse a appliqués et pas l'autre.",
+        "en": "{n} disagreements on {k} units ({unit}), session by session: for each unit, the codes one coder "
+              "applied and another did not.",
+    },
+    "section.unit.turn": {"fr": "tours de parole", "en": "turns"},
+    "section.unit.sentence": {"fr": "phrases", "en": "sentences"},
+    "section.unit.window": {"fr": "fenêtres de mots", "en": "word windows"},
+    "section.unit.character": {"fr": "caractères", "en": "characters"},
+    "section.class_too_small": {
+        "fr": "trop petite pour être lue comme un thème (moins de {share}\u00a0% des segments)",
+        "en": "too small to read as a theme (under {share}% of the segments)",
+    },
+    "section.evidence.strong": {"fr": "très solide", "en": "strong"},
+    "section.evidence.good": {"fr": "solide", "en": "good"},
+    "section.evidence.weak": {"fr": "à confirmer", "en": "tentative"},
+    "section.none": {"fr": "–", "en": "–"},
+    # "how to read these numbers": plain words beside the figures
+    "read.title": {"fr": "Comment lire ces chiffres", "en": "How to read these numbers"},
+    "read.voice.inequality": {
+        "fr": "Inégalité de parole : 0 quand chaque personne a dit autant de mots, près de 1 quand une seule personne "
+              "a presque tout dit. Au-dessus de 0,4, quelques voix dominent.",
+        "en": "Inequality of voice: 0 when every person said as many words, close to 1 when one person said almost "
+              "everything. Above 0.4, a few voices dominate.",
+    },
+    "read.voice.top": {
+        "fr": "Part de la personne qui a le plus parlé : la part des mots dite par une seule personne. Avec 10 "
+              "personnes, une parole partagée également donnerait 10\u00a0% chacune.",
+        "en": "Share of the person who spoke most: the share of the words one person said. With 10 people, an even "
+              "floor would give each 10%.",
+    },
+    "read.voice.facilitators": {
+        "fr": "Part de l'animation : la part des mots dite par les personnes qui animent. L'inégalité entre "
+              "participant·es laisse l'animation de côté.",
+        "en": "Facilitators' share: the share of the words said by the people who facilitate. Inequality among "
+              "participants leaves the facilitators out.",
+    },
+    "read.keyness.counts": {
+        "fr": "Ici, ailleurs : combien de fois le mot a été dit dans cette sélection, et dans les autres séances de "
+              "la même langue.",
+        "en": "Here, elsewhere: how many times the word was said in this selection, and in the other sessions in "
+              "the same language.",
+    },
+    "read.keyness.times": {
+        "fr": "Fois plus fréquent : combien de fois plus souvent le mot revient ici, à nombre de mots égal.",
+        "en": "Times more frequent: how many times more often the word comes up here, for the same number of words.",
+    },
+    "read.keyness.evidence": {
+        "fr": "Solidité : « très solide » quand une telle différence arriverait par hasard moins d'une fois sur "
+              "10\u00a0000, « solide » moins d'une fois sur 100 ; « à confirmer » sinon.",
+        "en": "Strength of evidence: \u201cstrong\u201d when chance would give such a difference less than once in 10,000, "
+              "\u201cgood\u201d less than once in 100; \u201ctentative\u201d otherwise.",
+    },
+    "read.agreement.observed": {
+        "fr": "Accord observé : la part des unités où les codeur·euses ont pris la même décision (appliquer le code ou "
+              "non). Elle est forte pour un code rare, car presque personne ne l'applique : ne la lisez pas seule.",
+        "en": "Observed agreement: the share of units where the coders made the same decision (to apply the code or "
+              "not). It is high for a rare code, since almost nobody applies it: do not read it alone.",
+    },
+    "read.agreement.kappa": {
+        "fr": "Kappa et alpha : l'accord au-delà du hasard. 1 : accord parfait ; 0 : pas mieux que le hasard. "
+              "À partir de 0,8 on peut s'y fier ; entre 0,667 et 0,8, conclusions provisoires (Krippendorff).",
+        "en": "Kappa and alpha: agreement beyond chance. 1: perfect agreement; 0: no better than chance. From 0.8 "
+              "it can be relied on; between 0.667 and 0.8, tentative conclusions only (Krippendorff).",
+    },
+    "read.agreement.units": {
+        "fr": "Un code appliqué à moins de {min} unités est signalé « trop peu d'unités codées » : une seule décision "
+              "de plus ou de moins y déplace le coefficient d'environ {step} ou plus. Ne l'interprétez pas.",
+        "en": "A code applied to fewer than {min} units is flagged \u201ctoo few coded units\u201d: one decision more or "
+              "less moves its coefficient by about {step} or more. Do not interpret it.",
+    },
+    # figures: month names and decimal marks written without the system locale
+    "plot.month.1": {"fr": "janv.", "en": "Jan"},
+    "plot.month.2": {"fr": "févr.", "en": "Feb"},
+    "plot.month.3": {"fr": "mars", "en": "Mar"},
+    "plot.month.4": {"fr": "avr.", "en": "Apr"},
+    "plot.month.5": {"fr": "mai", "en": "May"},
+    "plot.month.6": {"fr": "juin", "en": "Jun"},
+    "plot.month.7": {"fr": "juil.", "en": "Jul"},
+    "plot.month.8": {"fr": "août", "en": "Aug"},
+    "plot.month.9": {"fr": "sept.", "en": "Sep"},
+    "plot.month.10": {"fr": "oct.", "en": "Oct"},
+    "plot.month.11": {"fr": "nov.", "en": "Nov"},
+    "plot.month.12": {"fr": "déc.", "en": "Dec"},
     # pseudonyms and the tokens that replace contact details (they land in the pseudonymised text)
     "pseudonym.participant": {"fr": "Participant·e", "en": "Participant"},
     "pseudonym.person": {"fr": "Personne", "en": "Person"},
@@ -340,12 +529,13 @@ COLUMNS: dict[str, dict[str, str]] = {
     "share_turns": {"fr": "part des tours", "en": "share of turns"},
     "share_time": {"fr": "part du temps", "en": "share of time"},
     "speaking_time_s": {"fr": "temps de parole (s)", "en": "speaking time (s)"},
-    "gini_words": {"fr": "Gini (mots)", "en": "Gini (words)"},
-    "gini_turns": {"fr": "Gini (tours)", "en": "Gini (turns)"},
-    "evenness_words": {"fr": "équitabilité", "en": "evenness"},
-    "facilitator_share_words": {"fr": "part de l'animation", "en": "facilitator share"},
-    "participants_gini_words": {"fr": "Gini (participant·es)", "en": "Gini (participants)"},
-    "top_share_words": {"fr": "part du plus bavard", "en": "top speaker share"},
+    "gini_words": {"fr": "inégalité de parole (0 à 1)", "en": "inequality of voice (0 to 1)"},
+    "gini_turns": {"fr": "inégalité des tours (0 à 1)", "en": "inequality of turns (0 to 1)"},
+    "evenness_words": {"fr": "équilibre de la parole (1 = tous autant)", "en": "balance of voice (1 = all equal)"},
+    "facilitator_share_words": {"fr": "part de l'animation", "en": "facilitators' share"},
+    "participants_gini_words": {"fr": "inégalité entre participant·es (0 à 1)",
+                                "en": "inequality among participants (0 to 1)"},
+    "top_share_words": {"fr": "part de la personne qui a le plus parlé", "en": "share of the person who spoke most"},
     "over": {"fr": "pendant que parle", "en": "while speaking"},
     "overlaps": {"fr": "chevauchements", "en": "overlaps"},
     "interruptions": {"fr": "interruptions", "en": "interruptions"},
@@ -355,7 +545,9 @@ COLUMNS: dict[str, dict[str, str]] = {
     "count_target": {"fr": "ici", "en": "here"},
     "count_reference": {"fr": "ailleurs", "en": "elsewhere"},
     "log_likelihood": {"fr": "log-vraisemblance", "en": "log-likelihood"},
-    "log_ratio": {"fr": "log ratio", "en": "log ratio"},
+    "log_ratio": {"fr": "rapport des fréquences (log2)", "en": "frequency ratio (log2)"},
+    "times_more": {"fr": "fois plus fréquent ici", "en": "times more frequent here"},
+    "evidence": {"fr": "solidité", "en": "strength of evidence"},
     "lafon": {"fr": "spécificité", "en": "specificity"},
     "code": {"fr": "code", "en": "code"},
     "label": {"fr": "thème", "en": "theme"},
@@ -389,6 +581,65 @@ COLUMNS: dict[str, dict[str, str]] = {
     "variables": {"fr": "modalités associées", "en": "associated modalities"},
     "score": {"fr": "score (khi²)", "en": "score (chi²)"},
     "rank": {"fr": "rang", "en": "rank"},
+    "note": {"fr": "remarque", "en": "note"},
+    "doc_freq": {"fr": "documents", "en": "documents"},
+    "kind": {"fr": "type", "en": "type"},
+    "n_recommendations": {"fr": "recommandations", "en": "recommendations"},
+    "n_needs": {"fr": "besoins", "en": "needs"},
+    "n_documents": {"fr": "documents", "en": "documents"},
+    "disagreements": {"fr": "désaccords", "en": "disagreements"},
+}
+
+# Role labels and variable values that French and English corpora commonly use, in both languages
+# (keys casefolded). A label that is not here is shown as written.
+TERMS: dict[str, dict[str, str]] = {
+    # roles of French corpora
+    "médiateur·rice": {"fr": "médiateur·rice", "en": "mediator"},
+    "médiateur": {"fr": "médiateur", "en": "mediator"},
+    "médiatrice": {"fr": "médiatrice", "en": "mediator"},
+    "habitant·e": {"fr": "habitant·e", "en": "resident"},
+    "habitant": {"fr": "habitant", "en": "resident"},
+    "habitante": {"fr": "habitante", "en": "resident"},
+    "animateur·rice": {"fr": "animateur·rice", "en": "facilitator"},
+    "animateur": {"fr": "animateur", "en": "facilitator"},
+    "animatrice": {"fr": "animatrice", "en": "facilitator"},
+    "co-animateur·rice": {"fr": "co-animateur·rice", "en": "co-facilitator"},
+    "agent·e communal·e": {"fr": "agent·e communal·e", "en": "municipal officer"},
+    "élu·e": {"fr": "élu·e", "en": "elected official"},
+    "représentant·e associatif·ve": {"fr": "représentant·e associatif·ve", "en": "community group representative"},
+    "coordonnatrice": {"fr": "coordonnatrice", "en": "coordinator"},
+    "coordonnateur": {"fr": "coordonnateur", "en": "coordinator"},
+    "coordinateur·rice": {"fr": "coordinateur·rice", "en": "coordinator"},
+    "conseillère en développement de pratiques": {"fr": "conseillère en développement de pratiques",
+                                                  "en": "practice development advisor"},
+    "directrice générale": {"fr": "directrice générale", "en": "executive director"},
+    "directeur général": {"fr": "directeur général", "en": "executive director"},
+    "intervenant·e": {"fr": "intervenant·e", "en": "practitioner"},
+    "participant·e": {"fr": "participant·e", "en": "participant"},
+    "chercheur·euse": {"fr": "chercheur·euse", "en": "researcher"},
+    "bénévole": {"fr": "bénévole", "en": "volunteer"},
+    # roles of English corpora
+    "mediator": {"fr": "médiateur·rice", "en": "mediator"},
+    "community worker": {"fr": "intervenant·e communautaire", "en": "community worker"},
+    "facilitator": {"fr": "animateur·rice", "en": "facilitator"},
+    "funder": {"fr": "bailleur de fonds", "en": "funder"},
+    "evaluator": {"fr": "évaluateur·rice", "en": "evaluator"},
+    "resident": {"fr": "habitant·e", "en": "resident"},
+    "councillor": {"fr": "élu·e", "en": "councillor"},
+    "researcher": {"fr": "chercheur·euse", "en": "researcher"},
+    "volunteer": {"fr": "bénévole", "en": "volunteer"},
+    "coordinator": {"fr": "coordonnateur·rice", "en": "coordinator"},
+    # values of document variables
+    "atelier participatif": {"fr": "atelier participatif", "en": "participatory workshop"},
+    "communauté de pratique": {"fr": "communauté de pratique", "en": "community of practice"},
+    "retraite": {"fr": "retraite", "en": "retreat"},
+    "habitants": {"fr": "habitants", "en": "residents"},
+    "médiation": {"fr": "médiation", "en": "mediation"},
+    "partenaires": {"fr": "partenaires", "en": "partners"},
+    "public consultation": {"fr": "consultation publique", "en": "public consultation"},
+    "team meeting": {"fr": "réunion d'équipe", "en": "team meeting"},
+    "funder debrief": {"fr": "bilan avec le bailleur de fonds", "en": "funder debrief"},
+    "online": {"fr": "en ligne", "en": "online"},
 }
 
 
@@ -409,3 +660,59 @@ def t(key: str, lang: str, **values: object) -> str:
 def column(name: str, lang: str) -> str:
     """A table column's header in ``lang`` (the name itself when it has no translation)."""
     return COLUMNS.get(name, {}).get(lang, name)
+
+
+def term(value: object, lang: str) -> object:
+    """A role label or a variable value in ``lang``, from :data:`TERMS`; anything else unchanged.
+
+    >>> term("médiateur·rice", "en"), term("community worker", "fr"), term("Bruxelles", "en")
+    ('mediator', 'intervenant·e communautaire', 'Bruxelles')
+    """
+    if not isinstance(value, str):
+        return value
+    found = TERMS.get(" ".join(value.split()).casefold())
+    return found.get(lang, value) if found else value
+
+
+def number(value: float, lang: str, *, decimals: int = 2) -> str:
+    """``value`` with ``decimals`` decimals, as ``lang`` writes it: ``0,42`` and ``1\u202f234,5`` in French.
+
+    >>> number(1234.5, "fr", decimals=1), number(1234.5, "en", decimals=1), number(-0.001, "fr")
+    ('1\u202f234,5', '1,234.5', '0,00')
+    """
+    text = f"{float(value) + 0.0:,.{decimals}f}"
+    if text.lstrip("-").strip("0.,") == "":  # no "-0.00"
+        text = text.lstrip("-")
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def percent(share: float, lang: str, *, decimals: int = 0) -> str:
+    """A share (0–1) as a percentage: ``42\u00a0%`` in French, ``42%`` in English."""
+    text = number(100 * float(share), lang, decimals=decimals)
+    return f"{text}\u00a0%" if lang == "fr" else f"{text}%"
+
+
+def duration(seconds: float, *, space: str = " ") -> str:
+    """A duration in hours and minutes: ``4 h 36 min``, ``51 min``, ``2 h``; ``45 s`` under a minute.
+
+    The same in French and English (SI symbols); ``space`` goes between numbers and units
+    (a no-break space in a brief, so that "4 h" never breaks across lines).
+
+    >>> duration(16560), duration(3060), duration(7200), duration(45)
+    ('4 h 36 min', '51 min', '2 h', '45 s')
+    """
+    seconds = float(seconds)
+    if seconds < 59.5:
+        return f"{round(seconds)}{space}s"
+    minutes = int(round(seconds / 60))
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}{space}min"
+    return f"{hours}{space}h" + (f"{space}{rest}{space}min" if rest else "")
+
+
+def month(n: int, lang: str) -> str:
+    """The short name of month ``n`` (1–12) in ``lang``: ``mars``, ``févr.``; ``Mar``, ``Feb``."""
+    return t(f"plot.month.{int(n)}", lang)

@@ -205,3 +205,21 @@ def test_the_new_placeholders_are_placeholders_not_notes():
     text = "au [centre communautaire 1], [rue 2] ; j'ai [âge], né le [date de naissance] [rires] [school 3]"
     assert [m.group() for m in PLACEHOLDER.finditer(text)] == [
         "[centre communautaire 1]", "[rue 2]", "[âge]", "[date de naissance]", "[school 3]"]
+
+
+def test_the_command_takes_the_policy_and_says_it(tmp_path):
+    from click.testing import CliRunner
+
+    from research_kit.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["pseudonymise", str(HERE), "--key", str(tmp_path / "keys" / "k.json"),
+                                  "--to", str(tmp_path / "copy"), "--policy", "persons", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "policy: persons" in result.output
+    copy = read_corpus(tmp_path / "copy")
+    assert copy.manifest.pseudonymisation == "persons"
+    assert any("rue du Compas" in copy.text(d) for d in copy.doc_ids)  # persons keeps the streets
+    wrong = runner.invoke(main, ["pseudonymise", str(HERE), "--key", str(tmp_path / "keys" / "k.json"),
+                                 "--to", str(tmp_path / "copy2"), "--policy", "local-ish"])
+    assert wrong.exit_code == 2 and "persons" in wrong.output and not (tmp_path / "copy2").exists()

@@ -68,10 +68,14 @@ def test_session_brief_follows_its_language(batch):
     for heading in ("Who took part", "Equality of voice", "Main themes", "Keywords", "Recommendations and needs voiced"):
         assert heading in en
     assert "Qui a pris part" not in en and '<html lang="en"' in en
+    # role labels and plain words in the brief's language
+    assert "resident" in en and "How to read these numbers" in en and "habitant·e</td>" not in en
     # no code, no stray output
     assert "brief_context" not in fr and "import research_kit" not in fr and "Traceback" not in fr
     # pseudonyms by role, with the title of the workshop
     assert "Habitant·e" in fr and "Atelier participatif 2" in fr
+    # the notice says what the copy hides: the demo names real people, so the local policy
+    assert "les rues, équipements de quartier" in fr and "streets, local facilities" in en
 
 
 def test_docx_pdf_md_slides_and_cards_hold_the_brief(batch):
@@ -95,6 +99,9 @@ def test_docx_pdf_md_slides_and_cards_hold_the_brief(batch):
 def test_process_theme_explorer_and_review_say_what_they_should(batch):
     process = html(batch, "process")
     assert "Thèmes par groupe d'acteurs" in process and "Recommandations et séances d'origine" in process
+    # the register is complete, session by session: the last workshop has its heading too
+    assert "Atelier participatif 4 — recommandations et restitution (2025-05-22)" in process
+    assert "Comment lire ces chiffres" in process
     theme = html(batch, "theme")
     assert "Conditions of participation" in theme and "Questions for the workshop" in theme
     assert "Definition" in theme
@@ -159,13 +166,18 @@ def test_a_failing_brief_keeps_the_previous_one_and_does_not_stop_the_others(bat
                      parameters={"doc_id": "mtl-cop-02"}, formats=["html"])
     assert good.status == "done"
     before = (out / "s" / "s.html").read_bytes()
+    # "s" fails inside its kernel (corpus.yml is a file of the corpus, but not a codebook); "u" names a
+    # document the corpus does not have, refused before any kernel starts
     plan = {"_path": str(tmp_path / "plan.yml"), "corpus": str(corpus), "formats": ["html"], "briefs": [
-        {"notebook": str(NOTEBOOKS / "session_brief.ipynb"), "name": "s", "parameters": {"doc_id": "no-such-doc"}},
+        {"notebook": str(NOTEBOOKS / "session_brief.ipynb"), "name": "s",
+         "parameters": {"doc_id": "mtl-cop-02", "codebook": "corpus.yml"}},
         {"notebook": str(NOTEBOOKS / "session_brief.ipynb"), "name": "t", "parameters": {"doc_id": "mtl-cop-03"}},
+        {"notebook": str(NOTEBOOKS / "session_brief.ipynb"), "name": "u", "parameters": {"doc_id": "no-such-doc"}},
     ]}
     results = {r.name: r for r in run_batch(plan, jobs=2, out=out, progress=False)}
     assert results["s"].status == "failed" and results["t"].status == "done"
-    assert results["s"].cell is not None and "no-such-doc" in results["s"].error
+    assert results["s"].cell is not None
+    assert results["u"].status == "failed" and "no-such-doc" in results["u"].error
     assert (out / "s" / "s.html").read_bytes() == before  # the earlier brief is untouched
     assert (out / "_failed" / "s.ipynb").exists()  # kept for debugging
     assert "FAILED" in (out / "logs" / "s.log").read_text()

@@ -130,3 +130,88 @@ def test_timeout_must_be_seconds(tmp_path, bad):
 
     with pytest.raises(ParameterError, match="RK-P23"):
         run_brief(notebook(tmp_path, "x", "show.heading('x')"), out=tmp_path / "out", timeout=bad)
+
+
+def _reports_then_answers(report) -> int:
+    for i in range(5):
+        report(("step", i))
+    return 7
+
+
+def _reports_forever(report) -> None:
+    while True:
+        report("still here")
+        time.sleep(0.05)
+
+
+def test_progress_travels_from_the_worker_in_order_and_does_not_stop_the_clock():
+    seen, steps = {}, []
+    run_isolated([("talk", _reports_then_answers, (), {}), ("chatty", _reports_forever, (), {})], jobs=2, timeout=3,
+                 on_done=lambda k, o: seen.setdefault(k, o),
+                 on_progress=lambda k, v: steps.append(v) if k == "talk" else None)
+    assert steps == [("step", i) for i in range(5)] and seen["talk"] == ("ok", 7)
+    assert seen["chatty"] == ("timeout", 3)  # a task that keeps reporting is still stopped at its limit
+
+
+def flaky_kernel(tmp_path: Path, monkeypatch, failures: int) -> str:
+    """A kernel spec whose kernel dies at start `failures` times, then starts ipykernel (as a port race does)."""
+    count = tmp_path / "starts"
+    script = tmp_path / "flaky_kernel.py"
+    script.write_text(
+        "import os, sys\n"
+        f"count = {str(count)!r}\n"
+        "n = int(open(count).read()) if os.path.exists(count) else 0\n"
+        "open(count, 'w').write(str(n + 1))\n"
+        f"if n < {failures}:\n"
+        "    sys.exit(1)  # dies before it replies to kernel_info\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[1:]])\n",
+        encoding="utf-8")
+    spec = tmp_path / "jupyter" / "kernels" / "flaky"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": [sys.executable, str(script), "-f", "{connection_file}"],
+                                                  "display_name": "flaky", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return str(count)
+
+
+def test_a_kernel_that_dies_before_it_answers_is_started_again(tmp_path, monkeypatch):
+    count = flaky_kernel(tmp_path, monkeypatch, failures=1)
+    nb = notebook(tmp_path, "once", "show.heading('Après un faux départ')")
+    result = run_brief(nb, out=tmp_path / "out", formats=["md"], kernel="flaky")
+    assert result.status == "done", result.error
+    assert Path(count).read_text() == "2"  # died once, started on the second attempt
+    log = (tmp_path / "out" / "logs" / "once.log").read_text(encoding="utf-8")
+    assert "kernel start 1 of 3 failed" in log and "status done" in log
+    assert "Après un faux départ" in (tmp_path / "out" / "once" / "once-md" / "once.md").read_text(encoding="utf-8")
+
+
+def test_a_kernel_that_never_answers_fails_its_brief_after_three_starts(tmp_path, monkeypatch):
+    count = flaky_kernel(tmp_path, monkeypatch, failures=99)
+    nb = notebook(tmp_path, "never", "show.heading('x')")
+    result = run_brief(nb, out=tmp_path / "out", formats=["md"], kernel="flaky")
+    assert result.status == "failed" and result.error.startswith("[RK-B46]") and "3 times" in result.error
+    assert Path(count).read_text() == "3"
+    assert kernels_of(os.getpid()) == []
+
+
+def test_a_brief_failing_in_a_cell_keeps_its_notebook_and_the_previous_version(tmp_path):
+    out = tmp_path / "out"
+    good = notebook(tmp_path, "good", "show.heading('Première version')")
+    assert run_brief(good, out=out, name="n", formats=["html"]).status == "done"
+    before = (out / "n" / "n.html").read_bytes()
+    bad = notebook(tmp_path, "bad", "raise ValueError('cassé')")
+    # another notebook under the same name: refused, then replaced on purpose
+    from research_kit.errors import BriefError
+
+    with pytest.raises(BriefError, match="RK-B40"):
+        run_brief(bad, out=out, name="n", formats=["html"])
+    result = run_brief(bad, out=out, name="n", formats=["html"], force=True)
+    # cells: parameters (0), import (1), the failing one (2); no parameter given, so none injected
+    assert result.status == "failed" and result.cell == 2 and result.error == "ValueError: cassé"
+    assert (out / "n" / "n.html").read_bytes() == before
+    assert (out / "_failed" / "n.ipynb").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    [entry] = manifest["briefs"]
+    assert entry["status"] == "failed" and entry["previous_outputs"] == {"html": "n/n.html"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="failed"' in index and "ValueError: cassé" in index and 'href="n/n.html"' in index

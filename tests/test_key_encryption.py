@@ -315,7 +315,8 @@ def test_key_encrypt_takes_the_passphrase_from_the_environment(tmp_path):
 def test_progress_is_shown_when_asked_or_on_a_terminal(tmp_path, monkeypatch, flag, shown):
     seen = {}
 
-    def fake(corpus, folder, *, key, names, keep, report, n_process, overwrite, passphrase=None, progress=None):
+    def fake(corpus, folder, *, key, names, keep, report, n_process, overwrite, passphrase=None, progress=None,
+             policy=None):
         seen["progress"] = progress
         return pd.DataFrame({"category": ["speaker"], "count": [1]})
 

@@ -160,7 +160,7 @@ def test_plot_keyness_diverging_colours_and_labels(tokens):
     colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
     assert colours == [POSITIVE.lower(), NEGATIVE.lower(), NEGATIVE.lower()]
     assert ax.get_xlabel() == "Log-vraisemblance (signée)"
-    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "Sur-représenté dans la cible"
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == "Plus fréquent dans la sélection"
     en = plot_keyness(out, top=1, measure="log_ratio", lang="en").axes[0]
     assert en.get_xlabel().startswith("Log Ratio")
     assert len(en.patches) == 2  # one bar each side

@@ -62,6 +62,8 @@ def test_plan_errors_name_the_line(tmp_path):
     ("briefs:\n  - notebook: x.ipynb\n    formats: [html, pfd]\n", 3, 'Did you mean "pdf"'),
     ("formats: html\nbriefs:\n  - notebook: x.ipynb\n", 1, "list"),
     ("briefs:\n  - notebook: [a, b]\n", 2, "file name"),
+    ("lang: de\nbriefs:\n  - notebook: x.ipynb\n", 1, "must be fr or en"),
+    ("lang: fre\nbriefs:\n  - notebook: x.ipynb\n", 1, 'Did you mean "fr"'),
 ])
 def test_plan_fields_of_the_wrong_type_are_coded_errors(tmp_path, text, line, words):
     with pytest.raises(InputFileError, match="RK-B30") as err:
@@ -85,3 +87,8 @@ def test_every_problem_of_a_plan_at_once(tmp_path):
         read_plan(write_plan(tmp_path, text))
     assert [(p.code, p.line) for p in err.value.problems] == [("RK-B30", 2), ("RK-B30", 5), ("RK-B30", 6)]
     assert err.value.line == 2 and "3 problems" in str(err.value)
+
+
+def test_a_plan_may_set_the_index_pages_language(tmp_path):
+    plan = read_plan(write_plan(tmp_path, "lang: en\ntitle: Nos notes\nbriefs:\n  - notebook: NB/x.ipynb\n"))
+    assert plan["lang"] == "en" and plan["title"] == "Nos notes"

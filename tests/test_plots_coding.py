@@ -208,3 +208,32 @@ def test_the_demo_codings_draw_end_to_end():
     assert len(plot_code_trends(trends, codebook=codebook).axes[0].lines) == 2
     result = agreement(merge_codings(camille, mathis), corpus)
     assert len(plot_agreement(result, codebook=codebook).axes[0].patches) == len(result)
+
+
+def drawn_ticks(fig, axis="x"):
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    lo, hi = (ax.get_xlim() if axis == "x" else ax.get_ylim())
+    ticks_ = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    return [t.get_text() for t in ticks_ if lo <= (t.get_position()[0] if axis == "x" else t.get_position()[1]) <= hi]
+
+
+def test_code_trends_ticks_follow_the_language_not_the_system_locale():
+    # three sessions, 22 January to 19 March: month ticks, the year under the first
+    fr = plot_code_trends(trends_frame(), codebook=CODEBOOK, lang="fr")
+    labels = drawn_ticks(fr)
+    words = {w for label in labels for w in label.split() if not w.isdigit()}
+    assert "mars" in words and words <= {"janv.", "févr.", "mars"}
+    assert "2025" in labels[0]
+    # per 1000 words from 0 to 1.5, ticks every 0.2: decimal commas in French, points in English
+    assert "0,4" in drawn_ticks(fr, "y") and "1,0" in drawn_ticks(fr, "y")
+    en = plot_code_trends(trends_frame(), codebook=CODEBOOK, lang="en")
+    assert not {"janv.", "févr.", "mars"} & {t.split()[0] for t in drawn_ticks(en)}
+    assert "0.4" in drawn_ticks(en, "y")
+
+
+def test_heatmap_values_and_agreement_axis_in_french():
+    fig = plot_code_matrix(matrix_frame().assign(segments=[2.5, 5, 3, 1]), codebook=CODEBOOK, lang="fr")
+    assert "2,50" in [t.get_text() for t in fig.axes[0].texts]
+    ticks_ = drawn_ticks(plot_agreement(agreement_frame(), lang="fr"))  # 0,0 … 1,0
+    assert ticks_ and all("." not in t for t in ticks_) and any("," in t for t in ticks_)

@@ -343,3 +343,19 @@ def test_plot_dispersion(agg, tokens):
     ax = fig.axes[0]
     assert len(ax.patches) == 3 and ax.get_xlabel().startswith("Gries' DP")
     assert plot_dispersion(dispersion(tokens)).axes[0].get_xlabel().startswith("DP de Gries")
+
+
+def test_plot_frequencies_counts_are_written_as_the_language_writes_numbers(agg):
+    from research_kit.plots.textstats import plot_frequencies
+
+    freq = pd.DataFrame({"term": ["parc", "banc"], "count": [2500, 500]})
+
+    def drawn(fig):
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        lo, hi = ax.get_xlim()
+        return [t.get_text() for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]
+
+    # 0 to 2,500 occurrences: ticks every 500, thousands grouped by a narrow no-break space in French
+    assert "2\u202f000" in drawn(plot_frequencies(freq, lang="fr"))
+    assert "2,000" in drawn(plot_frequencies(freq, lang="en"))

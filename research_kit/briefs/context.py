@@ -3,11 +3,16 @@
 :func:`brief_context` opens the corpus folder as a :class:`~research_kit.project.Project`,
 checks that it may be published, and resolves the codebook and the team's codings
 there — the same files the QDPX export and the pseudonymiser find.
+
+:func:`check_brief_parameters` checks the values of the parameters the brief notebooks
+share (``doc_id``, ``code``, ``variable``/``value``, ``lang``, ``themes_from``, ``unit``,
+``codebook``) against the corpus and its codebook, so that the runner refuses a wrong
+one before any kernel starts (codes ``RK-B41`` to ``RK-B45``, with "did you mean").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,10 +20,17 @@ from typing import Any
 import pandas as pd
 
 from ..corpus import Corpus
-from ..errors import ParameterError, check_option, did_you_mean
+from ..errors import BriefError, ParameterError, check_option, did_you_mean
 from ..project import Project, check_publishable
 
-__all__ = ["BriefContext", "brief_context", "REQUEST_CODES"]
+__all__ = ["BriefContext", "brief_context", "REQUEST_CODES", "THEMES_FROM", "AGREEMENT_UNITS",
+           "ParameterValueError", "check_brief_parameters"]
+
+#: Where a brief's themes come from (the ``themes_from`` parameter).
+THEMES_FROM = ("auto", "coders", "rules")
+#: The units of agreement (the coding review's ``unit``): ``agreement.Unit``'s, written out because
+#: importing the agreement module (scipy) would cost seconds before every brief; a test keeps them equal.
+AGREEMENT_UNITS = ("turn", "sentence", "window", "character")
 
 # Codes of the demo codebook (and of codebooks that follow its naming) that hold requests.
 REQUEST_CODES = {"recommendation": ("recommendations",), "need": ("needs",)}
@@ -125,7 +137,7 @@ def brief_context(corpus: str | Path | Corpus, *, lang: str = "fr", doc_id: str 
         Publish even though the corpus names people and is not pseudonymised.
     """
     check_option("lang", lang, ("fr", "en"), function="brief_context")
-    check_option("themes_from", themes_from, ("auto", "coders", "rules"), function="brief_context")
+    check_option("themes_from", themes_from, THEMES_FROM, function="brief_context")
     project, c = Project.of(corpus)
     check_publishable(c, allow_identities=allow_identities)
     if doc_id is not None:
@@ -141,15 +153,146 @@ def brief_context(corpus: str | Path | Corpus, *, lang: str = "fr", doc_id: str 
             raise ParameterError("RK-P60", f'no document has {variable} = "{value}".{did_you_mean(value, known)}')
     else:
         ids = c.doc_ids
-    cb = None
+    return BriefContext(c, lang, ids, _codebook(project, c, codebook), themes_from, project)
+
+
+def _codebook_file(corpus: Corpus, codebook: str) -> Path:
+    path = Path(codebook)
+    return path if path.is_absolute() or corpus.root is None else corpus.root / path
+
+
+def _codebook(project: Project | None, corpus: Corpus, codebook: str | None) -> Any:
+    """The codebook a brief uses: the ``codebook`` parameter's file, else the project's (or ``None``)."""
     if codebook:
         from ..codebook import read_codebook
 
-        path = Path(codebook)
-        cb = read_codebook(path if path.is_absolute() or c.root is None else c.root / path, check_patterns=False)
-    elif project is not None:
+        return read_codebook(_codebook_file(corpus, codebook), check_patterns=False)
+    if project is not None:
         # The batch runner checked the patterns with spaCy already; a brief only reads the file.
-        cb = project.read_codebook(check_patterns=False)
-    return BriefContext(c, lang, ids, cb, themes_from, project)
+        return project.read_codebook(check_patterns=False)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# parameter values, checked before a kernel starts
+
+
+class ParameterValueError(BriefError):
+    """A brief parameter whose value the corpus, its codebook or the brief does not have.
+
+    Attributes
+    ----------
+    parameter, value
+        The parameter's name and the value it was given.
+    known
+        The values it could take (documents, codes, variables, languages…), in order.
+    suggestion
+        The closest of them, or ``None``.
+    notebook
+        The notebook's file name.
+    from_default
+        Whether the value is the notebook's own default (no ``-p`` gave it).
+    """
+
+    def __init__(self, code: str, message: str, *, parameter: str, value: Any, known: Sequence[str] = (),
+                 notebook: str = "", from_default: bool = False, hint: str | None = None,
+                 listed: bool = True) -> None:
+        self.parameter = parameter
+        self.value = value
+        self.known = [str(k) for k in known]
+        close = did_you_mean(value, self.known)
+        self.suggestion = close.split('"')[1] if close else None
+        self.notebook = notebook
+        self.from_default = from_default
+        shown = _shown(self.known) if listed else ""
+        super().__init__(code, f"{message}{close}" + (f" {shown}." if shown else ""), hint=hint)
+
+
+def _shown(known: Sequence[str], most: int = 12) -> str:
+    if not known:
+        return ""
+    listed = ", ".join(known[:most])
+    return f"Known: {listed}" + (f", … ({len(known)} in all)" if len(known) > most else "")
+
+
+def check_brief_parameters(parameters: Mapping[str, Any], *, corpus: Corpus | None = None,
+                           project: Project | None = None, notebook: str = "the notebook",
+                           defaults: Collection[str] = ()) -> None:
+    """Check the values of a brief's shared parameters, before any kernel starts.
+
+    Parameters
+    ----------
+    parameters
+        The brief's parameters, as Python values (those the notebook does not take are
+        left to the notebook).
+    corpus, project
+        The corpus the brief reads (and its project, for the codebook); without a corpus
+        only ``lang``, ``themes_from`` and ``unit`` are checked.
+    notebook
+        The notebook's name, for the messages.
+    defaults
+        The names whose value is the notebook's default (no ``-p`` gave them).
+
+    Raises
+    ------
+    ParameterValueError
+        ``RK-B41`` a ``doc_id`` the corpus does not have; ``RK-B42`` a ``code`` the
+        codebook does not have (or no codebook); ``RK-B43`` a ``lang``, ``themes_from``
+        or ``unit`` the briefs do not know; ``RK-B44`` a ``variable`` the documents do
+        not have, or a ``value`` no document has; ``RK-B45`` a ``codebook`` file the
+        corpus folder does not hold. Each says what it got, the closest known value and
+        what to do.
+    """
+    from ..i18n import LANGS
+
+    def err(code: str, name: str, message: str, known: Sequence[Any], hint: str,
+            value: Any = None, listed: bool = True) -> ParameterValueError:
+        value = parameters[name] if value is None else value
+        said = " (the notebook's default)" if name in defaults else ""
+        return ParameterValueError(code, f"{notebook}: the parameter {name} is {value!r}{said}; {message}",
+                                   parameter=name, value=value, known=[str(k) for k in known], notebook=notebook,
+                                   from_default=name in defaults, hint=hint, listed=listed)
+
+    choices = {"lang": LANGS, "themes_from": THEMES_FROM, "unit": AGREEMENT_UNITS}
+    for name, allowed in choices.items():
+        if name in parameters and parameters[name] not in allowed:
+            raise err("RK-B43", name, f"it must be one of {', '.join(allowed)}.", allowed,
+                      f"Give one with -p {name} VALUE; no kernel was started.", listed=False)
+    if corpus is None:
+        return
+    where = f"the corpus {corpus.root}" if corpus.root is not None else "the corpus"
+    if "doc_id" in parameters:
+        wanted = parameters["doc_id"]
+        for doc in [wanted] if isinstance(wanted, str) else list(wanted or []):
+            if doc not in set(corpus.doc_ids):
+                raise err("RK-B41", "doc_id", f"{where} has no such document.", corpus.doc_ids,
+                          "Give a doc_id of the corpus with -p doc_id ID (`research-kit summary CORPUS --out DIR` "
+                          "lists them in documents.csv); no kernel was started.", value=doc)
+    if "variable" in parameters:
+        variable = parameters["variable"]
+        if variable not in corpus.variables:
+            raise err("RK-B44", "variable", f"the documents of {where} have no variable {str(variable)!r}.",
+                      corpus.variables, "Give a document variable of corpus.yml with -p variable NAME; no kernel "
+                      "was started.")
+        if "value" in parameters:
+            known = sorted(corpus.documents[variable].dropna().astype(str).unique())
+            if str(parameters["value"]) not in known:
+                raise err("RK-B44", "value", f"no document of {where} has {variable} = {str(parameters['value'])!r}.",
+                          known, f"Give one of the values of {variable} with -p value VALUE; no kernel was started.")
+    codebook = parameters.get("codebook") or None
+    if codebook and not _codebook_file(corpus, str(codebook)).is_file():
+        raise err("RK-B45", "codebook", f"{where} holds no file {str(codebook)!r}.", (),
+                  "Give the codebook's path relative to the corpus folder with -p codebook FILE, or leave it out "
+                  "to use the one corpus.yml names; no kernel was started.")
+    if "code" in parameters:
+        book = _codebook(project, corpus, codebook)
+        if book is None:
+            raise err("RK-B42", "code", f"{where} has no codebook, and a theme is a code of the codebook.", (),
+                      "Name one under `codebook:` in corpus.yml, put a codebook.yml in the folder, or give "
+                      "-p codebook FILE; no kernel was started.")
+        codes = [str(c) for c in book.codes["code"]]
+        if str(parameters["code"]) not in codes:
+            raise err("RK-B42", "code", f"the codebook has no code {str(parameters['code'])!r}.", codes,
+                      "Give a code of the codebook with -p code CODE; no kernel was started.")
 
 

@@ -4,12 +4,18 @@ A brief is a notebook of ``notebooks/`` executed by papermill with parameters, w
 blocks (see :mod:`research_kit.show`) are rendered to HTML, DOCX, PDF, Markdown and a
 workshop pack. The runner:
 
-- checks parameter names against the notebook (papermill only warns) and passes
-  parameters as Python values (``-p session 03`` stays the string ``"03"``);
+- checks parameter names against the notebook (papermill only warns), and the values
+  of the parameters the briefs share (a document, a code, a language…) against the
+  corpus, before any kernel starts; it passes parameters as Python values
+  (``-p session 03`` stays the string ``"03"``);
+- names a single brief after its kind and parameters (``session-mtl-cop-03-en``) and
+  refuses to replace another brief's output of that name unless told to;
 - refuses a corpus that names people and is not pseudonymised, unless told otherwise;
 - executes each brief in its own kernel, ``jobs`` at a time in separate processes
   (papermill's working-directory handling is not thread-safe), with immediate kernel
-  shutdown (the default graceful one can stall for seconds);
+  shutdown (the default graceful one can stall for seconds); a kernel that dies before
+  it answers (two kernels racing for one port) is started again;
+- reports progress (checks, kernel, each cell, rendering) to a callback, across processes;
 - fills the annotation cache once before a batch, so briefs read cached tokens instead
   of each loading spaCy;
 - skips a brief whose inputs (content hashes), parameters and formats have not changed
@@ -17,38 +23,51 @@ workshop pack. The runner:
 - renders into a staging folder and moves finished files into place, so a failure never
   leaves a half-written brief nor clobbers the previous one; a failed brief keeps its
   executed notebook under ``_failed/`` and is reported with the failing cell;
-- writes one log per brief under ``logs/`` and a ``manifest.json`` listing inputs (with
-  hashes), parameters, outputs and status.
+- writes one log per brief under ``logs/``, a ``manifest.json`` listing inputs (with
+  hashes), parameters, outputs, status, title, language and dates, and ``index.html``,
+  a bilingual catalogue of the folder's briefs.
 
 Codes: ``RK-B30`` bad plan file; ``RK-B31`` unknown notebook parameter; ``RK-B32`` notebook
-not found; ``RK-B34`` nothing to iterate over. A failing notebook is not raised: its
-result has ``status="failed"``, the failing ``cell`` and the ``error``.
+not found; ``RK-B34`` nothing to iterate over; ``RK-B40`` the output name holds another
+brief; ``RK-B41``–``RK-B45`` a parameter value the corpus does not have (see
+:func:`~research_kit.briefs.context.check_brief_parameters`); ``RK-B46`` a kernel that
+would not start; ``RK-B47`` a folder without notebooks; ``RK-B48`` a notebook that names
+no kernel. A failing notebook is not raised:
+its result has ``status="failed"``, the failing ``cell`` and the ``error``.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import os
+import random
 import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Mapping, Sequence
+import warnings
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from itertools import product
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock
 
 from .._io import atomic_write_text, content_hash, file_hash, replace_folder, slug
-from ..errors import BriefError, InputFileError, ProblemsError, check_option, did_you_mean
+from ..errors import BriefError, InputFileError, ProblemsError, ResearchKitError, check_option, did_you_mean
 from .workers import Outcome, pid_alive, run_isolated
 
-__all__ = ["Brief", "BriefResult", "PlanProblems", "run_brief", "run_batch", "read_plan", "expand_plan",
-           "package_digest", "FORMATS", "DEFAULT_TIMEOUT"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Brief", "BriefResult", "BriefProgress", "PlanProblems", "OutputTakenError", "run_brief", "run_batch",
+           "read_plan", "expand_plan", "brief_name", "notebook_parameters", "write_index", "package_digest", "FORMATS",
+           "KINDS", "DEFAULT_TIMEOUT"]
 
 FORMATS = ("html", "docx", "pdf", "md", "pptx", "cards")
 _MANIFEST = "manifest.json"
@@ -59,6 +78,16 @@ _LOCK = ".manifest.lock"
 DEFAULT_TIMEOUT = 1800
 _LOGS = "logs"
 _PACKAGE = Path(__file__).resolve().parent.parent
+#: The kind of brief each notebook of ``notebooks/`` makes (by file stem): the index groups by it.
+KINDS = {"session_brief": "session", "process_brief": "process", "thematic_brief": "theme",
+         "coding_review": "coding_review", "corpus_explorer": "explorer"}
+#: Parameters named in a default output name even when they keep the notebook's default value.
+_SUBJECTS = {"session": ("doc_id",), "process": ("value",), "theme": ("code",)}
+#: Parameters a default output name never shows (the corpus is the output folder's business).
+_UNNAMED = ("corpus", "allow_identities", "lang")
+#: How often a kernel that dies before it answers is started (two kernels can race for a port).
+_KERNEL_STARTS = 3
+_KERNEL_PAUSE = 1.0  # seconds before starting again, plus up to as much at random
 
 
 class PlanProblems(ProblemsError, InputFileError):
@@ -80,6 +109,12 @@ class Brief:
 
 @dataclass
 class BriefResult:
+    """What became of one brief: its status, outputs and, for the index, what it is about.
+
+    ``title`` and ``lang`` come from the brief's title block, ``kind`` from its notebook
+    (:data:`KINDS`), ``dates`` (ISO, first and last) from the documents it covers.
+    """
+
     name: str
     status: str  # "done", "skipped", "failed"
     outputs: dict[str, str] = field(default_factory=dict)
@@ -90,6 +125,46 @@ class BriefResult:
     inputs: dict[str, str] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
     notebook: str | None = None
+    title: str | None = None
+    kind: str | None = None
+    lang: str | None = None
+    dates: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BriefProgress:
+    """Where a running brief is, for a progress display.
+
+    ``stage`` is ``"check"`` (parameters and corpus), ``"prepare"`` (annotation cache),
+    ``"kernel"`` (starting it: ``step`` is the attempt), ``"cell"`` (``step`` of
+    ``total`` code cells, ``detail`` the cell's first line) or ``"render"`` (``detail``
+    the formats).
+    """
+
+    name: str
+    stage: str
+    step: int = 0
+    total: int = 0
+    detail: str = ""
+
+
+class OutputTakenError(BriefError):
+    """``RK-B40``: the output name holds another brief (other notebook or parameters).
+
+    ``folder`` is the output folder; ``notebook`` and ``parameters`` what made the brief
+    there (``None`` when no manifest entry says); ``other_notebook`` whether that
+    notebook is another one; ``differences`` lists ``(name, there, here)`` for each
+    parameter that differs.
+    """
+
+    def __init__(self, message: str, *, folder: Path, notebook: str | None, parameters: Mapping[str, Any] | None,
+                 differences: Sequence[tuple[str, Any, Any]], hint: str, other_notebook: bool = False) -> None:
+        self.folder = folder
+        self.notebook = notebook
+        self.other_notebook = other_notebook
+        self.parameters = dict(parameters) if parameters is not None else None
+        self.differences = list(differences)
+        super().__init__("RK-B40", message, hint=hint)
 
 
 # ---------------------------------------------------------------------------
@@ -144,10 +219,26 @@ def _fingerprint(brief: Brief, inputs: Mapping[str, str]) -> str:
 # one brief
 
 
-def _check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
-    import papermill
+_DECLARED: dict[tuple[str, int, int], dict[str, dict[str, Any]]] = {}
 
-    declared = papermill.inspect_notebook(str(notebook))
+
+def _declared(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The notebook's parameters as papermill inspects them (``name → {default, help, …}``), read once."""
+    stat = notebook.stat()
+    key = (str(notebook.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _DECLARED:
+        import papermill
+
+        try:
+            _DECLARED[key] = papermill.inspect_notebook(str(notebook))
+        except ValueError as e:  # papermill's "No kernel name found in notebook"
+            raise BriefError("RK-B48", f"{notebook} names no kernel ({e}).",
+                             hint="Open it in JupyterLab, choose the Python 3 kernel, and save it.") from e
+    return _DECLARED[key]
+
+
+def _check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
+    declared = _declared(notebook)
     if not declared:
         raise BriefError("RK-B31", f"{notebook} has no cell tagged 'parameters'.",
                          hint="Tag the first code cell 'parameters' (View > Cell toolbar > Tags in Jupyter).")
@@ -156,6 +247,66 @@ def _check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
         raise BriefError("RK-B31", f"{notebook.name} has no parameter {unknown[0]!r}; its parameters are "
                          f"{', '.join(declared)}.{did_you_mean(unknown[0], declared)}",
                          hint="Fix the name in the plan or on the command line.")
+
+
+def _literal(source: Any) -> Any:
+    """A default as papermill reports it (the source text ``"fr"``) as a value; ``None`` if not a literal."""
+    try:
+        return ast.literal_eval(str(source))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _defaults(notebook: Path) -> dict[str, Any]:
+    """The notebook's default values that are plain literals (``doc_id: str = "mtl-cop-01"``)."""
+    out = {}
+    for name, info in _declared(notebook).items():
+        value = _literal(info.get("default"))
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _kind(notebook: str | Path | None) -> str:
+    return KINDS.get(Path(notebook).stem, "other") if notebook else "other"
+
+
+def brief_name(notebook: str | Path, parameters: Mapping[str, Any]) -> str:
+    """The default output name of a brief: ``session-mtl-cop-03-en``.
+
+    The brief's kind (:data:`KINDS`; the notebook's stem for other notebooks), then its
+    subject (``doc_id``, ``value``, ``code``), named even at the notebook's default, then
+    the other parameters given a value other than the notebook's (the corpus aside), in
+    the order the notebook declares them, then the language. Two briefs that differ in
+    a parameter get two names.
+
+    Parameters
+    ----------
+    notebook
+        The brief's notebook (its ``parameters`` cell is read).
+    parameters
+        The parameters the brief is given.
+
+    Examples
+    --------
+    >>> brief_name("notebooks/session_brief.ipynb", {"doc_id": "mtl-cop-03", "lang": "en"})  # doctest: +SKIP
+    'session-mtl-cop-03-en'
+    """
+    notebook = Path(notebook)
+    kind = _kind(notebook)
+    defaults = _defaults(notebook)
+    effective = {**defaults, **parameters}
+    parts = [kind.replace("_", "-") if kind != "other" else notebook.stem]
+    for name in _declared(notebook):
+        if name in _UNNAMED or name not in effective:
+            continue
+        if name in _SUBJECTS.get(kind, ()) or (name in parameters and parameters[name] != defaults.get(name)):
+            value = effective[name]
+            if value not in (None, "", False):
+                parts.append(value if not isinstance(value, (list, tuple)) else "-".join(map(str, value)))
+    if "lang" in effective and "lang" in _declared(notebook):
+        parts.append(effective["lang"])
+    return _slug("-".join(str(p) for p in parts))
 
 
 def _failing_cell(nb_path: Path) -> tuple[int | None, str | None]:
@@ -172,13 +323,53 @@ def _failing_cell(nb_path: Path) -> tuple[int | None, str | None]:
     return None, None
 
 
+_ENGINE = "research-kit"
+_ENGINE_REGISTERED: list[bool] = []
+
+
+def _register_engine() -> None:
+    """papermill's own engine, telling a callback as each code cell starts (papermill's bar only prints)."""
+    if _ENGINE_REGISTERED:
+        return
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class ReportingEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, *, on_cell=None, **kwargs):
+            if on_cell is not None:
+                started = nb_man.cell_start
+                code = [i for i, c in enumerate(nb_man.nb.cells) if c.cell_type == "code"]
+
+                def cell_start(cell, cell_index=None, **kw):
+                    if cell.cell_type == "code":
+                        on_cell(code.index(cell_index) + 1 if cell_index in code else 0, len(code), cell)
+                    return started(cell, cell_index, **kw)
+
+                nb_man.cell_start = cell_start
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register(_ENGINE, ReportingEngine)
+    _ENGINE_REGISTERED.append(True)
+
+
+def _no_kernel_reply(error: BaseException) -> bool:
+    """A kernel that died or kept silent before it replied to ``kernel_info``: the brief has not run."""
+    text = f"{type(error).__name__}: {error}"
+    return isinstance(error, (RuntimeError, TimeoutError, OSError)) or "ZMQError" in text
+
+
 def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: str,
-             inputs: dict[str, str], timeout: float | None = None) -> BriefResult:
-    """Execute and render one brief (runs in a worker process)."""
+             inputs: dict[str, str], timeout: float | None = None,
+             report: Callable[[Any], None] | None = None) -> BriefResult:
+    """Execute and render one brief (runs in a worker process); ``report`` receives :class:`BriefProgress`."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from ..render import blocks_from_notebook, render
+
+    def tell(stage: str, step: int = 0, total: int = 0, detail: str = "") -> None:
+        if report is not None:
+            report(BriefProgress(brief.name, stage, step, total, detail))
 
     started = time.perf_counter()
     log_lines = [f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} brief {brief.name}",
@@ -190,19 +381,51 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
     executed = staging / f"{brief.name}.ipynb"
     try:
         logging.getLogger("papermill").setLevel(logging.WARNING)
-        papermill.execute_notebook(
-            str(brief.notebook), str(executed), parameters=dict(brief.parameters), kernel_name=kernel,
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            cwd=str(brief.notebook.parent), shutdown_kernel="immediate",
-            execution_timeout=None if timeout is None else max(1, int(timeout)),  # per cell; the worker has the rest
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no TCP-encryption chatter on the terminal
-        )
+        _register_engine()
+        cells = {"started": 0}
+
+        def on_cell(step: int, total: int, cell: Any) -> None:
+            cells["started"] += 1
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            first = next((line.strip() for line in str(cell.source).splitlines() if line.strip()), "")
+            tell("cell", step, total, "parameters" if tags & {"parameters", "injected-parameters"} else first[:120])
+
+        for attempt in range(1, _KERNEL_STARTS + 1):
+            tell("kernel", attempt, _KERNEL_STARTS)
+            try:
+                papermill.execute_notebook(
+                    str(brief.notebook), str(executed), parameters=dict(brief.parameters), kernel_name=kernel,
+                    engine_name=_ENGINE, on_cell=on_cell,
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    cwd=str(brief.notebook.parent), shutdown_kernel="immediate",
+                    execution_timeout=None if timeout is None else max(1, int(timeout)),  # per cell; the worker has the rest
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no TCP-encryption chatter on the terminal
+                )
+                break
+            except PapermillExecutionError:
+                raise
+            except Exception as e:  # noqa: BLE001 - sorted below: a kernel that never answered, or a failure
+                if cells["started"] or not _no_kernel_reply(e):
+                    raise
+                log_lines.append(f"kernel start {attempt} of {_KERNEL_STARTS} failed: {type(e).__name__}: {e}")
+                if attempt == _KERNEL_STARTS:
+                    raise BriefError("RK-B46", f"the kernel ({kernel or 'the notebook’s'}) died or kept silent before "
+                                     f"it answered, {_KERNEL_STARTS} times: {type(e).__name__}: {e}",
+                                     hint="Nothing of the brief ran. Run it again; if it keeps failing, check the "
+                                          "kernel with `jupyter kernelspec list` and `python -m ipykernel --version`."
+                                     ) from e
+                time.sleep(_KERNEL_PAUSE * (1 + random.random()))  # two workers racing for ports: not in step again
         log_lines.append(f"executed in {time.perf_counter() - started:.2f} s")
         blocks = blocks_from_notebook(executed)
+        meta = next((b for b in blocks if b.get("kind") == "meta"), None)
+        if meta is not None:
+            result.title = str(meta.get("title") or "") or None
+            result.lang = str(meta.get("lang") or "") or None
         target = out_dir / brief.name
         target.mkdir(parents=True, exist_ok=True)
         formats = [f for f in brief.formats if f not in ("pptx", "cards")]
         quotable = any(b["kind"] in ("quote", "questions") for b in blocks)  # no cards without quotes
+        tell("render", 0, 0, ", ".join(brief.formats))
         written = render(blocks, staging / "out", name=brief.name, formats=formats,
                          slides="pptx" in brief.formats, cards="cards" in brief.formats and quotable)
         for fmt, path in written.items():
@@ -220,6 +443,11 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
         result.error = f"{e.ename}: {e.evalue}"
         if result.cell is None:
             result.cell, _ = _failing_cell(executed)
+    except ResearchKitError as e:
+        cell, err = _failing_cell(executed) if executed.exists() else (None, None)
+        result.cell = cell
+        result.error = err or str(e)
+        log_lines.append(traceback.format_exc(limit=5))
     except Exception as e:  # noqa: BLE001 - one failing brief never takes the batch down
         cell, err = _failing_cell(executed) if executed.exists() else (None, None)
         result.cell = cell
@@ -240,24 +468,142 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
     return result
 
 
-def _prepare(briefs: Sequence[Brief], *, allow_identities: bool) -> None:
-    """Refuse unpublishable corpora and fill the annotation cache once."""
-    from ..annotate import annotate
+def _corpus_key(brief: Brief) -> str | None:
+    corpus = brief.parameters.get("corpus")
+    return str(Path(corpus).resolve()) if corpus else None
+
+
+def _open_corpora(briefs: Sequence[Brief], *, allow_identities: bool) -> dict[str, tuple[Any, Any]]:
+    """Refuse unpublishable corpora, then read each corpus once: ``path → (project, corpus)``."""
     from ..project import Project
 
-    corpora = {str(Path(b.parameters["corpus"]).resolve()) for b in briefs if b.parameters.get("corpus")}
-    for path in sorted(corpora):
+    loaded = {}
+    for path in sorted({k for k in map(_corpus_key, briefs) if k}):
         project = Project.open(path)
         project.check_publishable(allow_identities=allow_identities)
-        annotate(project.read_corpus(), progress=False)
+        loaded[path] = (project, project.read_corpus())
+    return loaded
+
+
+def _prepare(loaded: Mapping[str, tuple[Any, Any]]) -> None:
+    """Fill the annotation cache once per corpus and check each codebook (its spaCy patterns too)."""
+    from ..annotate import annotate
+
+    for _, (project, corpus) in sorted(loaded.items()):
+        annotate(corpus, progress=False)
         project.read_codebook()  # every problem now (spaCy patterns too), not in 20 kernels
+
+
+def _effective(brief: Brief) -> tuple[dict[str, Any], set[str]]:
+    """The values the notebook will run with (its defaults, then the brief's), and the names left at default."""
+    declared = _declared(brief.notebook)
+    defaults = {k: v for k, v in _defaults(brief.notebook).items() if k in declared}
+    return {**defaults, **brief.parameters}, set(defaults) - set(brief.parameters)
+
+
+def _check_values(brief: Brief, loaded: Mapping[str, tuple[Any, Any]]) -> None:
+    from .context import check_brief_parameters
+
+    values, at_default = _effective(brief)
+    project, corpus = loaded.get(_corpus_key(brief) or "", (None, None))
+    check_brief_parameters({k: v for k, v in values.items() if k != "corpus"}, corpus=corpus, project=project,
+                           notebook=brief.notebook.name, defaults=at_default)
+
+
+def _dates(parameters: Mapping[str, Any], corpus: Any) -> list[str]:
+    """First and last date (ISO) of the documents a brief covers: its ``doc_id``, its ``variable``'s ``value``, or all."""
+    docs = corpus.documents
+    if parameters.get("doc_id"):
+        wanted = parameters["doc_id"]
+        docs = docs[docs["doc_id"].isin([wanted] if isinstance(wanted, str) else list(wanted))]
+    elif parameters.get("variable") in docs.columns and "value" in parameters:
+        docs = docs[docs[parameters["variable"]].astype(str) == str(parameters["value"])]
+    dates = docs["date"].dropna()
+    if dates.empty:
+        return []
+    first, last = dates.min().strftime("%Y-%m-%d"), dates.max().strftime("%Y-%m-%d")
+    return [first] if first == last else [first, last]
+
+
+def _describe(result: BriefResult, brief: Brief, loaded: dict[str, tuple[Any, Any]]) -> None:
+    """Fill what the index shows of a brief (kind, language, dates), reading its corpus only when needed."""
+    import sys
+
+    result.kind = _kind(brief.notebook)
+    params = dict(brief.parameters)
+    if "papermill" in sys.modules and brief.notebook.is_file():  # the defaults are at hand: use them
+        try:
+            params = _effective(brief)[0]
+        except ResearchKitError:
+            pass  # a notebook papermill cannot read: its given parameters will do
+    result.lang = result.lang or (str(params["lang"]) if params.get("lang") else None)
+    key = _corpus_key(brief)
+    if result.dates or not key or not Path(key).is_dir():
+        return
+    if key not in loaded:
+        from ..project import Project
+
+        try:
+            project = Project.open(key)
+            loaded[key] = (project, project.read_corpus())
+        except ResearchKitError:
+            return  # the index does without dates
+    try:
+        result.dates = _dates(params, loaded[key][1])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        result.dates = []
+
+
+def _same(a: Any, b: Any) -> bool:
+    def norm(v: Any) -> str:
+        return json.dumps(v, sort_keys=True, default=str, ensure_ascii=False)
+
+    return norm(a) == norm(b)
+
+
+def _guard_output(out: Path, brief: Brief) -> None:
+    """Refuse (``RK-B40``) to replace another brief: one the manifest says another notebook or parameters made."""
+    folder = out / brief.name
+    hint = ("Nothing was run or written. Give this brief another --name (without --name the name carries the "
+            "parameters) or another --out, or add --force to replace it.")
+    entry = _read_manifest(out).get(brief.name)
+    if entry is None:
+        if folder.is_dir() and any(folder.iterdir()):
+            raise OutputTakenError(f"{folder} already holds files, and {out / _MANIFEST} does not say which brief "
+                                   "made them.", folder=folder, notebook=None, parameters=None, differences=[],
+                                   hint=hint)
+        return
+    outputs = entry.get("outputs") or entry.get("previous_outputs") or {}
+    if not any((out / p).exists() for p in outputs.values()):
+        return  # nothing left there to protect
+    there = entry.get("parameters") or {}
+    here = json.loads(json.dumps(dict(brief.parameters), default=str))
+    differences = [(k, there.get(k), here.get(k)) for k in sorted(set(there) | set(here))
+                   if not _same(there.get(k), here.get(k))]
+    made_from = entry.get("notebook")
+    same_notebook = bool(made_from) and Path(made_from).resolve() == brief.notebook.resolve()
+    if same_notebook and not differences:
+        return
+    said = []
+    if not same_notebook:
+        said.append(f"it was made from {Path(made_from).name if made_from else 'another notebook'}, this run is "
+                    f"{brief.notebook.name}")
+    for k, a, b in differences:
+        said.append(f"it has {k} {'(none)' if a is None else json.dumps(a, ensure_ascii=False)}, this run "
+                    f"{'(none)' if b is None else json.dumps(b, ensure_ascii=False)}")
+    raise OutputTakenError(f"{folder} holds another brief: " + "; ".join(said) + ".", folder=folder,
+                           notebook=made_from, parameters=there, differences=differences, hint=hint,
+                           other_notebook=not same_notebook)
 
 
 def run_brief(notebook: str | Path, *, corpus: str | Path | None = None, parameters: Mapping[str, Any] | None = None,
               out: str | Path = "reports", name: str | None = None, formats: Sequence[str] = ("html", "docx", "pdf", "md"),
               force: bool = False, allow_identities: bool = False, kernel: str | None = None,
-              timeout: float | None = DEFAULT_TIMEOUT) -> BriefResult:
+              timeout: float | None = DEFAULT_TIMEOUT,
+              on_progress: Callable[[BriefProgress], None] | None = None) -> BriefResult:
     """Run one brief and render it; see :func:`run_batch` for many.
+
+    Parameter names and values are checked before any kernel starts.
 
     Parameters
     ----------
@@ -269,20 +615,35 @@ def run_brief(notebook: str | Path, *, corpus: str | Path | None = None, paramet
         Further notebook parameters, as Python values.
     out
         Folder of outputs: ``<out>/<name>/<name>.html`` and so on.
+    name
+        The output name; default: the brief's kind, its subject, the parameters given
+        other values than the notebook's, and its language (``session-mtl-cop-03-en``).
     formats
         Among ``html, docx, pdf, md, pptx, cards``.
     force
-        Run even when nothing changed since the last successful run.
+        Run even when nothing changed since the last successful run, and replace the
+        output of another brief of the same name.
     allow_identities
         Run on a corpus whose manifest says it names people and is not pseudonymised.
     timeout
         Seconds the brief may run (each cell, and the whole); past it the brief and its
         kernel are stopped and it fails with ``RK-B35``. ``None``: no limit.
+    on_progress
+        Called with a :class:`BriefProgress` at each step (checks, kernel, each cell,
+        rendering), in this process.
 
     Returns
     -------
     BriefResult
         ``status`` is ``done``, ``skipped`` or ``failed`` (with ``cell`` and ``error``).
+
+    Raises
+    ------
+    BriefError
+        ``RK-B31`` an unknown parameter, ``RK-B32`` no such notebook, ``RK-B40``
+        (:class:`OutputTakenError`) the name holds another brief's output;
+        ``RK-B41``–``RK-B45`` (:class:`~research_kit.briefs.context.ParameterValueError`)
+        a value the corpus does not have.
     """
     _check_timeout(timeout, "run_brief")
     params = dict(parameters or {})
@@ -290,10 +651,16 @@ def run_brief(notebook: str | Path, *, corpus: str | Path | None = None, paramet
         params["corpus"] = str(Path(corpus).resolve())
     if allow_identities:
         params["allow_identities"] = True
-    notebook = Path(notebook)
-    brief = Brief(notebook, params, name or _slug(notebook.stem), tuple(formats))
+    notebook = Path(notebook).resolve()
+    _validate(Brief(notebook, params, "brief", tuple(formats)))
+    if on_progress is not None:
+        on_progress(BriefProgress(name or notebook.name, "check"))
+    _check_parameters(notebook, params)
+    brief = Brief(notebook, params, name or brief_name(notebook, params), tuple(formats))
+    if not force:
+        _guard_output(Path(out), brief)
     [result] = _run([brief], out=Path(out), jobs=1, force=force, allow_identities=allow_identities, kernel=kernel,
-                    progress=False, timeout=timeout)
+                    progress=False, timeout=timeout, on_progress=on_progress, strict=True)
     return result
 
 
@@ -313,7 +680,12 @@ def _validate(brief: Brief) -> None:
 
 
 def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_identities: bool,
-         kernel: str | None, progress: bool | None, timeout: float | None = DEFAULT_TIMEOUT) -> list[BriefResult]:
+         kernel: str | None, progress: bool | None, timeout: float | None = DEFAULT_TIMEOUT,
+         on_progress: Callable[[BriefProgress], None] | None = None, strict: bool = False,
+         page: Mapping[str, Any] | None = None) -> list[BriefResult]:
+    """Run briefs; ``strict`` raises a parameter value's error instead of failing its brief alone."""
+    from .context import ParameterValueError
+
     out.mkdir(parents=True, exist_ok=True)
     _clean_staging(out)
     names = [b.name for b in briefs]
@@ -333,15 +705,35 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
         if (not force and old and old.get("status") in ("done", "skipped") and old.get("fingerprint") == fp
                 and old_outputs and all(Path(p).exists() for p in old_outputs.values())):
             results[b.name] = BriefResult(b.name, "skipped", outputs=old_outputs, fingerprint=fp, inputs=inputs,
-                                          parameters=dict(b.parameters), notebook=str(b.notebook))
+                                          parameters=dict(b.parameters), notebook=str(b.notebook),
+                                          title=old.get("title"), lang=old.get("lang"),
+                                          dates=list(old.get("dates") or []))
         else:
             todo.append((b, fp, inputs))
+    loaded: dict[str, tuple[Any, Any]] = {}
     if todo:
-        # Parameter names are checked for the briefs that run (importing papermill takes seconds;
-        # a skipped brief has the notebook and parameters of a run that succeeded).
+        # Parameter names and values are checked for the briefs that run (importing papermill takes
+        # seconds; a skipped brief has the notebook and parameters of a run that succeeded).
         for b, _, _ in todo:
+            if on_progress is not None:
+                on_progress(BriefProgress(b.name, "check"))
             _check_parameters(b.notebook, b.parameters)
-        _prepare([b for b, _, _ in todo], allow_identities=allow_identities)
+        loaded = _open_corpora([b for b, _, _ in todo], allow_identities=allow_identities)
+        for b, fp, inputs in list(todo):
+            try:
+                _check_values(b, loaded)
+            except ParameterValueError as e:
+                if strict:
+                    raise
+                todo.remove((b, fp, inputs))  # this brief fails before any kernel; the others go on
+                results[b.name] = BriefResult(b.name, "failed", error=str(e), fingerprint=fp, inputs=inputs,
+                                              parameters=dict(b.parameters), notebook=str(b.notebook))
+                atomic_write_text(out / _LOGS / f"{b.name}.log", f"brief {b.name}\nFAILED: {e}\n")
+        needed = {_corpus_key(b) for b, _, _ in todo}
+        if on_progress is not None and todo:
+            for b, _, _ in todo:
+                on_progress(BriefProgress(b.name, "prepare"))
+        _prepare({k: v for k, v in loaded.items() if k in needed})
     bar = None
     if todo and (progress or (progress is None and len(todo) > 1)):
         from tqdm.auto import tqdm
@@ -370,14 +762,17 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
 
     run_isolated([(b.name, _execute, (b, out), {"kernel": kernel, "fingerprint": fp, "inputs": inputs,
                                                 "timeout": timeout})
-                  for b, fp, inputs in todo], jobs=jobs, timeout=timeout, on_done=done)
+                  for b, fp, inputs in todo], jobs=jobs, timeout=timeout, on_done=done,
+                 on_progress=None if on_progress is None else (lambda _key, event: on_progress(event)))
     if bar:
         bar.close()
     _clean_staging(out)
     ordered = [results[b.name] for b in briefs]
+    for b, r in zip(briefs, ordered):
+        _describe(r, b, loaded)
     with FileLock(str(out / _LOCK)):  # a batch writing into the same folder keeps our entries, and we its
-        _write_manifest(out, _read_manifest(out), ordered)
-        _write_index(out)
+        _write_manifest(out, _read_manifest(out), ordered, page=page)
+        write_index(out)
     return ordered
 
 
@@ -389,29 +784,47 @@ def _clean_staging(out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _read_manifest(out: Path) -> dict[str, dict]:
+def _read_manifest_data(out: Path) -> dict[str, Any]:
     path = out / _MANIFEST
     if not path.exists():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {b["name"]: b for b in data.get("briefs", [])}
-    except (ValueError, KeyError, TypeError):
+        return data if isinstance(data, dict) else {}
+    except ValueError:
         return {}  # a damaged manifest only costs a re-run
 
 
-def _write_manifest(out: Path, previous: dict[str, dict], results: Sequence[BriefResult]) -> None:
+def _read_manifest(out: Path) -> dict[str, dict]:
+    try:
+        return {b["name"]: b for b in _read_manifest_data(out).get("briefs", [])}
+    except (KeyError, TypeError):
+        return {}  # a damaged manifest only costs a re-run
+
+
+def _write_manifest(out: Path, previous: dict[str, dict], results: Sequence[BriefResult],
+                    page: Mapping[str, Any] | None = None) -> None:
     from .. import __version__
 
     briefs = dict(previous)
     for r in results:
         entry = asdict(r)
         entry["outputs"] = {k: _relative(v, out) for k, v in r.outputs.items()}
-        if r.status == "failed" and r.name in previous and previous[r.name].get("outputs"):
-            entry["previous_outputs"] = previous[r.name]["outputs"]  # still on disk, untouched
+        if r.status == "failed" and r.name in previous:
+            old = previous[r.name]
+            if old.get("outputs") or old.get("previous_outputs"):
+                entry["previous_outputs"] = old.get("outputs") or old.get("previous_outputs")  # still on disk
+            for key in ("title", "lang"):  # what the index says of the version still there
+                entry[key] = entry.get(key) or old.get(key)
+            entry["dates"] = entry.get("dates") or old.get("dates") or []
         briefs[r.name] = entry
-    data = {"research_kit": __version__, "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "briefs": sorted(briefs.values(), key=lambda b: b["name"])}
+    data = {"research_kit": __version__, "written": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    before = _read_manifest_data(out)
+    for key in ("title", "lang"):  # the plan's, kept when a single brief joins the folder
+        value = (page or {}).get(key) or before.get(key)
+        if value:
+            data[key] = value
+    data["briefs"] = sorted(briefs.values(), key=lambda b: b["name"])
     atomic_write_text(out / _MANIFEST, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
@@ -422,23 +835,265 @@ def _relative(path: str, out: Path) -> str:
         return str(path)
 
 
-def _write_index(out: Path) -> None:
-    """``index.html``: every brief of the folder with links to its formats (from the manifest)."""
-    import html
+#: Every word of the index page, in French and English (the page shows both, its language first).
+_INDEX: dict[str, dict[str, str]] = {
+    "heading": {"fr": "Notes de recherche", "en": "Research briefs"},
+    "kind.session": {"fr": "Séances", "en": "Sessions"},
+    "kind.process": {"fr": "Processus participatifs", "en": "Participatory processes"},
+    "kind.theme": {"fr": "Thèmes", "en": "Themes"},
+    "kind.coding_review": {"fr": "Revue du codage", "en": "Coding review"},
+    "kind.explorer": {"fr": "Explorer le corpus", "en": "Corpus explorer"},
+    "kind.other": {"fr": "Autres notes", "en": "Other briefs"},
+    "failed": {"fr": "Notes qui n'ont pas abouti", "en": "Briefs that failed"},
+    "failed_intro": {"fr": "Leur dernière exécution a échoué. La version précédente, s'il y en a une, reste en place "
+                           "et figure plus bas ; le journal dit ce qui s'est passé.",
+                     "en": "Their last run failed. The previous version, if there is one, is still in place and "
+                           "listed below; the log says what happened."},
+    "previous": {"fr": "version précédente", "en": "previous version"},
+    "stale": {"fr": "Dernière exécution en échec : version précédente.",
+              "en": "Last run failed: previous version."},
+    "log": {"fr": "journal", "en": "log"},
+    "cell": {"fr": "cellule", "en": "cell"},
+    "missing": {"fr": "fichiers absents du dossier", "en": "files missing from the folder"},
+    "count": {"fr": "{n} notes", "en": "{n} briefs"},
+    "count_one": {"fr": "1 note", "en": "1 brief"},
+    "written": {"fr": "mis à jour le {date}", "en": "updated {date}"},
+    "contents": {"fr": "Sommaire", "en": "Contents"},
+    "formats": {"fr": "Formats", "en": "Formats"},
+    "lang.fr": {"fr": "français", "en": "French"},
+    "lang.en": {"fr": "anglais", "en": "English"},
+    "format.html": {"fr": "Page web", "en": "Web page"},
+    "format.docx": {"fr": "Word", "en": "Word"},
+    "format.pdf": {"fr": "PDF", "en": "PDF"},
+    "format.md": {"fr": "Markdown", "en": "Markdown"},
+    "format.pptx": {"fr": "Diapositives", "en": "Slides"},
+    "format.cards": {"fr": "Cartes (PDF)", "en": "Cards (PDF)"},
+    "format.cards-html": {"fr": "Cartes (web)", "en": "Cards (web)"},
+}
+_INDEX_KINDS = ("session", "process", "theme", "coding_review", "explorer", "other")
+_INDEX_FORMATS = ("html", "pdf", "docx", "md", "pptx", "cards", "cards-html")
 
-    briefs = _read_manifest(out)
-    rows = []
-    for name, entry in sorted(briefs.items()):
-        outputs = entry.get("outputs") or entry.get("previous_outputs") or {}
-        links = " · ".join(f'<a href="{html.escape(p)}">{html.escape(fmt)}</a>'
-                           for fmt, p in sorted(outputs.items()) if (out / p).exists())
-        status = html.escape(entry.get("status", ""))
-        rows.append(f"<tr><td>{html.escape(name)}</td><td>{status}</td><td>{links}</td></tr>")
-    page = ("<!doctype html><html><head><meta charset='utf-8'><meta name='viewport' content='width=device-width'>"
-            "<title>Briefs</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;"
-            "padding:1rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd}</style></head><body>"
-            f"<h1>Briefs</h1><table>{''.join(rows)}</table></body></html>\n")
-    atomic_write_text(out / "index.html", page)
+_INDEX_CSS = """
+:root { --ink: $ink; --muted: $muted; --accent: $accent; --rule: $rule; --soft: $soft; --paper: $paper;
+        --alert: $alert; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { margin: 0; padding: 1.25rem clamp(.9rem, 4vw, 2.5rem) 3rem; color: var(--ink); background: var(--paper);
+       font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; }
+main, header { max-width: 72rem; margin: 0 auto; }
+header { border-bottom: 3px solid var(--accent); padding-bottom: .8rem; margin-bottom: 1.2rem; }
+h1 { font-size: clamp(1.5rem, 1.1rem + 2vw, 2.2rem); line-height: 1.2; margin: 0 0 .3rem; }
+h2 { font-size: 1.3rem; color: var(--accent); margin: 2rem 0 .7rem; }
+h1 .alt, h2 .alt { font-weight: 400; color: var(--muted); font-size: .75em; }
+h2 .n { font-weight: 400; color: var(--muted); font-size: .8em; }
+.meta { color: var(--muted); font-size: .9rem; margin: .2rem 0; }
+header .meta .alt { font-size: 1em; }
+nav ul { list-style: none; padding: 0; margin: .6rem 0 0; display: flex; flex-wrap: wrap; gap: .4rem .9rem; }
+nav a { color: var(--accent); }
+ul.briefs { list-style: none; padding: 0; margin: 0; display: grid; gap: .8rem;
+            grid-template-columns: repeat(auto-fill, minmax(min(100%, 20rem), 1fr)); }
+.brief { border: 1px solid var(--rule); border-radius: .5rem; padding: .75rem .9rem; background: var(--paper);
+         display: flex; flex-direction: column; gap: .35rem; min-width: 0; }
+.brief h3 { font-size: 1.05rem; line-height: 1.3; margin: 0; overflow-wrap: anywhere; hyphens: auto; }
+.brief h3 a { color: var(--ink); text-decoration: none; }
+.brief h3 a:hover, .brief h3 a:focus { text-decoration: underline; }
+.brief .meta { margin: 0; }
+.brief .name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .8rem; color: var(--muted);
+               overflow-wrap: anywhere; }
+.formats { display: flex; flex-wrap: wrap; gap: .35rem; margin: .2rem 0 0; padding: 0; list-style: none; }
+.formats a { display: inline-block; padding: .2rem .55rem; min-height: 2rem; line-height: 1.6rem;
+             border: 1px solid var(--rule); border-radius: 1rem; background: var(--soft); color: var(--accent);
+             text-decoration: none; font-size: .85rem; white-space: nowrap; }
+.formats a:hover, .formats a:focus { border-color: var(--accent); }
+.stale { border-left: 4px solid var(--alert); }
+.note { font-size: .85rem; margin: 0; }
+section.failed { border: 2px solid var(--alert); border-radius: .5rem; padding: .4rem 1rem 1rem; margin: 0 0 1.5rem;
+                 background: var(--soft); }
+section.failed h2 { color: var(--ink); margin-top: .8rem; }
+section.failed li { margin: .5rem 0; overflow-wrap: anywhere; }
+section.failed code { font-size: .85rem; }
+section.failed .formats a { background: var(--paper); }
+@media print {
+  body { padding: 0; }
+  nav, .formats { display: none; }
+  .brief { break-inside: avoid; }
+}
+"""
+
+
+def _index_label(key: str, lang: str, **values: Any) -> str:
+    text = _INDEX[key].get(lang) or _INDEX[key]["en"]
+    return text.format(**values) if values else text
+
+
+def _page_lang(data: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> str:
+    """The page's language: the plan's ``lang:``, else the briefs' most common (French on a tie)."""
+    if data.get("lang") in ("fr", "en"):
+        return str(data["lang"])
+    counts = Counter(e.get("lang") or (e.get("parameters") or {}).get("lang") for e in entries)
+    fr, en = counts.get("fr", 0), counts.get("en", 0)
+    return "en" if en > fr else "fr"
+
+
+def _date_text(iso: str, lang: str, *, year: bool = True) -> str:
+    from ..i18n import t
+
+    try:
+        when = datetime.strptime(iso[:10], "%Y-%m-%d")
+    except ValueError:
+        return iso
+    month = t(f"render.month.{when.month}", lang)
+    if lang == "en":
+        return f"{when.day} {month}" + (f" {when.year}" if year else "")
+    day = t("render.first_day", lang) if when.day == 1 else str(when.day)
+    return f"{day} {month}" + (f" {when.year}" if year else "")
+
+
+def _dates_text(dates: Sequence[str], lang: str) -> str:
+    """``13 février 2025``, or ``22 janvier – 18 juin 2025`` (the year once when it is the same)."""
+    if not dates:
+        return ""
+    if len(dates) == 1 or dates[0] == dates[-1]:
+        return _date_text(dates[0], lang)
+    same_year = dates[0][:4] == dates[-1][:4]
+    return f"{_date_text(dates[0], lang, year=not same_year)} – {_date_text(dates[-1], lang)}"
+
+
+def _html_title(path: Path) -> str | None:
+    """The ``<title>`` of a brief's HTML (for entries a manifest wrote before it kept titles)."""
+    import html
+    import re
+
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:20000]
+    except OSError:
+        return None
+    found = re.search(r"<title>(.*?)</title>", head, flags=re.S | re.I)
+    return html.unescape(found.group(1)).strip() or None if found else None
+
+
+def _links(out: Path, outputs: Mapping[str, str], lang: str) -> list[tuple[str, str]]:
+    """``(label, href)`` for each output that exists, in reading order; a Markdown folder links to its file."""
+    links = []
+    order = {f: i for i, f in enumerate(_INDEX_FORMATS)}
+    for fmt, rel in sorted(outputs.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])):
+        path = out / rel
+        if not path.exists():
+            continue
+        if path.is_dir():
+            inner = sorted(path.glob("*.md"))
+            rel = (Path(rel) / inner[0].name).as_posix() if inner else rel
+        label = _index_label(f"format.{fmt}", lang) if f"format.{fmt}" in _INDEX else fmt
+        links.append((label, rel))
+    return links
+
+
+def write_index(out: str | Path) -> Path:
+    """Write ``OUT/index.html``: a catalogue of the folder's briefs, grouped by kind, bilingual.
+
+    Read from the folder's ``manifest.json`` (every run writes it again; call this after
+    removing briefs by hand).
+
+    Each brief shows its title, dates, language and a link to each format on disk;
+    briefs whose last run failed are listed apart at the top, with their error and log,
+    and their previous version, if any, stays in its group. The page has no script and
+    loads nothing from the network; it reads on a phone.
+    """
+    import html
+    from string import Template
+
+    from ..palette import CSS, NEGATIVE
+
+    out = Path(out)
+    data = _read_manifest_data(out)
+    entries = [e for e in data.get("briefs", []) if isinstance(e, dict) and e.get("name")]
+    lang = _page_lang(data, entries)
+    other = "en" if lang == "fr" else "fr"
+    esc = html.escape
+
+    def both(key: str) -> str:
+        return (f'{esc(_index_label(key, lang))} <span class="alt" lang="{other}">· {esc(_index_label(key, other))}'
+                "</span>")
+
+    def formats(links: Sequence[tuple[str, str]]) -> str:
+        return ('<ul class="formats">' + "".join(f'<li><a href="{esc(href, quote=True)}">{esc(label)}</a></li>'
+                                                 for label, href in links) + "</ul>") if links else ""
+
+    cards: dict[str, list[tuple[tuple, str]]] = {k: [] for k in _INDEX_KINDS}
+    failures = []
+    for entry in sorted(entries, key=lambda e: e["name"]):
+        name = str(entry["name"])
+        failed = entry.get("status") == "failed"
+        outputs = entry.get("previous_outputs") if failed else entry.get("outputs")
+        links = _links(out, outputs or {}, lang)
+        html_out = (outputs or {}).get("html")
+        title = entry.get("title") or (_html_title(out / html_out) if html_out else None) or name
+        brief_lang = entry.get("lang") or (entry.get("parameters") or {}).get("lang")
+        dates = [str(d) for d in entry.get("dates") or []]
+        if failed:
+            where = f" ({_index_label('cell', lang)} {entry['cell']})" if entry.get("cell") is not None else ""
+            error = " ".join(str(entry.get("error") or "").split())
+            error = error if len(error) <= 240 else error[:239] + "…"
+            log = f"{_LOGS}/{name}.log"
+            log_link = f' · <a href="{esc(log, quote=True)}">{esc(_index_label("log", lang))}</a>' \
+                if (out / log).exists() else ""
+            named = f' <span class="name">{esc(name)}</span>' if title != name else ""
+            failures.append(f"<li><strong>{esc(title)}</strong>{named}{where}{log_link}"
+                            f"<br><code>{esc(error)}</code></li>")
+            if not links:
+                continue
+        kind = entry.get("kind") or _kind(entry.get("notebook"))
+        kind = kind if kind in cards else "other"
+        first_link = next((href for label, href in links if href == html_out), links[0][1] if links else None)
+        heading = (f'<a href="{esc(first_link, quote=True)}">{esc(title)}</a>' if first_link else esc(title))
+        facts = [esc(_dates_text(dates, lang))] if dates else []
+        if brief_lang in ("fr", "en"):
+            facts.append(esc(_index_label(f"lang.{brief_lang}", lang)))
+        note = ""
+        if failed:
+            note = f'<p class="note">{esc(_index_label("stale", lang))}</p>'
+        elif not links:
+            note = f'<p class="note">{esc(_index_label("missing", lang))}</p>'
+        lang_attr = f' lang="{esc(brief_lang)}"' if brief_lang in ("fr", "en") else ""
+        card = (f'<li class="brief{" stale" if failed else ""}"><h3{lang_attr}>{heading}</h3>'
+                f'<p class="meta">{" · ".join(facts)}</p>{note}{formats(links)}'
+                f'<span class="name">{esc(name)}</span></li>')
+        order = (dates[0] if dates and kind in ("session", "process") else "", str(title).casefold(),
+                 brief_lang != lang, name)
+        cards[kind].append((order, card))
+
+    total = sum(len(v) for v in cards.values()) + sum(1 for e in entries if e.get("status") == "failed"
+                                                      and not _links(out, e.get("previous_outputs") or {}, lang))
+    written = str(data.get("written") or "")[:10]
+    meta = [_index_label("count_one", lang) if total == 1 else _index_label("count", lang, n=total)]
+    if written:
+        meta.append(_index_label("written", lang, date=_date_text(written, lang)))
+    heading = esc(str(data["title"])) if data.get("title") else both("heading")
+    sub = f'<p class="meta">{both("heading")}</p>' if data.get("title") else ""
+    nav = "".join(f'<li><a href="#{k}">{esc(_index_label("kind." + k, lang))}</a> ({len(cards[k])})</li>'
+                  for k in _INDEX_KINDS if cards[k])
+    if failures:
+        nav = f'<li><a href="#failed">{esc(_index_label("failed", lang))}</a> ({len(failures)})</li>' + nav
+    body = []
+    if failures:
+        body.append(f'<section class="failed" id="failed"><h2>{both("failed")} '
+                    f'<span class="n">({len(failures)})</span></h2>'
+                    f'<p class="note">{esc(_index_label("failed_intro", lang))}</p><ul>{"".join(failures)}</ul>'
+                    "</section>")
+    for k in _INDEX_KINDS:
+        if cards[k]:
+            items = "".join(card for _, card in sorted(cards[k], key=lambda x: x[0]))
+            body.append(f'<section id="{k}"><h2>{both("kind." + k)} <span class="n">({len(cards[k])})</span></h2>'
+                        f'<ul class="briefs">{items}</ul></section>')
+    css = Template(_INDEX_CSS).substitute({**CSS, "alert": NEGATIVE})
+    page = (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{esc(str(data.get('title') or _index_label('heading', lang)))}</title>\n"
+            f"<style>{css}</style>\n</head>\n<body>\n"
+            f'<header><h1>{heading}</h1>{sub}<p class="meta">{esc(" · ".join(meta))}</p>'
+            f'<nav aria-label="{esc(_index_label("contents", lang))}"><ul>{nav}</ul></nav></header>\n'
+            f"<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n")
+    return atomic_write_text(out / "index.html", page)
 
 
 # ---------------------------------------------------------------------------
@@ -457,7 +1112,7 @@ def read_plan(path: str | Path) -> dict[str, Any]:
         raise PlanProblems([InputFileError("RK-B30", "a plan needs a `briefs:` list.", path=path, line=1,
                                            hint="See docs/briefs.md for the plan format.")], path=path)
     problems: list[InputFileError] = []
-    allowed = {"corpus", "out", "formats", "jobs", "briefs", "workshop_pack", "title", "timeout"}
+    allowed = {"corpus", "out", "formats", "jobs", "briefs", "workshop_pack", "title", "timeout", "lang"}
     for key in data:
         if key not in allowed:
             problems.append(InputFileError("RK-B30", f'unknown field "{key}".{did_you_mean(key, allowed)}', path=path,
@@ -474,6 +1129,9 @@ def read_plan(path: str | Path) -> dict[str, Any]:
     for key in ("corpus", "out", "title"):
         if data.get(key) is not None and not isinstance(data[key], str):
             bad((key,), f"`{key}:` must be one piece of text; got {data[key]!r}.")
+    if data.get("lang") is not None and data["lang"] not in ("fr", "en"):
+        bad(("lang",), f"`lang:` (the index page's language) must be fr or en; got {data['lang']!r}."
+            f"{did_you_mean(data['lang'], ('fr', 'en'))}")
     _check_formats(data.get("formats"), ("formats",), bad)
     brief_keys = {"notebook", "name", "for_each", "where", "parameters", "formats"}
     for i, item in enumerate(data["briefs"]):
@@ -603,7 +1261,8 @@ def _iterate(for_each: Any, where: Mapping[str, Any] | None, project: Any, corpu
 
 def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, force: bool = False,
               allow_identities: bool = False, out: str | Path | None = None, kernel: str | None = None,
-              progress: bool | None = None, timeout: float | None = None) -> list[BriefResult]:
+              progress: bool | None = None, timeout: float | None = None,
+              on_progress: Callable[[BriefProgress], None] | None = None) -> list[BriefResult]:
     """Run every brief of a plan; failures are reported, never fatal to the others.
 
     Parameters
@@ -618,6 +1277,14 @@ def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, 
         Seconds each brief may run (default: the plan's ``timeout:``, else
         :data:`DEFAULT_TIMEOUT`); a brief past it is stopped with its kernel and fails
         with ``RK-B35``, the others go on.
+    progress
+        Show a bar of briefs done on stderr (default: when more than one brief runs).
+    on_progress
+        Called with a :class:`BriefProgress` as each brief moves on (from every worker).
+
+    A brief whose parameter values the corpus does not have (``RK-B41``–``RK-B45``)
+    fails before any kernel starts; the others run. The plan's ``title:`` and ``lang:``
+    head the folder's ``index.html``.
 
     Returns
     -------
@@ -631,4 +1298,71 @@ def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, 
     limit = timeout if timeout is not None else data.get("timeout", DEFAULT_TIMEOUT)
     _check_timeout(limit, "run_batch")
     return _run(briefs, out=target, jobs=int(jobs or data.get("jobs") or 1), force=force,
-                allow_identities=allow_identities, kernel=kernel, progress=progress, timeout=limit)
+                allow_identities=allow_identities, kernel=kernel, progress=progress, timeout=limit,
+                on_progress=on_progress, page={"title": data.get("title"), "lang": data.get("lang")})
+
+
+# ---------------------------------------------------------------------------
+# what notebooks there are
+
+
+def notebook_parameters(path: str | Path) -> "pd.DataFrame":
+    """The notebooks of a folder (or one notebook) and their parameters, as papermill reads them.
+
+    Parameters
+    ----------
+    path
+        A folder of notebooks (``notebooks/``) or one ``.ipynb`` file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter: ``notebook`` (file name), ``title`` (the notebook's first
+        Markdown heading), ``kind`` (:data:`KINDS`, ``other`` for the rest),
+        ``parameter``, ``type``, ``default`` (as written in the cell) and ``help`` (its
+        comment); a notebook without a ``parameters`` cell has one row with empty
+        parameter columns.
+
+    Raises
+    ------
+    BriefError
+        ``RK-B32`` no such file or folder; ``RK-B47`` a folder that holds no notebook.
+    """
+    import nbformat
+    import pandas as pd
+
+    path = Path(path)
+    if path.is_file():
+        files = [path]
+    elif path.is_dir():
+        files = sorted(p for p in path.glob("*.ipynb") if not p.name.startswith((".", "_")))
+        if not files:
+            raise BriefError("RK-B47", f"{path} holds no notebook (.ipynb).",
+                             hint="Give the folder of the brief notebooks, such as notebooks/ in the project.")
+    else:
+        raise BriefError("RK-B32", f"no notebook or folder {path}.", hint="Check the path.")
+    rows = []
+    for nb_path in files:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # nbformat's notes on cell ids: nothing for the user to do
+                nb = nbformat.read(str(nb_path), as_version=4)
+                declared = _declared(nb_path)
+        except Exception as e:  # noqa: BLE001 - nbformat raises many kinds
+            raise BriefError("RK-B13", f"{nb_path} is not a Jupyter notebook ({type(e).__name__}).",
+                             hint="Open it in JupyterLab and save it again.") from e
+        title = ""
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                heading = next((line.lstrip("#").strip() for line in str(cell.source).splitlines()
+                                if line.startswith("#")), "")
+                if heading:
+                    title = heading
+                    break
+        base = {"notebook": nb_path.name, "title": title, "kind": _kind(nb_path)}
+        if not declared:
+            rows.append({**base, "parameter": "", "type": "", "default": "", "help": ""})
+        for name, info in declared.items():
+            rows.append({**base, "parameter": name, "type": str(info.get("inferred_type_name") or ""),
+                         "default": str(info.get("default") or ""), "help": str(info.get("help") or "")})
+    return pd.DataFrame(rows, columns=["notebook", "title", "kind", "parameter", "type", "default", "help"])

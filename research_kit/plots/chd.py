@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, SchemaError, check_option
-from ..i18n import t
+from ..i18n import number, t
 from ..palette import CLASS_EXTRA, DARK_GREY, MID_GREY, NEUTRAL, PALETTE
-from ._style import tidy
+from ._style import localised, tidy
 
 __all__ = ["plot_reinert", "plot_class_profiles", "plot_correspondence", "class_color"]
 
@@ -84,6 +84,7 @@ def _top_words(profiles: pd.DataFrame, cls: int, n: int, kind: str = "active") -
     return rows.sort_values(["chi2", "term"], ascending=[False, True], kind="stable").head(n)
 
 
+@localised
 def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "chi2"] = "steps",
                  lang: Literal["fr", "en"] = "fr"):
     """The dendrogram of the classes, with their sizes and characteristic words.
@@ -154,7 +155,7 @@ def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "c
         c, xc = int(leaf["cls"]), x[int(leaf["node"])]
         color = class_color(c)
         share = 100.0 * float(leaf["n_segments"]) / classified if classified else 0.0
-        ax.text(xc, -0.08, f"{word} {c}\n{share:.1f} %", ha="center", va="top", fontsize=9.5, fontweight="bold",
+        ax.text(xc, -0.08, f"{word} {c}\n{number(share, lang, decimals=1)}\u00a0%", ha="center", va="top", fontsize=9.5, fontweight="bold",
                 color="white", bbox={"boxstyle": "round,pad=0.3", "facecolor": color, "edgecolor": color})
         words = _top_words(result.profiles, c, n_words)
         if len(words):
@@ -166,13 +167,14 @@ def plot_reinert(result: Any, *, n_words: int = 10, heights: Literal["steps", "c
     bottom = -0.5 - n_words * line - 0.05
     ax.set_xlim(-0.6, n_classes - 0.4)
     ax.set_ylim(bottom, tree_top + 0.05)
-    share = round(100.0 * classified / total, 1) if total else 0.0
+    share = number(100.0 * classified / total if total else 0.0, lang, decimals=1)
     ax.set_title(t("plot.chd.title", lang) + "\n"
                  + t("plot.chd.classified", lang, n=classified, total=total, share=share),
                  loc="left", fontsize=10)
     return fig
 
 
+@localised
 def plot_class_profiles(profiles: Any, *, n: int = 10, kind: Literal["active", "supplementary", "variable"] = "active",
                         classes: list[int] | None = None, lang: Literal["fr", "en"] = "fr"):
     """One bar chart per class: its forms (or modalities) with the highest chi-squares.
@@ -287,6 +289,7 @@ def _place_labels(ax, labels: list[tuple[float, float, str, str, dict]]) -> list
     return texts
 
 
+@localised
 def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int = 40,
                         lang: Literal["fr", "en"] = "fr", ax=None):
     """The factor map of a correspondence analysis: values and forms on two axes.
@@ -355,7 +358,7 @@ def plot_correspondence(ca: Any, *, axes: tuple[int, int] = (1, 2), n_rows: int 
     ax.set_ylim(ys.min() - pad_y, ys.max() + pad_y)
     ev = ca.eigenvalues.set_index("axis")["percent"]
     name = t("plot.chd.axis", lang)
-    ax.set_xlabel(f"{name} {a1} ({ev.get(a1, float('nan')):.1f} %)")
-    ax.set_ylabel(f"{name} {a2} ({ev.get(a2, float('nan')):.1f} %)")
+    ax.set_xlabel(f"{name} {a1} ({number(ev.get(a1, float('nan')), lang, decimals=1)}\u00a0%)")
+    ax.set_ylabel(f"{name} {a2} ({number(ev.get(a2, float('nan')), lang, decimals=1)}\u00a0%)")
     _place_labels(ax, labels)
     return fig

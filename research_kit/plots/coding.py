@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SchemaError, check_option
-from ..i18n import MESSAGES, t
+from ..i18n import MESSAGES, number, t
 from ..palette import NEUTRAL, PALETTE, WHITE
-from ._style import new_axes
+from ._style import localised, new_axes
 
 __all__ = ["plot_code_matrix", "plot_cooccurrence", "plot_code_trends", "plot_code_frequencies", "plot_agreement",
            "ALPHA_THRESHOLDS"]
@@ -81,7 +81,8 @@ def _by_name(by: str, lang: str) -> str:
     return t(f"plot.coding.by_{by}", lang) if f"plot.coding.by_{by}" in MESSAGES else str(by)
 
 
-def _heatmap(ax, fig, matrix: np.ndarray, rows: list[str], columns: list[str], colour_label: str) -> None:
+def _heatmap(ax, fig, matrix: np.ndarray, rows: list[str], columns: list[str], colour_label: str,
+             lang: str = "fr") -> None:
     from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.ticker import MaxNLocator
 
@@ -92,7 +93,7 @@ def _heatmap(ax, fig, matrix: np.ndarray, rows: list[str], columns: list[str], c
         for j in range(matrix.shape[1]):
             value = matrix[i, j]
             if np.isfinite(value) and value != 0:
-                shown = f"{value:g}"
+                shown = number(value, lang, decimals=0 if float(value).is_integer() else 2)
                 ax.text(j, i, shown, ha="center", va="center", fontsize=8,
                         color="white" if value > 0.6 * top else "black")
     ax.set_xticks(np.arange(len(columns)), columns, rotation=45, ha="right")
@@ -109,6 +110,7 @@ def _heatmap(ax, fig, matrix: np.ndarray, rows: list[str], columns: list[str], c
 # figures
 
 
+@localised
 def plot_code_matrix(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", codebook: Any = None, ax=None):
     """Heatmap of :func:`research_kit.coding.code_matrix`: codes in rows, groups in columns.
 
@@ -157,10 +159,12 @@ def plot_code_matrix(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", c
     if not len(codes):
         _no_data(ax, lang)
         return fig
-    _heatmap(ax, fig, matrix, [_code_name(c, codebook, lang) for c in codes], groups, t(f"plot.coding.{count}", lang))
+    _heatmap(ax, fig, matrix, [_code_name(c, codebook, lang) for c in codes], groups, t(f"plot.coding.{count}", lang),
+             lang)
     return fig
 
 
+@localised
 def plot_cooccurrence(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", codebook: Any = None, ax=None):
     """Symmetric heatmap of :func:`research_kit.coding.cooccurrence`.
 
@@ -197,7 +201,7 @@ def plot_cooccurrence(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", 
         _no_data(ax, lang)
         return fig
     names = [_code_name(c, codebook, lang) for c in codes]
-    _heatmap(ax, fig, matrix, names, names, t("plot.coding.cooccurrence_count", lang))
+    _heatmap(ax, fig, matrix, names, names, t("plot.coding.cooccurrence_count", lang), lang)
     ax.set_aspect("equal")
     return fig
 
@@ -220,6 +224,7 @@ def _colours(codes: Sequence[str], codebook: Any) -> dict[str, str]:
     return out
 
 
+@localised
 def plot_code_trends(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", codebook: Any = None,
                      codes: Iterable[str] | None = None, ax=None):
     """One line per code: ``per_1000_words`` of :func:`research_kit.coding.code_trends` by session date.
@@ -275,6 +280,7 @@ def plot_code_trends(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", c
     return fig
 
 
+@localised
 def plot_code_frequencies(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", codebook: Any = None, ax=None):
     """Horizontal bars, one per code, of :func:`research_kit.coding.code_matrix`.
 
@@ -336,6 +342,7 @@ def plot_code_frequencies(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "f
     return fig
 
 
+@localised
 def plot_agreement(frame: pd.DataFrame, *, measure: str = "krippendorff_alpha", lang: Literal["fr", "en"] = "fr",
                    codebook: Any = None, ax=None):
     """Bars of one coefficient per code from :func:`research_kit.agreement.agreement`.

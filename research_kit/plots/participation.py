@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import ParameterError, SchemaError, check_option
 from ..i18n import t
 from ..palette import NEUTRAL, PALETTE, WHITE
-from ._style import new_axes
+from ._style import localised, new_axes
 
 __all__ = ["plot_participation", "plot_floor", "plot_turn_taking"]
 
@@ -57,6 +57,7 @@ def _no_data(ax, lang: str) -> None:
             color=NEUTRAL)
 
 
+@localised
 def plot_participation(
     frame: pd.DataFrame,
     *,
@@ -134,6 +135,7 @@ def plot_participation(
     return fig
 
 
+@localised
 def plot_floor(
     frame: pd.DataFrame,
     *,
@@ -209,6 +211,7 @@ def plot_floor(
     return fig
 
 
+@localised
 def plot_turn_taking(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", ax=None):
     """Heatmap of :func:`research_kit.participation.turn_taking`: rows before, columns after.
 

@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import ParameterError, SchemaError, check_option
 from ..i18n import t
 from ..palette import NEGATIVE, PALETTE, POSITIVE
-from ._style import new_axes
+from ._style import localised, new_axes
 
 __all__ = ["plot_frequencies", "plot_keyness", "plot_dispersion"]
 
@@ -22,6 +22,7 @@ _KEYNESS_MEASURES = ("log_likelihood", "chi_square", "log_ratio", "percent_diff"
 _FREQUENCY_COLUMNS = {"term", "ngram", "count", "share", "per_10k", "rank", "doc_freq"}
 
 
+@localised
 def plot_frequencies(frame: pd.DataFrame, *, top: int = 20, lang: Literal["fr", "en"] = "fr", ax=None):
     """Horizontal bars of the most frequent terms (or n-grams) of one group.
 
@@ -59,6 +60,7 @@ def plot_frequencies(frame: pd.DataFrame, *, top: int = 20, lang: Literal["fr", 
     return fig
 
 
+@localised
 def plot_keyness(frame: pd.DataFrame, *, top: int = 15, measure: str | None = None,
                  lang: Literal["fr", "en"] = "fr", ax=None):
     """Diverging bars: the target's most over- and most under-represented terms.
@@ -116,6 +118,7 @@ def plot_keyness(frame: pd.DataFrame, *, top: int = 15, measure: str | None = No
     return fig
 
 
+@localised
 def plot_dispersion(frame: pd.DataFrame, *, top: int = 20, lang: Literal["fr", "en"] = "fr", ax=None):
     """Horizontal bars of Gries' DP for the first ``top`` terms of a dispersion frame.
 
