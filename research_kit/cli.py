@@ -316,7 +316,8 @@ def brief(notebook: Path, corpus: Path, parameters, files, formats: str, out: Pa
 @main.command(epilog="""\b
 Examples:
   research-kit batch notebooks/demo-plan.yml --jobs 2
-  research-kit batch plan.yml --out /tmp/briefs --force --no-progress""")
+  research-kit batch plan.yml --out /tmp/briefs --force --no-progress
+  research-kit batch plan.yml --scheduler tcp://10.0.0.5:8786""")
 @click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--jobs", "-j", type=int, default=None, help="Briefs in parallel (default: the plan's, else 1).")
 @click.option("--force", is_flag=True, help="Re-run briefs whose inputs have not changed.")
@@ -324,9 +325,12 @@ Examples:
 @click.option("--allow-identities", is_flag=True, help="Publish a corpus that still names people (not recommended).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
               help="Seconds each brief may run before it is stopped with its kernel (default: the plan's, else 1800).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run the briefs on a Dask cluster (tcp://HOST:PORT of its scheduler; needs the `cluster` extra). "
+                   "Its workers must see the corpus and the output folder at the same paths. See docs/scale.md.")
 @click.option("--progress/--no-progress", default=None, help=_PROGRESS_HELP)
 def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_identities: bool,
-          timeout: float | None, progress: bool | None) -> None:
+          timeout: float | None, scheduler: str | None, progress: bool | None) -> None:
     """Run every brief of a batch PLAN (YAML); see docs/briefs.md.
 
     Unchanged briefs are skipped; a failing brief is reported and the others go on;
@@ -338,7 +342,7 @@ def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_ide
     try:
         data = read_plan(plan)
         results = run_batch(data, jobs=jobs, force=force, out=out, allow_identities=allow_identities, progress=show,
-                            timeout=timeout)
+                            timeout=timeout, client=scheduler)
     except ResearchKitError as e:
         _fail(e)
     target = out if out is not None else (plan.parent / data.get("out", "reports")).resolve()

@@ -56,7 +56,7 @@ def no_kernel(monkeypatch):
         assert not tasks, f"a kernel would have started for {started}"
 
     monkeypatch.setattr("research_kit.briefs.runner.run_isolated", refuse)
-    monkeypatch.setattr("research_kit.briefs.runner._prepare", lambda loaded: None)  # spaCy is not what is tested
+    monkeypatch.setattr("research_kit.briefs.runner._prepare", lambda loaded, client=None: None)  # spaCy is not what is tested
     return started
 
 

@@ -352,10 +352,13 @@ def test_a_batch_runs_on_the_cluster_with_its_manifest_skipping_and_a_contained_
                     encoding="utf-8")
     # other people may edit the package while this runs: its digest must not make the second run stale
     monkeypatch.setattr(runner, "package_digest", lambda: "unchanged")
-    # the two lines the runner needs: its tasks go to run_tasks instead of its local pool
-    monkeypatch.setattr(runner, "run_isolated", lambda tasks, *, jobs, timeout, on_done, on_progress=None: run_tasks(
-        tasks, client=client, timeout=timeout, on_done=on_done, on_progress=on_progress))
-    first = {r.name: r for r in runner.run_batch(plan)}
+    # nothing may run in the local pool: every brief goes to the cluster
+    def local_pool(*args, **kwargs):
+        raise AssertionError("a brief ran in the local pool")
+
+    monkeypatch.setattr(runner, "run_isolated", local_pool)
+    seen = []
+    first = {r.name: r for r in runner.run_batch(plan, client=client, on_progress=seen.append)}
     assert first["good"].status == "done" and first["bad"].status == "failed"
     assert "cassé" in first["bad"].error and first["bad"].cell is not None
     written = Path(first["good"].outputs["md"])
@@ -363,8 +366,26 @@ def test_a_batch_runs_on_the_cluster_with_its_manifest_skipping_and_a_contained_
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {b["name"]: b["status"] for b in manifest["briefs"]} == {"good": "done", "bad": "failed"}
     assert not list((tmp_path / "out").glob(".staging-*"))
-    again = {r.name: r.status for r in runner.run_batch(plan)}
+    assert {"kernel", "render"} <= {e.stage for e in seen if e.name == "good"}  # progress came back from workers
+    again = {r.name: r.status for r in runner.run_batch(plan, client=client.scheduler.address)}
     assert again == {"good": "skipped", "bad": "failed"}
+
+
+def test_the_batch_command_takes_a_scheduler_address(client, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from research_kit.briefs import runner
+    from research_kit.cli import main
+
+    _notebook(tmp_path, "good", "show.heading('Bonjour')")
+    plan = tmp_path / "plan.yml"
+    plan.write_text("out: out\nformats: [md]\nbriefs:\n  - notebook: good.ipynb\n", encoding="utf-8")
+    monkeypatch.setattr(runner, "run_isolated", lambda *a, **k: (_ for _ in ()).throw(AssertionError("local")))
+    result = CliRunner().invoke(main, ["batch", str(plan), "--scheduler", client.scheduler.address, "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "good").is_dir()
+    refused = CliRunner().invoke(main, ["batch", str(plan), "--force", "--scheduler", "tcp://127.0.0.1:9"])
+    assert refused.exit_code == 2 and "RK-A22" in refused.output + (refused.stderr or "")
 
 
 # ---------------------------------------------------------------------------

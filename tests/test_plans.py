@@ -92,3 +92,27 @@ def test_every_problem_of_a_plan_at_once(tmp_path):
 def test_a_plan_may_set_the_index_pages_language(tmp_path):
     plan = read_plan(write_plan(tmp_path, "lang: en\ntitle: Nos notes\nbriefs:\n  - notebook: NB/x.ipynb\n"))
     assert plan["lang"] == "en" and plan["title"] == "Nos notes"
+
+
+def test_briefs_start_longest_first_by_the_talk_they_cover(tmp_path):
+    from research_kit.briefs.runner import Brief, _weight
+    from research_kit.corpus import build_corpus
+
+    import pandas as pd
+
+    corpus = build_corpus(pd.DataFrame({"doc_id": ["court", "long"]}),
+                          pd.DataFrame({"doc_id": ["court", "long", "long"], "speaker": ["A", "A", "B"],
+                                        "text": ["oui", "a" * 50, "b" * 30]}))  # 3 and 80 characters
+    key = str((tmp_path / "c").resolve())
+    loaded = {key: (None, corpus)}
+    nb = tmp_path / "n.ipynb"
+
+    def brief(name, **params):
+        return Brief(nb, {"corpus": str(tmp_path / "c"), **params}, name, ("md",))
+
+    briefs = [brief("small", doc_id="court"), brief("whole"), brief("big", doc_id="long"),
+              brief("elsewhere", doc_id="long", corpus=str(tmp_path / "other"))]
+    sizes: dict = {}
+    assert [_weight(b, loaded, sizes) for b in briefs] == [3, 83, 80, 0]
+    order = sorted(briefs, key=lambda b: -_weight(b, loaded, sizes))
+    assert [b.name for b in order] == ["whole", "big", "small", "elsewhere"]

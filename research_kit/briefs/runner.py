@@ -485,12 +485,12 @@ def _open_corpora(briefs: Sequence[Brief], *, allow_identities: bool) -> dict[st
     return loaded
 
 
-def _prepare(loaded: Mapping[str, tuple[Any, Any]]) -> None:
-    """Fill the annotation cache once per corpus and check each codebook (its spaCy patterns too)."""
+def _prepare(loaded: Mapping[str, tuple[Any, Any]], client: Any = None) -> None:
+    """Fill the annotation cache once per corpus (on the cluster with ``client``) and check each codebook."""
     from ..annotate import annotate
 
     for _, (project, corpus) in sorted(loaded.items()):
-        annotate(corpus, progress=False)
+        annotate(corpus, progress=False, client=client)
         project.read_codebook()  # every problem now (spaCy patterns too), not in 20 kernels
 
 
@@ -508,6 +508,29 @@ def _check_values(brief: Brief, loaded: Mapping[str, tuple[Any, Any]]) -> None:
     project, corpus = loaded.get(_corpus_key(brief) or "", (None, None))
     check_brief_parameters({k: v for k, v in values.items() if k != "corpus"}, corpus=corpus, project=project,
                            notebook=brief.notebook.name, defaults=at_default)
+
+
+def _weight(brief: Brief, loaded: Mapping[str, tuple[Any, Any]], sizes: dict[str, Any]) -> int:
+    """Characters of talk a brief covers (its ``doc_id``, its ``variable``'s ``value``, or all), to start the
+    longest briefs first so that no worker is left with one long brief at the end."""
+    key = _corpus_key(brief) or ""
+    if key not in loaded:
+        return 0
+    corpus = loaded[key][1]
+    if key not in sizes:
+        turns = corpus.turns
+        sizes[key] = turns["text"].str.len().groupby(turns["doc_id"], sort=False).sum()
+    per_doc = sizes[key]
+    docs = corpus.documents
+    parameters = brief.parameters
+    if parameters.get("doc_id"):
+        wanted = parameters["doc_id"]
+        ids = [wanted] if isinstance(wanted, str) else list(wanted)
+    elif parameters.get("variable") in docs.columns and "value" in parameters:
+        ids = docs.loc[docs[parameters["variable"]].astype(str) == str(parameters["value"]), "doc_id"].tolist()
+    else:
+        ids = docs["doc_id"].tolist()
+    return int(per_doc.reindex(ids).fillna(0).sum())
 
 
 def _dates(parameters: Mapping[str, Any], corpus: Any) -> list[str]:
@@ -682,8 +705,9 @@ def _validate(brief: Brief) -> None:
 def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_identities: bool,
          kernel: str | None, progress: bool | None, timeout: float | None = DEFAULT_TIMEOUT,
          on_progress: Callable[[BriefProgress], None] | None = None, strict: bool = False,
-         page: Mapping[str, Any] | None = None) -> list[BriefResult]:
-    """Run briefs; ``strict`` raises a parameter value's error instead of failing its brief alone."""
+         page: Mapping[str, Any] | None = None, client: Any = None) -> list[BriefResult]:
+    """Run briefs; ``strict`` raises a parameter value's error instead of failing its brief alone;
+    ``client`` runs them on a Dask cluster instead of the local pool."""
     from .context import ParameterValueError
 
     out.mkdir(parents=True, exist_ok=True)
@@ -733,7 +757,9 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
         if on_progress is not None and todo:
             for b, _, _ in todo:
                 on_progress(BriefProgress(b.name, "prepare"))
-        _prepare({k: v for k, v in loaded.items() if k in needed})
+        _prepare({k: v for k, v in loaded.items() if k in needed}, client=client)
+        sizes: dict[str, Any] = {}
+        todo.sort(key=lambda item: -_weight(item[0], loaded, sizes))  # stable: plan order among equals
     bar = None
     if todo and (progress or (progress is None and len(todo) > 1)):
         from tqdm.auto import tqdm
@@ -760,10 +786,15 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
         if bar:
             bar.update()
 
-    run_isolated([(b.name, _execute, (b, out), {"kernel": kernel, "fingerprint": fp, "inputs": inputs,
-                                                "timeout": timeout})
-                  for b, fp, inputs in todo], jobs=jobs, timeout=timeout, on_done=done,
-                 on_progress=None if on_progress is None else (lambda _key, event: on_progress(event)))
+    tasks = [(b.name, _execute, (b, out), {"kernel": kernel, "fingerprint": fp, "inputs": inputs, "timeout": timeout})
+             for b, fp, inputs in todo]
+    relay = None if on_progress is None else (lambda _key, event: on_progress(event))
+    if client is not None and tasks:
+        from ..cluster import run_tasks
+
+        run_tasks(tasks, client=client, timeout=timeout, on_done=done, on_progress=relay)
+    else:
+        run_isolated(tasks, jobs=jobs, timeout=timeout, on_done=done, on_progress=relay)
     if bar:
         bar.close()
     _clean_staging(out)
@@ -1262,7 +1293,7 @@ def _iterate(for_each: Any, where: Mapping[str, Any] | None, project: Any, corpu
 def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, force: bool = False,
               allow_identities: bool = False, out: str | Path | None = None, kernel: str | None = None,
               progress: bool | None = None, timeout: float | None = None,
-              on_progress: Callable[[BriefProgress], None] | None = None) -> list[BriefResult]:
+              on_progress: Callable[[BriefProgress], None] | None = None, client: Any = None) -> list[BriefResult]:
     """Run every brief of a plan; failures are reported, never fatal to the others.
 
     Parameters
@@ -1281,8 +1312,16 @@ def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, 
         Show a bar of briefs done on stderr (default: when more than one brief runs).
     on_progress
         Called with a :class:`BriefProgress` as each brief moves on (from every worker).
+    client
+        A ``dask.distributed.Client``, a cluster or a scheduler address
+        (``tcp://HOST:PORT``): the annotation cache is filled and each brief runs on the
+        cluster's workers (in a process of its own, as locally), with the same skipping,
+        manifest, atomic outputs, time limit and failure containment; ``jobs`` is then the
+        cluster's business. The workers must see the corpus and ``out`` at the same paths
+        (a shared file system); see ``docs/scale.md``.
 
-    A brief whose parameter values the corpus does not have (``RK-B41``–``RK-B45``)
+    Briefs start longest first (by the words of talk they cover), so that two workers
+    are not left waiting on one long brief at the end. A brief whose parameter values the corpus does not have (``RK-B41``–``RK-B45``)
     fails before any kernel starts; the others run. The plan's ``title:`` and ``lang:``
     head the folder's ``index.html``.
 
@@ -1299,7 +1338,7 @@ def run_batch(plan: str | Path | Mapping[str, Any], *, jobs: int | None = None, 
     _check_timeout(limit, "run_batch")
     return _run(briefs, out=target, jobs=int(jobs or data.get("jobs") or 1), force=force,
                 allow_identities=allow_identities, kernel=kernel, progress=progress, timeout=limit,
-                on_progress=on_progress, page={"title": data.get("title"), "lang": data.get("lang")})
+                on_progress=on_progress, page={"title": data.get("title"), "lang": data.get("lang")}, client=client)
 
 
 # ---------------------------------------------------------------------------
