@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-ORDER = ["readers", "annotate", "textstats", "coding", "anonymise", "chd", "scaling", "briefs"]
+ORDER = ["readers", "annotate", "textstats", "coding", "anonymise", "chd", "scaling", "workbench", "briefs",
+         "cluster"]
 
 
 def _call(name: str, million: Path) -> list[dict]:
@@ -33,8 +34,10 @@ def _call(name: str, million: Path) -> list[dict]:
         from research_kit import annotate, read_corpus
 
         return module.run(annotate(read_corpus(million), n_process=2, progress=False))
-    if name in ("coding", "chd"):
+    if name in ("coding", "chd", "workbench"):
         return module.run(million)
+    if name == "cluster":
+        return module.run() + module.run_memory()
     if name == "readers":
         return module.run()
     if name == "anonymise":
