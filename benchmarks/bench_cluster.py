@@ -13,6 +13,13 @@ warm state (spaCy imported, pipelines loaded, pages cached in the process):
     tokens frame, which must be the same for both. The cluster must cost at most 15 %
     more time than the pool (:data:`MAX_OVERHEAD`): the script exits 1 above it.
 
+``briefs``
+    A batch of session briefs (the French documents of the pseudonymised demo corpus, in
+    French and English, HTML and Markdown), on a warm annotation cache, with
+    ``run_batch(jobs=2)`` and with ``run_batch(client=LocalCluster(2 workers))``, each in a
+    fresh process and a fresh output folder; the same overhead limit. ``make demo`` must
+    have written ``reports/demo/corpus``.
+
 ``memory``
     For each size (1M and 3M words by default; the corpora must be annotated: their
     cache is read), the peak resident memory of a process that reads the corpus and
@@ -24,6 +31,7 @@ warm state (spaCy imported, pipelines loaded, pages cached in the process):
 
     python benchmarks/bench_cluster.py                       # 1M, 3M, 10M words: pool against cluster
     python benchmarks/bench_cluster.py 200000                # one small size
+    python benchmarks/bench_cluster.py briefs                # a batch of briefs: pool against cluster
     python benchmarks/bench_cluster.py memory                # 1M and 3M: peaks and extrapolation
     python benchmarks/bench_cluster.py memory 1000000 3000000
 """
@@ -151,6 +159,64 @@ def _annotate_step(how: str, folder: str) -> dict:
         out["tokens"] = len(tokens)
         out["digest"] = _digest(tokens)
     return out
+
+
+def _briefs_step(how: str, corpus: str) -> dict:
+    import warnings
+
+    from research_kit import read_corpus
+    from research_kit.briefs import run_batch
+
+    warnings.simplefilter("ignore")
+    docs = read_corpus(corpus).documents
+    fr = docs.loc[docs["language"] == "fr", "doc_id"].tolist()
+    plan = {"corpus": corpus, "formats": ["html", "md"], "_path": str(Path(corpus) / "plan.yml"),
+            "briefs": [{"notebook": str(ROOT / "notebooks" / "session_brief.ipynb"), "for_each": "document",
+                        "where": {"doc_id": fr}, "name": "s-{doc_id}-{lang}", "parameters": {"lang": ["fr", "en"]}}]}
+    out: dict = {}
+    with tempfile.TemporaryDirectory(prefix="bench-cluster-briefs-") as target:
+        if how == "pool":
+            start = time.perf_counter()
+            results = run_batch(plan, jobs=2, out=target, progress=False)
+            out["seconds"] = time.perf_counter() - start
+        else:
+            from distributed import Client, LocalCluster
+
+            start = time.perf_counter()
+            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+            client.wait_for_workers(2)
+            out["startup"] = time.perf_counter() - start
+            try:
+                start = time.perf_counter()
+                results = run_batch(plan, out=target, progress=False, client=client)
+                out["seconds"] = time.perf_counter() - start
+            finally:
+                client.close()
+                cluster.close()
+    out["briefs"] = len(results)
+    out["done"] = sum(r.status == "done" for r in results)
+    return out
+
+
+def run_briefs(corpus: str | Path = ROOT / "reports" / "demo" / "corpus") -> list[dict]:
+    """A batch of briefs with the local pool, then on a LocalCluster; rows and the overhead check."""
+    from research_kit import annotate, read_corpus
+
+    annotate(read_corpus(corpus), progress=False)  # the cache both read
+    pool = _in_subprocess("briefs-pool", str(corpus))
+    dask = _in_subprocess("briefs-cluster", str(corpus))
+    ratio = dask["seconds"] / pool["seconds"]
+    label = f"{pool['briefs']} session briefs (HTML, Markdown), warm annotation cache"
+    return [
+        _row(f"run_batch(jobs=2), {label}: {pool['done']} done", round(pool["seconds"], 1), "s"),
+        _row(f"run_batch(client=LocalCluster(2 workers x 1 thread)), {label}: {dask['done']} done; baseline: the pool",
+             round(dask["seconds"], 1), "s", round(pool["seconds"], 1), round(ratio, 3), f"ratio <= {MAX_OVERHEAD}"),
+        _row(f"{label}: LocalCluster start-up (not in the time above)", round(dask["startup"], 1), "s"),
+        _row(f"brief batch overhead check: the cluster at most {MAX_OVERHEAD} x the pool's time, every brief done",
+             "pass" if ratio <= MAX_OVERHEAD and pool["done"] == dask["done"] == pool["briefs"] else "fail",
+             "check", None, round(ratio, 3), "value == pass"),
+    ]
 
 
 def _memory_step(operation: str, folder: str) -> dict:
@@ -288,11 +354,16 @@ if __name__ == "__main__":
         kind, *rest = sys.argv[2:]
         if kind in ("pool", "cluster"):
             print(json.dumps(_annotate_step(kind, rest[0])))
+        elif kind.startswith("briefs-"):
+            print(json.dumps(_briefs_step(kind.split("-", 1)[1], rest[0])))
         else:
             print(json.dumps(_memory_step(rest[0], rest[1])))
         sys.exit(0)
     from _report import table
 
+    if len(sys.argv) > 1 and sys.argv[1] == "briefs":
+        print(table(run_briefs(*sys.argv[2:3])), flush=True)
+        sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] == "memory":
         sizes = [int(x) for x in sys.argv[2:]] or list(MEMORY_SIZES)
         print(table(run_memory(sizes)), flush=True)

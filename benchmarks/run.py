@@ -37,7 +37,7 @@ def _call(name: str, million: Path) -> list[dict]:
     if name in ("coding", "chd", "workbench"):
         return module.run(million)
     if name == "cluster":
-        return module.run() + module.run_memory()
+        return module.run() + module.run_briefs() + module.run_memory()
     if name == "readers":
         return module.run()
     if name == "anonymise":
