@@ -38,6 +38,7 @@ warm state (spaCy imported, pipelines loaded, pages cached in the process):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -124,6 +125,23 @@ def _digest(frame) -> str:
     return hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()[:16]
 
 
+@contextlib.contextmanager
+def _local_cluster(out: dict):
+    """A client of a LocalCluster of 2 one-thread workers, its start-up time in ``out["startup"]``."""
+    from distributed import Client, LocalCluster
+
+    start = time.perf_counter()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    client.wait_for_workers(2)
+    out["startup"] = time.perf_counter() - start
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
 def _annotate_step(how: str, folder: str) -> dict:
     import warnings
 
@@ -140,21 +158,10 @@ def _annotate_step(how: str, folder: str) -> dict:
                 tokens = annotate(corpus, cache=cache, n_process=2, progress=False)
                 out["seconds"] = time.perf_counter() - start
         else:
-            from distributed import Client, LocalCluster
-
-            start = time.perf_counter()
-            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-            client = Client(cluster)
-            client.wait_for_workers(2)
-            out["startup"] = time.perf_counter() - start
-            try:
-                with _Peak() as peak:
-                    start = time.perf_counter()
-                    tokens = annotate(corpus, cache=cache, client=client, progress=False)
-                    out["seconds"] = time.perf_counter() - start
-            finally:
-                client.close()
-                cluster.close()
+            with _local_cluster(out) as client, _Peak() as peak:
+                start = time.perf_counter()
+                tokens = annotate(corpus, cache=cache, client=client, progress=False)
+                out["seconds"] = time.perf_counter() - start
         out["peak_mib"] = peak.peak / 2**20
         out["tokens"] = len(tokens)
         out["digest"] = _digest(tokens)
@@ -180,20 +187,10 @@ def _briefs_step(how: str, corpus: str) -> dict:
             results = run_batch(plan, jobs=2, out=target, progress=False)
             out["seconds"] = time.perf_counter() - start
         else:
-            from distributed import Client, LocalCluster
-
-            start = time.perf_counter()
-            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-            client = Client(cluster)
-            client.wait_for_workers(2)
-            out["startup"] = time.perf_counter() - start
-            try:
+            with _local_cluster(out) as client:
                 start = time.perf_counter()
                 results = run_batch(plan, out=target, progress=False, client=client)
                 out["seconds"] = time.perf_counter() - start
-            finally:
-                client.close()
-                cluster.close()
     out["briefs"] = len(results)
     out["done"] = sum(r.status == "done" for r in results)
     return out
