@@ -331,7 +331,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "section.rows_shown": {"fr": "{n} lignes sur {m}", "en": "{n} of {m} rows shown"},
     "section.rest_in": {"fr": " ; toutes en annexe {ref}", "en": "; all in appendix {ref}"},
     "section.n_of_m_total": {"fr": "{n} sur {m}", "en": "{n} of {m}"},
-    "section.top_themes": {"fr": "Les {n} thèmes les plus codés, sur {m}.", "en": "The {n} most coded themes of {m}."},
+    "section.top_themes": {"fr": "Extraits ci-dessous pour les {n} thèmes les plus codés, sur {m}.",
+                           "en": "Quotes below for the {n} most coded themes of {m}."},
     "section.top_keywords": {
         "fr": "Les {n} mots les plus caractéristiques, sur {m} plus fréquents ici qu'ailleurs.",
         "en": "The {n} most characteristic words, of {m} more frequent here than elsewhere.",

@@ -468,3 +468,33 @@ def test_a_register_promised_and_never_shown_is_an_error():
         show.table(pd.DataFrame({"n": [1]}), max_rows=-1)
     with pytest.raises(ParameterError, match="RK-P23"):
         s.recommendations(ctx, n=0)
+
+
+# ---------------------------------------------------------------------------
+# what a reader sees (issue #16)
+
+
+def test_the_themes_note_says_which_themes_get_quotes(briefs):
+    # The table lists every theme; the note under it is about the quotes, for the n first.
+    blocks = briefs["session-fr"]["blocks"]
+    start = next(i for i, b in enumerate(blocks) if b["kind"] == "heading" and b["text"] == "Thèmes principaux")
+    end = next(i for i, b in enumerate(blocks) if i > start and b["kind"] == "heading" and b.get("level", 2) <= 2)
+    table = next(b for b in blocks[start:end] if b["kind"] == "table")
+    note = next(b["text"] for b in blocks[start:end] if b["kind"] == "note" and "plus codés" in b["text"])
+    quoted = [b["text"] for b in blocks[start:end] if b["kind"] == "heading" and b.get("level") == 3]
+    n, m = map(int, re.search(r"(\d+) thèmes les plus codés, sur (\d+)", note).groups())
+    assert note.startswith("Extraits")
+    assert m == len(table["rows"]) > n == len(quoted)
+    assert quoted == [row[0] for row in table["rows"][:n]]
+
+
+def test_the_contexts_of_a_thematic_brief_head_with_a_capital_and_match_its_table(briefs):
+    blocks = briefs["theme"]["blocks"]
+    start = next(i for i, b in enumerate(blocks) if b["kind"] == "heading" and b["text"] == "Quotes by context")
+    end = next(i for i, b in enumerate(blocks) if i > start and b["kind"] == "heading" and b.get("level", 2) <= 2)
+    contexts = [b["text"] for b in blocks[start:end] if b["kind"] == "heading" and b.get("level") == 3]
+    assert "Online" in contexts
+    assert all(c[:1].isupper() for c in contexts), contexts
+    where = next(b for b in of_kind(briefs["theme"], "table") if "site" in b["columns"])
+    sites = {row[where["columns"].index("site")] for row in where["rows"]}
+    assert {c.casefold() for c in contexts} <= {s.casefold() for s in sites}

@@ -123,7 +123,7 @@ def test_briefs_are_grouped_by_kind_and_failures_listed_apart(tmp_path):
     assert "theme-x-fr" not in text.split("</section>", 1)[1]
 
 
-def test_titles_dates_and_languages_are_shown_in_the_pages_language(tmp_path):
+def test_titles_dates_and_languages_are_shown_in_each_briefs_language(tmp_path):
     out, _ = folder(tmp_path)
     text = write_index(out).read_text(encoding="utf-8")
     # most briefs are in French: a French page, with the English labels beside
@@ -132,13 +132,17 @@ def test_titles_dates_and_languages_are_shown_in_the_pages_language(tmp_path):
     assert "Atelier 1 — diagnostic &lt;partagé&gt;" in text and "<partagé>" not in text
     assert "Titre de theme-care-fr" in text  # an old entry's title, read from its HTML
     assert "13 février 2025" in text and "22 janvier – 18 juin 2025" in text
-    assert "30 novembre 2024 – 1er janvier 2025" in text
-    assert "français" in text and "anglais" in text
+    # an English brief's card speaks English on the French page, and says so to the browser
+    explorer = text.split('class="brief" lang="en"><h3><a href="explorateur-en/', 1)[1].split("</li></ul>", 1)[0]
+    assert "30 November 2024 – 1 January 2025" in explorer and "English" in explorer and "Web page" in explorer
+    assert "novembre 2024" not in text and "anglais" not in text
+    assert "français" in text
     # the plan may say the page's language
     out_en, _ = folder(tmp_path / "en", page_lang="en")
     text = write_index(out_en).read_text(encoding="utf-8")
     assert Page(text).html_lang == "en"
-    assert "13 February 2025" in text and "22 January – 18 June 2025" in text and "French" in text
+    assert "13 février 2025" in text and "22 janvier – 18 juin 2025" in text and "français" in text  # French cards
+    assert "30 November 2024 – 1 January 2025" in text
     assert text.index("Sessions") < text.index("Séances")
 
 

@@ -237,3 +237,41 @@ def test_heatmap_values_and_agreement_axis_in_french():
     assert "2,50" in [t.get_text() for t in fig.axes[0].texts]
     ticks_ = drawn_ticks(plot_agreement(agreement_frame(), lang="fr"))  # 0,0 … 1,0
     assert ticks_ and all("." not in t for t in ticks_) and any("," in t for t in ticks_)
+
+
+def season_frame(codes=("care", "care.fatigue", "needs")):
+    # four sessions, 13 February to 22 May (the demo's Canal consultation): a season of dates
+    dates = pd.to_datetime(["2025-02-13", "2025-03-13", "2025-04-12", "2025-05-22"])
+    return pd.DataFrame({"date": np.repeat(dates, len(codes)), "code": list(codes) * len(dates),
+                         "per_1000_words": np.arange(len(dates) * len(codes), dtype=float) / 4})
+
+
+def visible_tick_boxes(fig):
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_xlim()
+    renderer = fig.canvas.get_renderer()
+    return [label.get_window_extent(renderer) for label in ax.get_xticklabels()
+            if label.get_text() and lo <= label.get_position()[0] <= hi]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_date_ticks_over_a_season_are_months_whose_labels_never_touch(lang):
+    # Matplotlib's default put a tick every fortnight here: "15 févr.1 mars15 mars" ran together.
+    fig = plot_code_trends(season_frame(), codebook=CODEBOOK, lang=lang)
+    boxes = visible_tick_boxes(fig)
+    assert 3 <= len(boxes) <= 6
+    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))        # a gap between neighbours
+    months = {"fr": ["mars", "avr.", "mai"], "en": ["Mar", "Apr", "May"]}[lang]
+    assert [t.split()[0] for t in drawn_ticks(fig)] == months
+
+
+def test_the_trends_legend_goes_under_the_axes_which_keep_the_figure_width():
+    fig = plot_code_trends(season_frame(), codebook=CODEBOOK, lang="fr")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    (legend,) = fig.legends
+    assert legend.get_window_extent(renderer).y1 <= ax.get_tightbbox(renderer).y0 + 1    # below the tick labels
+    assert ax.get_position().width > 0.8                                                  # of the figure's width
+    assert [t.get_text() for t in legend.get_texts()] == ["Soin", "Fatigue", "Besoins"]

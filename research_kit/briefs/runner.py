@@ -1056,10 +1056,12 @@ def write_index(out: str | Path) -> Path:
         name = str(entry["name"])
         failed = entry.get("status") == "failed"
         outputs = entry.get("previous_outputs") if failed else entry.get("outputs")
-        links = _links(out, outputs or {}, lang)
+        brief_lang = entry.get("lang") or (entry.get("parameters") or {}).get("lang")
+        # a card speaks its brief's language (an English brief's card in English on a French page)
+        card_lang = brief_lang if brief_lang in ("fr", "en") else lang
+        links = _links(out, outputs or {}, card_lang)
         html_out = (outputs or {}).get("html")
         title = entry.get("title") or (_html_title(out / html_out) if html_out else None) or name
-        brief_lang = entry.get("lang") or (entry.get("parameters") or {}).get("lang")
         dates = [str(d) for d in entry.get("dates") or []]
         if failed:
             where = f" ({_index_label('cell', lang)} {entry['cell']})" if entry.get("cell") is not None else ""
@@ -1077,16 +1079,16 @@ def write_index(out: str | Path) -> Path:
         kind = kind if kind in cards else "other"
         first_link = next((href for label, href in links if href == html_out), links[0][1] if links else None)
         heading = (f'<a href="{esc(first_link, quote=True)}">{esc(title)}</a>' if first_link else esc(title))
-        facts = [esc(_dates_text(dates, lang))] if dates else []
+        facts = [esc(_dates_text(dates, card_lang))] if dates else []
         if brief_lang in ("fr", "en"):
-            facts.append(esc(_index_label(f"lang.{brief_lang}", lang)))
+            facts.append(esc(_index_label(f"lang.{brief_lang}", card_lang)))
         note = ""
         if failed:
-            note = f'<p class="note">{esc(_index_label("stale", lang))}</p>'
+            note = f'<p class="note">{esc(_index_label("stale", card_lang))}</p>'
         elif not links:
-            note = f'<p class="note">{esc(_index_label("missing", lang))}</p>'
-        lang_attr = f' lang="{esc(brief_lang)}"' if brief_lang in ("fr", "en") else ""
-        card = (f'<li class="brief{" stale" if failed else ""}"><h3{lang_attr}>{heading}</h3>'
+            note = f'<p class="note">{esc(_index_label("missing", card_lang))}</p>'
+        lang_attr = f' lang="{esc(card_lang)}"' if card_lang != lang else ""
+        card = (f'<li class="brief{" stale" if failed else ""}"{lang_attr}><h3>{heading}</h3>'
                 f'<p class="meta">{" · ".join(facts)}</p>{note}{formats(links)}'
                 f'<span class="name">{esc(name)}</span></li>')
         order = (dates[0] if dates and kind in ("session", "process") else "", str(title).casefold(),

@@ -792,6 +792,8 @@ def theme_where_when(ctx: BriefContext, code: str) -> None:
     per_doc = codings.groupby("doc_id").size().rename("segments").reset_index()
     per_doc = per_doc.merge(ctx.corpus.documents, on="doc_id")
     per_doc = per_doc.sort_values(["date", "doc_id"])
+    if "site" in per_doc:                       # "online" is "en ligne" in a French brief, as in its headings
+        per_doc = per_doc.assign(site=[term(v, ctx.lang) for v in per_doc["site"]])
     show.table(per_doc.assign(session=per_doc["title"])[["session", "date", "site", "segments"]]
                if "site" in per_doc else per_doc[["title", "date", "segments"]], lang=ctx.lang, max_rows=None)
     trends = code_trends(codings.assign(code=code), ctx.corpus)
@@ -818,7 +820,8 @@ def theme_quotes(ctx: BriefContext, code: str, *, by: str = "site", per_group: i
     for group, part in segs.groupby(by, sort=True):
         picked = _quotable(part, ctx, per_group)
         if len(picked):
-            show.heading(str(term(group, ctx.lang)), level=3)
+            name = str(term(group, ctx.lang))
+            show.heading(name[:1].upper() + name[1:], level=3)      # "en ligne" heads as "En ligne"
             _show_quotes(ctx, picked, theme=ctx.label(code))
     show.note(t("section.quotes_per_group", ctx.lang, k=per_group, by=column(by, ctx.lang), m=len(segs)))
 

@@ -32,6 +32,20 @@ def new_axes(ax=None, *, figsize=(7.0, 4.0)):
     return fig, ax
 
 
+def date_axis(ax, *, most: int = 6) -> None:
+    """Dates on the x axis: at most ``most`` ticks (whole months over a season), labels apart.
+
+    Matplotlib's default locator wants five ticks at least, so three months of sessions
+    get a tick every fortnight and their labels run into each other ("15 févr.1 mars").
+    :func:`localise` then writes the labels in the figure's language.
+    """
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def tidy(ax) -> None:
     """Remove chart junk: top/right spines, heavy ticks."""
     for side in ("top", "right"):

@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import SchemaError, check_option
 from ..i18n import MESSAGES, number, t
 from ..palette import NEUTRAL, PALETTE, WHITE
-from ._style import localised, new_axes
+from ._style import date_axis, localised, new_axes
 
 __all__ = ["plot_code_matrix", "plot_cooccurrence", "plot_code_trends", "plot_code_frequencies", "plot_agreement",
            "ALPHA_THRESHOLDS"]
@@ -252,7 +252,9 @@ def plot_code_trends(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", c
     _require(frame, ["date", "code", "per_1000_words"], fn, "code_trends()")
     wanted = _order(frame["code"], codebook) if codes is None else [str(c) for c in codes]
     data = frame[frame["code"].astype(str).isin(wanted)]
-    fig, ax = new_axes(ax)
+    own = ax is None                     # a figure of our own: the legend goes under the axes, which keep the width
+    drawn_codes = [c for c in wanted if (data["code"].astype(str) == c).any()]
+    fig, ax = new_axes(ax, figsize=(7.0, 3.8 + 0.2 * ((len(drawn_codes) + 1) // 2)))
     colours = _colours(wanted, codebook)
     styles = ("-", "--", ":", "-.")
     drawn = 0
@@ -268,13 +270,13 @@ def plot_code_trends(frame: pd.DataFrame, *, lang: Literal["fr", "en"] = "fr", c
     ax.set_ylabel(t("plot.coding.per_1000_words", lang))
     ax.set_title(t("plot.coding.trends", lang))
     if drawn:
-        import matplotlib.dates as mdates
-
-        locator = mdates.AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        date_axis(ax)
         ax.set_ylim(bottom=0)
-        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        if own:
+            fig.legend(*ax.get_legend_handles_labels(), frameon=False, fontsize=8, loc="outside lower center",
+                       ncols=2)
+        else:
+            ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:
         _no_data(ax, lang)
     return fig

@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import ParameterError, SchemaError, check_option
 from ..i18n import t
 from ..palette import NEUTRAL, PALETTE, WHITE
-from ._style import localised, new_axes
+from ._style import date_axis, localised, new_axes
 
 __all__ = ["plot_participation", "plot_floor", "plot_turn_taking"]
 
@@ -187,11 +187,7 @@ def plot_floor(
         ax.set_xlabel(t("plot.participation.order", lang))
     ax.plot(x, docs[measure].to_numpy(dtype=float), marker="o", color=PALETTE[0], linewidth=1.5)
     if dated:
-        import matplotlib.dates as mdates
-
-        locator = mdates.AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        date_axis(ax)
     for value in whole[measure].to_numpy(dtype=float):
         if not np.isnan(value):
             ax.axhline(value, linestyle="--", color=PALETTE[1], linewidth=1.2, label=t("plot.participation.corpus", lang))

@@ -1,7 +1,8 @@
 """A brief as an editable Word document: real headings, lists, tables, pictures and captions.
 
 The page is A4 with 2.5 cm margins; the language is declared on the Normal style so
-Word checks spelling in it; question lists are numbered from 1 each time.
+Word checks spelling in it, and so is the body font (Calibri, no wider than the DejaVu Sans
+the table layout measures with); question lists are numbered from 1 each time.
 
 Tables are laid out by content as in the PDF (:func:`~research_kit.render.layout.table_layout`,
 measured with :func:`~research_kit.render.pdf.text_width`): fixed column widths written in
@@ -29,8 +30,10 @@ from .layout import (Brief, TableLayout, clean, column_kinds, column_widths, gua
                      metric_items, plain, prepare, property_text, runs, table_grid, table_layout, tie, wrapped_lines)
 from .pdf import text_width
 
-__all__ = ["to_docx", "docx_bytes"]
+__all__ = ["to_docx", "docx_bytes", "BODY_FONT"]
 
+#: The font of the body text, tables included (see :func:`_body_font`).
+BODY_FONT = "Calibri"
 _CODE_FONT = "Consolas"
 _PAGE = (210.0, 297.0)                  # A4, mm
 _MARGIN = 25.0                          # page margins, mm
@@ -120,6 +123,7 @@ def docx_bytes(brief: Brief) -> bytes:
     max_height = Cm(20)
 
     _language(doc, brief.lang_tag, OxmlElement, qn)
+    _body_font(doc, qn)
     _properties(doc, brief)
 
     grey = RGBColor.from_string(MUTED[1:])
@@ -418,6 +422,23 @@ def _language(doc: Any, tag: str, OxmlElement: Any, qn: Any) -> None:
         later[0].addprevious(lang)       # keep the schema's order of run properties
     else:
         rpr.append(lang)
+
+
+def _body_font(doc: Any, qn: Any) -> None:
+    """Body text in :data:`BODY_FONT`, named on the Normal style rather than left to the theme.
+
+    python-docx's template sets the body in the theme's minor font, Cambria, a serif that
+    LibreOffice draws in a wider stand-in where Cambria is missing, so that cells measured
+    for the table layout broke ("Médiateur·rice" over "4"). Calibri is narrower than the
+    DejaVu Sans the layout measures with, and LibreOffice draws it in Carlito (same widths)
+    or in DejaVu Sans itself: the columns hold their content in Word and in LibreOffice.
+    """
+    rpr = doc.styles["Normal"].element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), BODY_FONT)
 
 
 def _restart_numbering(doc: Any, paragraph: Any, num_id: int | None) -> int:

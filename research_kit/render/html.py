@@ -23,7 +23,8 @@ from importlib import resources
 from typing import Any
 
 from ..palette import CSS
-from .layout import Brief, clean, guard, heading_colour, level, metric_items, plain, prepare, runs, table_grid
+from .layout import (Brief, clean, guard, heading_colour, level, metric_items, plain, prepare, runs, shown_role,
+                     table_grid)
 
 __all__ = ["to_html", "page", "escape", "inline", "template", "stylesheet", "balanced", "held", "quoted", "column_kinds"]
 
@@ -200,7 +201,7 @@ def _quote(block: Mapping[str, Any]) -> list[str]:
     if theme:
         out.append(f'<p class="rk-theme">{escape(theme)}</p>')
     who = clean(block.get("speaker")).strip()
-    role = clean(block.get("role")).strip()
+    role = shown_role(who, block.get("role"))
     source = clean(block.get("source")).strip()
     footer = f'— <span class="rk-speaker">{escape(who)}</span>' + (f" ({escape(role)})" if role else "")
     if source:
@@ -211,18 +212,26 @@ def _quote(block: Mapping[str, Any]) -> list[str]:
 
 
 _LONG_METRIC = 12          # characters: a longer value (a period of dates) takes two boxes' width
+_WIDE_WORD = 7             # characters: a value with a longer word (a date) is set smaller to fit its box
 
 
 def _metrics(block: Mapping[str, Any]) -> str:
-    """Metrics as boxes; a long value gets a double-width box and breaks only between its words."""
+    """Metrics as boxes whose values break only between their words (never inside a date or a number).
+
+    A long value (a period of dates) gets a double-width box; a value with a long word
+    (``2025-03-19``) is set a little smaller, so that it fits the narrowest box unbroken.
+    """
     cells = []
     for m in metric_items(block):
-        value = m.get("value") or ""
-        if len(plain(value)) > _LONG_METRIC:
-            words = " ".join(f'<span class="rk-word">{escape(w)}</span>' for w in plain(clean(value)).split())
-            cells.append(f'<div class="rk-metric rk-metric-long"><dt>{inline(m.get("label"))}</dt><dd>{words}</dd></div>')
-        else:
-            cells.append(f'<div class="rk-metric"><dt>{inline(m.get("label"))}</dt><dd>{inline(value)}</dd></div>')
+        text = plain(clean(m.get("value") or ""))
+        split = [w for w in re.split(r"[ \t\r\n]+", text) if w]    # "2\u202f374" is one word
+        words = " ".join(f'<span class="rk-word">{escape(w)}</span>' for w in split)
+        classes = ["rk-metric"]
+        if len(text) > _LONG_METRIC:
+            classes.append("rk-metric-long")
+        elif max((len(w) for w in split), default=0) > _WIDE_WORD:
+            classes.append("rk-metric-wide")
+        cells.append(f'<div class="{" ".join(classes)}"><dt>{inline(m.get("label"))}</dt><dd>{words}</dd></div>')
     return '<dl class="rk-metrics">\n' + "\n".join(cells) + "\n</dl>"
 
 

@@ -33,7 +33,7 @@ __all__ = [
     "Brief", "Figure", "Run", "prepare", "clean", "runs", "plain", "code_span", "level", "metric_items",
     "table_grid", "heading_colour", "property_text", "check_name", "guard",
     "tie", "is_number", "column_kinds", "cell_words", "TableLayout", "column_widths", "table_layout",
-    "wrapped_lines",
+    "wrapped_lines", "shown_role",
 ]
 
 # Control characters have no place in a document (XML refuses them); tab and LF stay.
@@ -137,9 +137,15 @@ class Brief:
         return f"{head}{self.label('sep')}{caption}" if caption else head
 
     def attribution(self, quote: Mapping[str, Any], *, source: bool = True) -> str:
-        """``— Speaker (role), source``."""
+        """``— Speaker (role), source``; no role where the pseudonym already says it.
+
+        A pseudonym made of the role and a number ("Médiateur·rice 1", role
+        "médiateur·rice") names the role already: "— Médiateur·rice 1", not
+        "— Médiateur·rice 1 (médiateur·rice)". A translated role stays ("Habitant·e 7
+        (resident)").
+        """
         who = clean(quote.get("speaker")).strip()
-        role = clean(quote.get("role")).strip()
+        role = shown_role(who, quote.get("role"))
         text = f"— {who}" + (f" ({role})" if role else "")
         src = clean(quote.get("source")).strip()
         if source and src:
@@ -152,6 +158,18 @@ class Brief:
         if text[:1] in "«“\"'‘":
             return text
         return f"{self.label('open')}{text}{self.label('close')}"
+
+
+def shown_role(speaker: Any, role: Any) -> str:
+    """The role to write after a speaker's name: none where the pseudonym is the role and a number.
+
+    >>> shown_role("Médiateur·rice 1", "médiateur·rice"), shown_role("Habitant·e 7", "resident")
+    ('', 'resident')
+    """
+    who, what = " ".join(clean(speaker).split()), " ".join(clean(role).split())
+    if what and re.fullmatch(re.escape(what) + r"\s*\d+", who, flags=re.IGNORECASE):
+        return ""
+    return what
 
 
 def _lang_of(meta: Mapping[str, Any]) -> tuple[str, str]:

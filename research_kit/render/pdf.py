@@ -9,7 +9,9 @@ The page is laid out by content. A table's columns are as wide as their content 
 or a date, numbers are right-aligned, an excerpt column gets the room; a table too wide
 for the page goes on landscape pages (long tables) or is stacked, one block per record.
 A heading is never the last thing on a page: it moves to the next page with the start of
-what follows it (two lines of a paragraph, a table's first row, a whole quote or figure);
+what follows it (two lines of a paragraph, a table's first row, a whole quote or figure;
+a note under a heading goes with the start of the block it introduces); a note that
+follows a quote or a figure ("3 of 8 quotes; all in appendix A") stays on its page;
 a figure that almost fits is shrunk a little rather than leave most of a page empty.
 Titles and text are left-aligned, never justified; guillemets and French punctuation are
 tied to their words (:func:`~research_kit.render.layout.tie`).
@@ -121,6 +123,9 @@ _PORTRAIT_WIDTH = _A4[0] - 2 * _MARGIN
 _LANDSCAPE_WIDTH = _A4[1] - 2 * _MARGIN
 _PAGE_HEIGHT = _A4[1] - 2 * _MARGIN     # text height of a portrait page
 _SHRINK = 0.7                           # a figure may shrink to this share to stay below its text
+_WIDOW = 0.2                            # a table's last page holding less than this share of a page is avoided
+_TABLE_SIZES = (9.0, 8.0, 7.5)          # the type sizes of a table, largest first
+_LANDSCAPE_LEAD = 20.0                  # mm above a landscape table on its first page: heading and caption
 _HEADING = {1: (17.0, 5.0), 2: (14.5, 4.0), 3: (12.0, 2.5)}   # level → size (pt), space above (mm)
 
 
@@ -252,6 +257,36 @@ def _layout(brief: Brief, block: Mapping[str, Any]) -> TableLayout:
         heights = [_row_height(pdf, r, found, bold=False) for r in rows]
         if heights and max(heights) + _row_height(pdf, columns, found, bold=True) > page - 12:
             return TableLayout("stacked", False, found.size, (), found.kinds)
+        if found.landscape:
+            return _without_widow_page(pdf, columns, rows, found, page - _LANDSCAPE_LEAD)
+    return found
+
+
+def _table_height(pdf: Any, columns: list[str], rows: list[list[str]], layout: TableLayout) -> float:
+    """The height (mm) of a grid table drawn on one page: its heading row and every row."""
+    return _row_height(pdf, columns, layout, bold=True) + sum(_row_height(pdf, r, layout, bold=False) for r in rows)
+
+
+def _without_widow_page(pdf: Any, columns: list[str], rows: list[list[str]], found: TableLayout,
+                        room: float) -> TableLayout:
+    """A landscape table in a smaller type when that keeps its last rows off a page of their own.
+
+    A landscape table starts a page, under its heading; one that overflows ``room`` by less
+    than :data:`_WIDOW` of a page would leave a row or two alone on a further page (the
+    demo explorer's equality table left one). At the next smaller size it may fit the
+    landscape page, or the portrait width, where it flows with the text.
+    """
+    over = _table_height(pdf, columns, rows, found) - room
+    if not 0 < over < _WIDOW * room:
+        return found
+    for size in (s for s in _TABLE_SIZES if s < found.size):
+        smaller = table_layout(columns, rows, measure=text_width, portrait=_PORTRAIT_WIDTH,
+                               landscape=_LANDSCAPE_WIDTH, pad=_CELL_PAD, sizes=(size,),
+                               heights=(_A4[1] - 2 * _MARGIN, _A4[0] - 2 * _MARGIN))
+        if smaller.form != "grid":
+            continue
+        if not smaller.landscape or _table_height(pdf, columns, rows, smaller) <= room:
+            return smaller          # on portrait pages it flows with the text: no landscape page at all
     return found
 
 
@@ -273,15 +308,22 @@ def _caption_height(pdf: Any, text: str) -> float:
     return pdf_lines(pdf, pdf.epw, 4.6, text) * 4.6 + 1
 
 
+_LEAD_ROWS = 2                          # a table starts a page foot with at least this many rows
+
+
 def _table_lead(pdf: Any, brief: Brief, i: int, layout: TableLayout) -> float:
-    """The height of a table's caption and first row (its heading row with the first record)."""
+    """The height of a table's caption, heading row and first :data:`_LEAD_ROWS` records (its first record, stacked).
+
+    One row alone under its heading at the foot of a page reads as a table of one row.
+    """
     columns, rows = _table_cells(brief, brief.body[i])
     head = _caption_height(pdf, pdf_text(brief.table_caption(i)))
     if not rows:
         return head + (_row_height(pdf, columns, layout, bold=True) if layout.form == "grid" else 0)
     if layout.form == "stacked":
         return head + _record_height(pdf, columns, rows[0], layout)
-    return head + _row_height(pdf, columns, layout, bold=True) + _row_height(pdf, rows[0], layout, bold=False)
+    return head + _row_height(pdf, columns, layout, bold=True) + sum(
+        _row_height(pdf, r, layout, bold=False) for r in rows[:_LEAD_ROWS])
 
 
 def _table(pdf: Any, brief: Brief, i: int, layout: TableLayout) -> None:
@@ -413,6 +455,28 @@ def _lead(pdf: Any, brief: Brief, j: int, layouts: Mapping[int, TableLayout]) ->
     return 0.0
 
 
+def _note_height(pdf: Any, brief: Brief, j: int) -> float:
+    """The height of note ``j`` as drawn, the space after it included."""
+    return _text_lines(pdf, brief, brief.body[j]["text"], pdf.epw, 8, 3.9) * 3.9 + 2
+
+
+def _heading_lead(pdf: Any, brief: Brief, j: int, layouts: Mapping[int, TableLayout]) -> float:
+    """What the heading above block ``j`` keeps on its page: the start of ``j``, or of the block a note introduces.
+
+    A note right under a heading ("Themes coded by the team.") says what follows it; on its
+    own at the foot of a page it would leave the heading without its content, so the note
+    goes with the heading and the first lines of the block after it.
+    """
+    if brief.kind(j) == "note" and brief.kind(j + 1) not in (None, "heading", "note"):
+        return _note_height(pdf, brief, j) + _lead(pdf, brief, j + 1, layouts)
+    return _lead(pdf, brief, j, layouts)
+
+
+def _note_after(pdf: Any, brief: Brief, i: int) -> float:
+    """The height of the note that follows block ``i`` (its caption, such as "3 of 8 quotes"), or 0."""
+    return _note_height(pdf, brief, i + 1) if brief.kind(i + 1) == "note" else 0.0
+
+
 def _chain_end(brief: Brief, i: int) -> int:
     """The first block after the run of headings that starts at ``i``."""
     while brief.kind(i) == "heading":
@@ -432,7 +496,7 @@ def _heading(pdf: Any, brief: Brief, i: int, layouts: Mapping[int, TableLayout],
     if not _at_top(pdf):
         pdf.ln(above)
     chain = sum(_heading_height(pdf, brief, brief.body[k]) for k in range(i, end)) - above
-    _need(pdf, chain + _lead(pdf, brief, end, layouts))
+    _need(pdf, chain + _heading_lead(pdf, brief, end, layouts))
     text = _tied(brief, block["text"])
     while open_levels and open_levels[-1] >= n:
         open_levels.pop()
@@ -486,9 +550,9 @@ def pdf_bytes(brief: Brief) -> bytes:
         elif kind == "table":
             _table(pdf, brief, i, layouts[i])
         elif kind == "figure":
-            _figure(pdf, brief, brief.figures[i])
+            _figure(pdf, brief, brief.figures[i], after=_note_after(pdf, brief, i))
         elif kind == "quote":
-            _quote(pdf, brief, block)
+            _quote(pdf, brief, block, after=_note_after(pdf, brief, i))
         elif kind == "questions":
             if brief.kind(i - 1) != "heading":
                 _need(pdf, 7 + _lead(pdf, brief, i, layouts))
@@ -567,13 +631,15 @@ def _figure_size(pdf: Any, brief: Brief, fig: Figure) -> tuple[float, float, flo
     return width, height, caption_h
 
 
-def _figure(pdf: Any, brief: Brief, fig: Figure) -> None:
+def _figure(pdf: Any, brief: Brief, fig: Figure, *, after: float = 0.0) -> None:
+    """Draw ``fig`` and its caption, with room below for the ``after`` mm of a note that goes with it."""
     caption = pdf_text(brief.figure_caption(fig))
     width, height, caption_h = _figure_size(pdf, brief, fig)
-    room = _room(pdf) - caption_h - 2
+    after = after if height + caption_h + 2 + after <= pdf.eph else 0.0
+    room = _room(pdf) - caption_h - 2 - after
     if height > room and height * _SHRINK <= room and not _at_top(pdf):
         width, height = width * room / height, room      # a little smaller rather than a page left empty
-    _need(pdf, height + caption_h + 2)
+    _need(pdf, height + caption_h + 2 + after)
     top = pdf.y
     pdf.image(io.BytesIO(fig.png), x=pdf.l_margin + (pdf.epw - width) / 2, y=top, w=width, h=height,
               alt_text=pdf_text(fig.alt) or None)
@@ -595,11 +661,14 @@ def _quote_height(pdf: Any, brief: Brief, block: Mapping[str, Any]) -> float:
     return theme_h + text_h + 1 + attr_h + 4
 
 
-def _quote(pdf: Any, brief: Brief, block: Mapping[str, Any]) -> None:
+def _quote(pdf: Any, brief: Brief, block: Mapping[str, Any], *, after: float = 0.0) -> None:
+    """Draw a quote whole on one page, with room below for the ``after`` mm of a note that goes with it."""
     text = tie(pdf_text(block["text"]).strip(), brief.lang)
     attribution = tie(pdf_text(brief.attribution(block)), brief.lang)
     height = _quote_height(pdf, brief, block)
-    if height < pdf.eph:
+    if height + after < pdf.eph:
+        _need(pdf, height + after)
+    elif height < pdf.eph:
         _need(pdf, height)
     with _indent(pdf, 10, 6):
         top, page = pdf.y, pdf.page
