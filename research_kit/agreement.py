@@ -24,7 +24,7 @@ from . import measures
 from .corpus import Corpus
 from .errors import ParameterError, check_option, did_you_mean
 from .schemas import CODINGS, validate_frame
-from .segments import units
+from .segments import overlap_pairs, units
 
 __all__ = ["agreement", "disagreements", "presence", "consensus"]
 
@@ -80,7 +80,7 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
         base[i, ~coded[doc_codes]] = np.nan
     in_scope = codings["code"].isin(codes) & codings["doc_id"].isin(set(doc_names))
     seg = codings[in_scope]
-    seg_rows, unit_rows = _overlapping_units(
+    seg_rows, unit_rows = overlap_pairs(
         pd.Index(doc_names).get_indexer(seg["doc_id"].astype(object)), seg["start_char"].to_numpy(dtype="int64"),
         seg["end_char"].to_numpy(dtype="int64"), doc_codes, unit_frame["start_char"].to_numpy(dtype="int64"),
         unit_frame["end_char"].to_numpy(dtype="int64"))
@@ -97,36 +97,6 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
         table[coder_of[mine], unit_rows[mine]] = 1.0
         tables[code] = table
     return unit_frame, tables, coders
-
-
-_SHIFT = 1 << 40  # document code * _SHIFT + offset: one sortable key for (document, character)
-
-
-def _overlapping_units(seg_doc: np.ndarray, seg_start: np.ndarray, seg_end: np.ndarray, unit_doc: np.ndarray,
-                       unit_start: np.ndarray, unit_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (segment, unit) pair of one document that share a character, as :func:`~research_kit.segments.snap`
-    pairs them, over every document at once on integer document codes.
-
-    Returns the segments' and the units' row positions; a segment whose document code is
-    negative (no unit) pairs with nothing.
-    """
-    known = seg_doc >= 0
-    seg_index = np.flatnonzero(known)
-    order = np.lexsort((unit_start, unit_doc))  # by document, then start (stable, as snap sorts)
-    keyed_start = unit_doc[order] * _SHIFT + unit_start[order]
-    keyed_end = unit_doc[order] * _SHIFT + unit_end[order]
-    reach = np.maximum.accumulate(keyed_end) if len(keyed_end) else keyed_end
-    s = seg_doc[known] * _SHIFT + seg_start[known]
-    e = seg_doc[known] * _SHIFT + seg_end[known]
-    # first unit that ends after the segment starts, last unit that starts before it ends
-    first = np.searchsorted(reach, s, side="right")
-    last = np.searchsorted(keyed_start, e, side="left")
-    counts = np.maximum(last - first, 0)
-    total = int(counts.sum())
-    rep = np.repeat(np.arange(len(s)), counts)
-    pos = np.repeat(first, counts) + (np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts))
-    keep = keyed_end[pos] > s[rep]
-    return seg_index[rep[keep]], order[pos[keep]]
 
 
 def _scores(table: np.ndarray) -> dict[str, float]:

@@ -98,25 +98,92 @@ class Corpus:
     events: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame(schemas.EVENTS))
     speakers: pd.DataFrame = field(default_factory=lambda: schemas.empty_frame(schemas.SPEAKERS))
     gold_tokens: pd.DataFrame | None = None
-    _texts: dict = field(default_factory=dict, init=False, repr=False)
+    _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     def text(self, doc_id: str) -> str:
         """The document text that every character offset refers to.
 
-        It is the document's turn texts joined by :data:`schemas.TURN_SEPARATOR`.
+        It is the document's turn texts joined by :data:`schemas.TURN_SEPARATOR`. The
+        texts of every document are built on the first call, in one pass over the turns,
+        and kept (see :meth:`document_turns`).
+
+        Raises
+        ------
+        UnknownNameError
+            ``RK-C10`` for a document the corpus does not hold.
         """
-        if not self._texts:
-            # every text in one pass (a scan of the turns per document costs documents x turns)
-            ordered = self.turns.sort_values(["doc_id", "turn"], kind="stable")
-            for key, texts in ordered.groupby("doc_id", sort=False)["text"]:
-                self._texts[str(key)] = schemas.TURN_SEPARATOR.join(texts.astype(str).tolist())
-            for key in self.documents["doc_id"].astype(str):
-                self._texts.setdefault(key, "")
-            self._texts[None] = ""  # marks the cache as filled, even for a corpus without documents
-        if doc_id not in self._texts or doc_id is None:
+        texts = self._index()["texts"]
+        if not isinstance(doc_id, str) or doc_id not in texts:
             known = self.documents["doc_id"].tolist()
             raise UnknownNameError("RK-C10", f"no document {doc_id!r} in this corpus.{did_you_mean(doc_id, known)}")
-        return self._texts[doc_id]
+        return texts[doc_id]
+
+    def document_turns(self, doc_id: str) -> pd.DataFrame:
+        """The turns of one document in turn order: what
+        ``corpus.turns[corpus.turns["doc_id"] == doc_id].sort_values("turn")`` gives.
+
+        Each document's rows are found in one pass over the turns, done once (with the
+        texts of :meth:`text`), so that visiting every document costs one pass over the
+        turns, not one per document.
+
+        Raises
+        ------
+        UnknownNameError
+            ``RK-C10`` for a document the corpus does not hold.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> corpus = build_corpus(pd.DataFrame({"doc_id": ["a", "b"]}),
+        ...                       pd.DataFrame({"doc_id": ["b", "a", "b"], "speaker": ["X", "Y", "Z"],
+        ...                                     "text": ["un", "deux", "trois"]}))
+        >>> corpus.document_turns("b")[["turn", "speaker", "text"]].values.tolist()
+        [[0, 'X', 'un'], [1, 'Z', 'trois']]
+        """
+        rows = self._index()["rows"]
+        if not isinstance(doc_id, str) or doc_id not in rows:
+            known = self.documents["doc_id"].tolist()
+            raise UnknownNameError("RK-C10", f"no document {doc_id!r} in this corpus.{did_you_mean(doc_id, known)}")
+        return self.turns.iloc[rows[doc_id]]  # a slice when the rows are contiguous, as build_corpus leaves them
+
+    def _index(self) -> dict[str, Any]:
+        """Each document's text and turn rows (positions in ``turns``, in turn order), from one pass.
+
+        Kept on the corpus; built again when ``turns`` is another frame or has gained or
+        lost rows. (A corpus's frames are not to be edited in place: build a new corpus,
+        with :func:`build_corpus`, :meth:`subset` or ``dataclasses.replace``, which starts
+        with nothing kept.)
+        """
+        cache = self._cache
+        turns = self.turns
+        if cache.get("turns") is turns and cache.get("n") == len(turns):
+            return cache
+        codes, names = pd.factorize(turns["doc_id"].astype(object), use_na_sentinel=True)
+        order = np.lexsort((turns["turn"].to_numpy(), codes))  # by document, then turn; no document first
+        cuts = np.searchsorted(codes[order], np.arange(len(names) + 1))
+        values = turns["text"].astype(str).to_numpy(dtype=object)[order]
+        # a document whose turns are consecutive rows in turn order (all of them, from build_corpus) is
+        # a slice: taking rows of a string column can copy the whole column, slicing it copies nothing
+        step = np.diff(order) == 1
+        runs = np.r_[0, np.cumsum(~step)] if len(order) else order
+        rows: dict[str, slice | np.ndarray] = {}
+        texts: dict[str, str] = {}
+        for i, name in enumerate(names):
+            a, b = cuts[i], cuts[i + 1]
+            rows[str(name)] = slice(int(order[a]), int(order[b - 1]) + 1) if runs[a] == runs[b - 1] else order[a:b]
+            texts[str(name)] = schemas.TURN_SEPARATOR.join(values[a:b].tolist())
+        for name in self.documents["doc_id"].astype(str):
+            rows.setdefault(name, slice(0, 0))
+            texts.setdefault(name, "")
+        cache.clear()
+        cache.update(turns=turns, n=len(turns), rows=rows, texts=texts)
+        return cache
+
+    def __getstate__(self) -> dict[str, Any]:
+        # what is kept is rebuilt where it is needed, not shipped (to dask workers, to a cache)
+        state = self.__dict__.copy()
+        state["_cache"] = {}
+        return state
 
     @property
     def doc_ids(self) -> list[str]:

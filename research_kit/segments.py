@@ -16,7 +16,7 @@ from .corpus import WORD_RE, Corpus
 from .errors import ParameterError, check_option
 from .schemas import TOKENS, validate_frame
 
-__all__ = ["units", "snap", "Unit"]
+__all__ = ["units", "snap", "overlap_pairs", "Unit"]
 
 Unit = Literal["turn", "sentence", "window", "character"]
 
@@ -96,34 +96,83 @@ def snap(segments: pd.DataFrame, unit_frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The segment's columns, its original offsets as ``segment_start``/``segment_end``,
         and the unit's ``unit, turn, start_char, end_char``: one row per (segment, unit)
-        pair that share at least one character. A segment inside one unit gives one row.
+        pair that share at least one character, in segment order, then by the unit's
+        start. A segment inside one unit gives one row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> turns = pd.DataFrame({"doc_id": ["a", "a"], "unit": [0, 1], "turn": [0, 1],
+    ...                       "start_char": [0, 10], "end_char": [8, 20]})
+    >>> codings = pd.DataFrame({"doc_id": ["a"], "start_char": [5], "end_char": [12], "code": ["x"]})
+    >>> snap(codings, turns)[["code", "segment_start", "unit", "start_char"]].values.tolist()
+    [['x', 5, 0, 0], ['x', 5, 1, 10]]
     """
-    seg = segments.reset_index(drop=True).copy()
-    seg["_seg"] = np.arange(len(seg))
-    out = []
-    for doc_id, s in seg.groupby("doc_id", sort=False):
-        u = unit_frame[unit_frame["doc_id"] == doc_id]
-        if u.empty:
-            continue
-        u_start = u["start_char"].to_numpy()
-        u_end = u["end_char"].to_numpy()
-        order = np.argsort(u_start, kind="stable")
-        u_start, u_end = u_start[order], u_end[order]
-        # first unit that ends after the segment starts, last unit that starts before it ends
-        first = np.searchsorted(np.maximum.accumulate(u_end), s["start_char"].to_numpy(), side="right")
-        last = np.searchsorted(u_start, s["end_char"].to_numpy(), side="left")
-        counts = np.maximum(last - first, 0)
-        rep = np.repeat(np.arange(len(s)), counts)
-        pos = np.concatenate([np.arange(a, b) for a, b in zip(first, last) if b > a]) if counts.sum() else np.array([], int)
-        part = s.iloc[rep].reset_index(drop=True)
-        units_part = u.iloc[order[pos]].reset_index(drop=True)
-        keep = (units_part["end_char"].to_numpy() > part["start_char"].to_numpy())
-        part = part.rename(columns={"start_char": "segment_start", "end_char": "segment_end"})
-        for col in ("unit", "turn", "start_char", "end_char"):
-            part[col] = units_part[col].to_numpy()
-        out.append(part[keep])
-    if not out:
+    seg = segments.reset_index(drop=True)
+    doc_names = pd.unique(unit_frame["doc_id"].astype(object))
+    seg_doc = pd.Index(doc_names).get_indexer(seg["doc_id"].astype(object))
+    if not (seg_doc >= 0).any():
         cols = [c for c in seg.columns if c not in ("start_char", "end_char", "_seg")]
         return pd.DataFrame(columns=cols + ["segment_start", "segment_end", "unit", "turn", "start_char", "end_char"])
-    result = pd.concat(out, ignore_index=True).sort_values(["_seg", "start_char"]).drop(columns="_seg")
-    return result.reset_index(drop=True)
+    unit_doc = pd.Index(doc_names).get_indexer(unit_frame["doc_id"].astype(object))
+    seg_rows, unit_rows = overlap_pairs(
+        seg_doc, seg["start_char"].to_numpy(dtype="int64"), seg["end_char"].to_numpy(dtype="int64"),
+        unit_doc, unit_frame["start_char"].to_numpy(dtype="int64"), unit_frame["end_char"].to_numpy(dtype="int64"))
+    out = seg.iloc[seg_rows].reset_index(drop=True)
+    out = out.rename(columns={"start_char": "segment_start", "end_char": "segment_end"})
+    for col in ("unit", "turn", "start_char", "end_char"):
+        out[col] = unit_frame[col].to_numpy()[unit_rows]
+    return out
+
+
+#: document code * _SHIFT + offset: one sortable key for (document, character)
+_SHIFT = 1 << 40
+
+
+def overlap_pairs(seg_doc: np.ndarray, seg_start: np.ndarray, seg_end: np.ndarray, unit_doc: np.ndarray,
+                  unit_start: np.ndarray, unit_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (segment, unit) pair of one document that share a character, over every document at once.
+
+    Documents are integer codes (the same numbering for segments and units); each
+    (document, offset) becomes one sortable integer, so that two binary searches find the
+    units of every segment, instead of a pass over the units per document.
+
+    Parameters
+    ----------
+    seg_doc, seg_start, seg_end
+        The segments' document codes (negative: a document without units, paired with
+        nothing) and character offsets.
+    unit_doc, unit_start, unit_end
+        The units' document codes and offsets, in any order.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The segments' and the units' row positions, one entry per pair: by segment, and
+        for one segment by the unit's start (units starting together in their row order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> seg, unit = overlap_pairs(np.array([0, 1, -1]), np.array([5, 0, 0]), np.array([12, 3, 9]),
+    ...                           np.array([0, 0, 1]), np.array([0, 10, 0]), np.array([8, 20, 4]))
+    >>> seg.tolist(), unit.tolist()
+    ([0, 0, 1], [0, 1, 2])
+    """
+    known = seg_doc >= 0
+    seg_index = np.flatnonzero(known)
+    order = np.lexsort((unit_start, unit_doc))  # by document, then start (stable)
+    keyed_start = unit_doc[order] * _SHIFT + unit_start[order]
+    keyed_end = unit_doc[order] * _SHIFT + unit_end[order]
+    reach = np.maximum.accumulate(keyed_end) if len(keyed_end) else keyed_end
+    s = seg_doc[known] * _SHIFT + seg_start[known]
+    e = seg_doc[known] * _SHIFT + seg_end[known]
+    # first unit that ends after the segment starts, last unit that starts before it ends
+    first = np.searchsorted(reach, s, side="right")
+    last = np.searchsorted(keyed_start, e, side="left")
+    counts = np.maximum(last - first, 0)
+    total = int(counts.sum())
+    rep = np.repeat(np.arange(len(s)), counts)
+    pos = np.repeat(first, counts) + (np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts))
+    keep = keyed_end[pos] > s[rep]
+    return seg_index[rep[keep]], order[pos[keep]]
