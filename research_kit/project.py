@@ -631,7 +631,7 @@ def write_corpus(corpus: Corpus, folder: str | Path, *, overwrite: bool = False,
     for doc in corpus.documents.itertuples(index=False):
         d = doc._asdict()
         name = "transcripts/" + _file_stem(str(d["doc_id"]), taken) + ".csv"
-        turns = corpus.turns[corpus.turns["doc_id"] == d["doc_id"]]
+        turns = corpus.document_turns(d["doc_id"])
         roles = {str(s): str(r) for s, r in zip(turns["speaker"], turns["role"]) if not pd.isna(r)}
         entry: dict[str, Any] = {"id": str(d["doc_id"]), "title": str(d["title"])}
         if not pd.isna(d["date"]):

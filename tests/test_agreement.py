@@ -167,3 +167,20 @@ def test_alpha_counts_the_pairs_when_no_unit_has_every_coder():
     row = agreement(pd.concat([a, b, c]), corpus).set_index("code").loc["besoins"]
     assert np.isnan(row["cohen_kappa"]) and np.isnan(row["percent_agreement"])
     assert row["krippendorff_alpha"] == pytest.approx(1 - 38 / 96)  # as in the first test
+
+
+def test_cohen_kappa_of_numbers_equals_that_of_the_same_values_as_objects():
+    # the numeric fast path reads NaN as missing and the values as categories, as the object path does
+    import numpy as np
+
+    from research_kit.measures import cohen_kappa
+
+    a = np.array([1.0, 1.0, 0.0, np.nan, 0.0, 1.0, 0.0, 0.0])
+    b = np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0, np.nan, 1.0])
+    as_objects = [None if np.isnan(v) else int(v) for v in a], [None if np.isnan(v) else int(v) for v in b]
+    # by hand on the 6 units both coded: observed agreement 4/6; marginals a: 3 ones, 3 zeros; b: 3 ones,
+    # 3 zeros; p_e = (3*3 + 3*3) / 36 = 0.5; kappa = (2/3 - 1/2) / (1/2) = 1/3
+    assert float(cohen_kappa(a, b)) == pytest.approx(1 / 3)
+    assert float(cohen_kappa(*as_objects)) == pytest.approx(1 / 3)
+    assert float(cohen_kappa(a, b, weights="linear")) == pytest.approx(
+        float(cohen_kappa(*as_objects, weights="linear")))

@@ -256,8 +256,14 @@ def cohen_kappa(
             f"got {a_arr.size} and {b_arr.size} values.",
             hint="Align both coders on the same units, with None where one did not code.",
         )
-    stacked = np.empty((2, a_arr.size), dtype=object)
-    stacked[0], stacked[1] = a_arr, b_arr
+    a_num, b_num = np.asarray(a), np.asarray(b)
+    if a_num.dtype.kind in "iuf" and b_num.dtype.kind in "iuf":
+        # numbers (NaN for missing), as agreement() passes them: the table's numeric path, with no
+        # value looked at one by one in Python
+        stacked = np.vstack([a_num.astype(float).ravel(), b_num.astype(float).ravel()])
+    else:
+        stacked = np.empty((2, a_arr.size), dtype=object)
+        stacked[0], stacked[1] = a_arr, b_arr
     table = _reliability_table(stacked, function="cohen_kappa")
     if weights is not None:
         _require_numeric(table, "cohen_kappa", f"with weights={weights!r}")

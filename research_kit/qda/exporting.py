@@ -453,7 +453,7 @@ class _Export:
     def _turns(self, src: Any, doc_id: str, units: Any) -> None:
         b = self.b
         text = self.corpus.text(doc_id)
-        for t in self.corpus.turns[self.corpus.turns["doc_id"] == doc_id].itertuples(index=False):
+        for t in self.corpus.document_turns(doc_id).itertuples(index=False):
             sel = self._selection(src, self.turn_guid[(doc_id, t.turn)], text, units, t.start_char, t.end_char)
             times = format_times(t.start_s, t.end_s)
             if times:

@@ -52,8 +52,7 @@ def transcript(corpus: Corpus, doc_id: str) -> pd.DataFrame:
     UnknownNameError
         ``RK-C10`` when the corpus has no such document.
     """
-    corpus.text(doc_id)  # RK-C10 for an unknown document
-    turns = corpus.turns[corpus.turns["doc_id"] == doc_id].sort_values("turn")
+    turns = corpus.document_turns(doc_id)  # RK-C10 for an unknown document
     return turns[["turn", "speaker", "role", "start_s", "start_char", "end_char", "text"]].reset_index(drop=True)
 
 
