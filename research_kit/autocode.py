@@ -19,7 +19,10 @@ How each kind of rule matches
   ``phrases="words"`` to match every phrase on its words alone.
 - ``patterns``: spaCy ``Matcher`` token patterns. The tokens carry what the tokens
   frame holds: text, lemma, part of speech, entity type and sentence starts; ``LEMMA``
-  values are lower-cased like the tokens' lemmas. ``TAG``, ``MORPH`` and ``DEP``
+  values are lower-cased like the tokens' lemmas. Tokens annotated without entities
+  (``annotate()``'s default) get them, with ``corpus=``, when a pattern tests
+  ``ENT_TYPE`` or ``ENT_IOB``: the entity layer of the annotation cache, recognised
+  once if it is not there. ``TAG``, ``MORPH`` and ``DEP``
   are not in the tokens frame, so patterns on them never match (a warning says so).
 - ``regex``: Python regular expressions searched in the document text, within each
   run of turns of the rule's language; a match that runs over two turns is dropped.
@@ -52,6 +55,8 @@ that do not belong to the corpus; ``RK-G13`` human codings of several coders wit
 ``coder=``; ``RK-G14`` an unusable ``coder`` name; ``RK-G15`` (warning) the cache
 folder cannot be written; ``RK-G16`` (warning) a regular expression ran out of time
 on a document, whose matches of it were left out (that document is not cached);
+``RK-G17`` (warning) patterns test entity types, the tokens carry none and the
+corpus's default annotation is not those tokens, so no entities could be added;
 ``RK-K14`` a regular expression that does not compile (in a codebook built in memory:
 :func:`~research_kit.codebook.read_codebook` refuses it).
 """
@@ -185,7 +190,9 @@ def autocode(
         ``RK-G10`` for tokens in a language the codebook has no rules for; ``RK-G11``
         for patterns on attributes the tokens frame does not hold; ``RK-G16`` for a
         regular expression that ran out of time on a document (its matches there are
-        left out, and that document's results are not cached).
+        left out, and that document's results are not cached); ``RK-G17`` for patterns
+        on entity types when the tokens carry no entities and are not the corpus's
+        default annotation (none can be added).
 
     Examples
     --------
@@ -219,12 +226,15 @@ def autocode(
     wanted = _languages(tokens, codebook, languages)
 
     tok = _ordered(tokens)
-    doc_ids = list(dict.fromkeys(tok["doc_id"].tolist()))
+    bounds = _doc_bounds(tok)
+    doc_ids = list(bounds)  # in order of appearance
     if corpus is not None:
-        _check_corpus(tok, corpus, doc_ids)
+        _check_corpus(tok, corpus, doc_ids, bounds)
     rules = {lang: codebook.rules(lang) for lang in wanted}
     rules = {lang: r for lang, r in rules.items() if r}
     _warn_patterns(rules)
+    if corpus is not None and _tests_entities(rules) and not (tok["ent_type"].to_numpy(dtype=object) != "").any():
+        tok = _with_entities(tok, corpus, doc_ids)
     compiled = _compile_regexes(rules)
 
     folder = (Path(corpus.cache_dir) / CACHE_FOLDER
@@ -235,7 +245,6 @@ def autocode(
                             _rules_json(rules),
                             json.dumps(lemma_phrases, sort_keys=True, ensure_ascii=False))[:12]
 
-    bounds = _doc_bounds(tok)
     paths: dict[str, Path] = {}
     cached: dict[str, dict[str, np.ndarray]] = {}
     if folder is not None:
@@ -373,15 +382,31 @@ def _languages(tokens: pd.DataFrame, codebook: Any, languages: Iterable[str] | N
 def _ordered(tokens: pd.DataFrame) -> pd.DataFrame:
     """Tokens sorted by document (in order of appearance) and token index."""
     codes, _ = pd.factorize(tokens["doc_id"], sort=False)
-    order = np.lexsort((tokens["token"].to_numpy(), codes))
-    if (order == np.arange(len(order))).all():
+    token = tokens["token"].to_numpy()
+    # already in order (annotate's frame is): checked with a few booleans per token, not a sort
+    if bool(np.all((codes[1:] > codes[:-1]) | ((codes[1:] == codes[:-1]) & (token[1:] > token[:-1])))):
         return tokens.reset_index(drop=True)
+    order = np.lexsort((token, codes))
     return tokens.iloc[order].reset_index(drop=True)
 
 
+def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, distinct values) of a column; NA is a value.
+
+    The codes of a categorical column as they are, in the order of its categories;
+    the codes of another in order of appearance.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        if not len(codes) or codes.min() >= 0:
+            return codes, np.asarray(values.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _doc_bounds(tok: pd.DataFrame) -> dict[str, tuple[int, int]]:
-    """Each document's first and past-the-last row, in tokens sorted by document."""
-    codes, names = pd.factorize(tok["doc_id"], sort=False, use_na_sentinel=False)
+    """Each document's first and past-the-last row, in tokens sorted by document (in that order)."""
+    codes, names = _factorized(tok["doc_id"])
     if not len(codes):
         return {}
     change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
@@ -390,7 +415,8 @@ def _doc_bounds(tok: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return {str(names[codes[a]]): (int(a), int(b)) for a, b in zip(starts, ends)}
 
 
-def _check_corpus(tok: pd.DataFrame, corpus: Corpus, doc_ids: Sequence[str]) -> None:
+def _check_corpus(tok: pd.DataFrame, corpus: Corpus, doc_ids: Sequence[str],
+                  bounds: Mapping[str, tuple[int, int]]) -> None:
     known = set(corpus.doc_ids)
     unknown = [d for d in doc_ids if d not in known]
     if unknown:
@@ -398,7 +424,6 @@ def _check_corpus(tok: pd.DataFrame, corpus: Corpus, doc_ids: Sequence[str]) -> 
                           f"{', '.join(map(repr, unknown[:5]))}{', …' if len(unknown) > 5 else ''}.",
                           hint="Pass the corpus the tokens were annotated from: tokens = annotate(corpus).")
     # The first and last token of each document must read the same in the corpus text.
-    bounds = _doc_bounds(tok)
     ends_of_docs = np.array([i for a, b in bounds.values() for i in (a, b - 1)], dtype="int64")
     text = dict(zip(ends_of_docs.tolist(), tok["text"].take(ends_of_docs).to_numpy(dtype=object)))
     start, end = tok["start_char"].to_numpy(), tok["end_char"].to_numpy()
@@ -422,6 +447,39 @@ def _warn_patterns(rules: Mapping[str, Mapping[str, Any]]) -> None:
     if used:
         warn("RK-G11", f"some patterns test {', '.join(sorted(used))}, which the tokens frame does not hold; "
                       "those tokens never match. Write the patterns on LEMMA, LOWER, POS or ENT_TYPE.", stacklevel=3)
+
+
+def _tests_entities(rules: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether a pattern tests entity types (ENT_TYPE, ENT_IOB)."""
+    return any(str(k).upper() in ("ENT_TYPE", "ENT_IOB") for by_code in rules.values() for r in by_code.values()
+               for pattern in r.patterns for token in pattern for k in token)
+
+
+def _with_entities(tok: pd.DataFrame, corpus: Corpus, doc_ids: Sequence[str]) -> pd.DataFrame:
+    """``tok`` with the entities of its documents, recognised now (once: they are cached) when the rules need them.
+
+    The tokens were annotated without entities (the default). The entity layer comes
+    from :func:`~research_kit.annotate.annotate` with ``entities=True`` and the default
+    pipelines, from the annotation cache when the tokens are there (only the
+    recogniser runs then). Tokens that are not those (other pipelines, other options)
+    keep no entities, with a warning (``RK-G17``).
+    """
+    from .annotate import annotate
+
+    known = annotate(corpus.subset(list(doc_ids)), entities=True, progress=False)
+    rank = {d: i for i, d in enumerate(doc_ids)}
+    order = np.lexsort((known["token"].to_numpy(), known["doc_id"].astype(object).map(rank).to_numpy()))
+    known = known.iloc[order]
+    same = len(known) == len(tok) and all(
+        np.array_equal(known[c].to_numpy(dtype="int64"), tok[c].to_numpy(dtype="int64"))
+        for c in ("token", "start_char", "end_char"))
+    if not same:
+        warn("RK-G17", "some patterns test ENT_TYPE, but the tokens carry no entities and are not those that "
+                      "annotate() gives with its default options, so no entities could be added: those patterns "
+                      "match no entity. Pass tokens=annotate(corpus, entities=True, ...) with the options the tokens "
+                      "were annotated with.", stacklevel=3)
+        return tok
+    return tok.assign(ent_type=known["ent_type"].to_numpy())
 
 
 def _compile_regexes(rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -536,11 +594,13 @@ def _lemma_phrases(tok: pd.DataFrame,
     out: dict[str, dict[str, list[str]]] = {}
     for lang, phrases in phrase_words.items():
         words = sorted({w for ws in phrases.values() for w in ws})
-        rows = (tok["language"] == lang).to_numpy(dtype=bool)
-        lower = _straight(tok["text"][rows]).str.lower()
-        keep = lower.isin(words).to_numpy(dtype=bool)
-        counts = (pd.DataFrame({"word": lower[keep].to_numpy(dtype=object),
-                                "lemma": tok["lemma"][rows][keep].astype(str).to_numpy(dtype=object)})
+        rows = np.flatnonzero((tok["language"] == lang).to_numpy(dtype=bool))
+        # lower-cased once per distinct text, not once per token
+        codes, uniques = _factorized(tok["text"].iloc[rows] if len(rows) < len(tok) else tok["text"])
+        lower = _straight(pd.Series(uniques, dtype="string")).str.lower()
+        keep = lower.isin(words).to_numpy(dtype=bool)[codes]
+        counts = (pd.DataFrame({"word": lower.to_numpy(dtype=object)[codes[keep]],
+                                "lemma": tok["lemma"].take(rows[keep]).astype(str).to_numpy(dtype=object)})
                   .groupby(["word", "lemma"]).size().rename("n").reset_index()
                   .sort_values(["word", "n", "lemma"], ascending=[True, False, True]))
         best = dict(counts.drop_duplicates("word")[["word", "lemma"]].itertuples(index=False))
@@ -599,13 +659,13 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
 
     ``slow`` receives the regular expressions that ran out of time, and where (see :func:`_regex_matches`).
     """
-    doc_codes, doc_names = pd.factorize(sub["doc_id"], sort=False)
+    doc_codes, doc_names = _runs(sub["doc_id"])
     start = sub["start_char"].to_numpy(dtype="int64")
     end = sub["end_char"].to_numpy(dtype="int64")
     turn = sub["turn"].to_numpy(dtype="int64")
     # languages as integer codes: an object array of every token's language costs a string per token
-    lang_codes, lang_names = pd.factorize(sub["language"].astype(str), sort=False)
-    lang_of = {str(name): k for k, name in enumerate(lang_names)}
+    lang_codes, lang_names = _factorized(sub["language"])
+    lang_of = {str(name): k for k, name in enumerate(lang_names) if not pd.isna(name)}
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(rows_a: np.ndarray, rows_b: np.ndarray, codes: Sequence[str], evidence: Sequence[str]) -> None:
@@ -618,13 +678,14 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
         rows = np.flatnonzero(lang_codes == lang_of.get(lang, -2))
         if not len(rows):
             continue
-        # The language's texts, lower-cased texts and lemmas stay string arrays (one buffer,
-        # not a Python string per token); the Docs below take them a document at a time.
+        # The language's texts, lower-cased texts and lemmas as a code per token and each
+        # distinct value once: made straight and lower-cased once per value, never a string
+        # per token (the Docs below take the values of one document at a time).
         every = len(rows) == len(sub)
-        text = _straight(sub["text"] if every else sub["text"].iloc[rows]).reset_index(drop=True)
-        lower = text.str.lower()
-        lemma = _straight((sub["lemma"] if every else sub["lemma"].iloc[rows]).fillna("")).str.lower()
-        lemma = lemma.reset_index(drop=True)
+        text = _Coded(sub["text"] if every else sub["text"].iloc[rows], _straight)
+        lower = text.mapped(lambda values: values.str.lower())
+        lemma = _Coded((sub["lemma"] if every else sub["lemma"].iloc[rows]).fillna(""),
+                       lambda values: _straight(values).str.lower())
         # lemmas: vectorised look-up, no spaCy
         owners: dict[str, list[str]] = {}
         for code, r in by_code.items():
@@ -633,15 +694,14 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
         if owners:
             keys = np.array(list(owners), dtype=object)
             for column in (lemma, lower):
-                hit = np.flatnonzero(column.isin(keys).to_numpy(dtype=bool))
+                hit = np.flatnonzero(column.isin(keys))
                 if len(hit):
-                    pairs = [(i, c, w) for i, w in zip(hit, column.take(hit).to_numpy(dtype=object))
-                             for c in owners[w]]
+                    pairs = [(i, c, w) for i, w in zip(hit, column.take(hit)) for c in owners[w]]
                     at = np.array([rows[i] for i, _, _ in pairs], dtype="int64")
                     add(at, at, [c for _, c, _ in pairs], [f"lemma:{w}" for _, _, w in pairs])
         # phrases and patterns: spaCy matchers over Docs rebuilt from the tokens
         if any(r.phrases or r.patterns for r in by_code.values()):
-            _spacy_matches(sub, rows, lang, by_code, text.array, lemma.array, lemma_phrases.get(lang, {}),
+            _spacy_matches(sub, rows, lang, by_code, text, lemma, lemma_phrases.get(lang, {}),
                            phrase_words.get(lang, {}), turn, doc_codes, add)
         # regular expressions on the text of each run of turns in this language
         regexes = [(code, rx, compiled[rx]) for code, r in by_code.items() for rx in r.regex]
@@ -656,6 +716,45 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
         "code": np.concatenate([f[3] for f in found]),
         "evidence": np.concatenate([f[4] for f in found]),
     }
+
+
+def _runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, values) of a column whose equal values are contiguous (tokens in document
+    order): the codes count the runs, in order of appearance, as ``pd.factorize`` gives them."""
+    codes, names = _factorized(values)
+    if not len(codes):
+        return np.zeros(0, dtype="int32"), names[:0]
+    first = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    run = np.zeros(len(codes), dtype="int32")
+    run[first[1:]] = 1
+    return np.cumsum(run, dtype="int32"), names[codes[first]]
+
+
+class _Coded:
+    """A string column as a code per row and its distinct values, transformed once each.
+
+    ``transform`` takes and returns a ``string`` Series of the distinct values (made
+    straight, lower-cased…); ``take(rows)`` gives the transformed values of some rows.
+    """
+
+    def __init__(self, values: pd.Series, transform: Any = None, *, codes: np.ndarray | None = None,
+                 uniques: pd.Series | None = None) -> None:
+        if codes is None:
+            codes, distinct = _factorized(values)
+            uniques = pd.Series(distinct, dtype="string")
+        self.codes = codes
+        self.uniques = transform(uniques) if transform is not None else uniques
+        self.values = self.uniques.to_numpy(dtype=object, na_value=None)
+
+    def mapped(self, transform: Any) -> _Coded:
+        """The same rows, their values transformed again."""
+        return _Coded(None, transform, codes=self.codes, uniques=self.uniques)  # type: ignore[arg-type]
+
+    def isin(self, keys: Any) -> np.ndarray:
+        return self.uniques.isin(keys).to_numpy(dtype=bool)[self.codes]
+
+    def take(self, rows: Any) -> np.ndarray:
+        return self.values[self.codes[rows]]
 
 
 def _prepare_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -674,11 +773,11 @@ def _prepare_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
     return out
 
 
-def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapping[str, Any], text: Any,
-                   lemma: Any, lemma_phrases: Mapping[str, list[str]], phrase_words: Mapping[str, list[str]],
+def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapping[str, Any], text: _Coded,
+                   lemma: _Coded, lemma_phrases: Mapping[str, list[str]], phrase_words: Mapping[str, list[str]],
                    turn: np.ndarray, doc_codes: np.ndarray, add) -> None:
-    """Phrase and pattern hits in the tokens ``rows`` of ``sub``; ``text`` and ``lemma`` are
-    string arrays (one value per row of ``rows``) read a document at a time."""
+    """Phrase and pattern hits in the tokens ``rows`` of ``sub``; ``text`` and ``lemma`` hold
+    one value per row of ``rows``, read a document at a time."""
     from spacy.matcher import Matcher, PhraseMatcher
     from spacy.tokens import Doc
 
@@ -712,30 +811,35 @@ def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapp
 
     from spacy.parts_of_speech import IDS
 
-    pos = sub["pos"].iloc[rows].astype("string")
-    pos = pos.where(pos.isin(list(IDS)), "X").array
-    start = sub["start_char"].to_numpy()[rows]
-    end = sub["end_char"].to_numpy()[rows]
-    t_turn = turn[rows]
-    doc_of = doc_codes[rows]
-    ents = sub["ent_type"].iloc[rows].fillna("").astype(str).array if needs_ents else None
+    every = len(rows) == len(sub)
+    pos = _Coded(sub["pos"] if every else sub["pos"].iloc[rows],
+                 lambda values: values.where(values.isin(list(IDS)), "X"))
+    start = sub["start_char"].to_numpy()
+    end = sub["end_char"].to_numpy()
+    ents = _Coded(sub["ent_type"] if every else sub["ent_type"].iloc[rows],
+                  lambda values: values.fillna("")) if needs_ents else None
     sents = sub["sentence"].to_numpy()[rows] if needs_sents else None
     # One Doc per document (the tokens of this language); matches across two turns are dropped.
+    # Offsets and turns are taken a document at a time: no copy of them per token.
+    doc_of = doc_codes[rows]
     cuts = np.concatenate([[0], np.flatnonzero(doc_of[1:] != doc_of[:-1]) + 1, [len(rows)]])
+    del doc_of
     starts_out, ends_out, codes_out, evidence_out = [], [], [], []
     for a, b in zip(cuts[:-1], cuts[1:]):
+        here = rows[a:b]
+        d_start, d_end, d_turn = start[here], end[here], turn[here]
         spaces = np.zeros(b - a, dtype=bool)
-        spaces[:-1] = (start[a + 1:b] > end[a:b - 1]) & (t_turn[a + 1:b] == t_turn[a:b - 1])
+        spaces[:-1] = (d_start[1:] > d_end[:-1]) & (d_turn[1:] == d_turn[:-1])
         kwargs: dict[str, Any] = {}
         if needs_ents:
-            e = np.asarray(ents[a:b].tolist(), dtype=object)
+            e = ents.take(slice(a, b))
             prev = np.concatenate([[""], e[:-1]])
             kwargs["ents"] = ["O" if not x else (f"I-{x}" if x == p else f"B-{x}") for x, p in zip(e, prev)]
         if needs_sents:
             s = sents[a:b]
             kwargs["sent_starts"] = np.concatenate([[True], s[1:] != s[:-1]]).tolist()
-        doc = Doc(vocab, words=text[a:b].tolist(), spaces=spaces.tolist(), lemmas=lemma[a:b].tolist(),
-                  pos=pos[a:b].tolist(), **kwargs)
+        doc = Doc(vocab, words=text.take(slice(a, b)).tolist(), spaces=spaces.tolist(),
+                  lemmas=lemma.take(slice(a, b)).tolist(), pos=pos.take(slice(a, b)).tolist(), **kwargs)
         for m in (by_lower, by_lemma, matcher):
             if len(m) == 0:
                 continue
@@ -748,7 +852,7 @@ def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapp
     if not starts_out:
         return
     first, last = np.array(starts_out, dtype="int64"), np.array(ends_out, dtype="int64")
-    same_turn = t_turn[first] == t_turn[last]
+    same_turn = turn[rows[first]] == turn[rows[last]]
     add(rows[first[same_turn]], rows[last[same_turn]], np.asarray(codes_out, object)[same_turn],
         np.asarray(evidence_out, object)[same_turn])
 
@@ -762,16 +866,22 @@ def _regex_matches(sub: pd.DataFrame, rows: np.ndarray, regexes, doc_codes: np.n
     ``slow[(code, pattern, lang)]["timed_out"]``; after :data:`REGEX_MAX_TIMEOUTS` such
     documents, it is not tried on the next ones, listed under ``"skipped"``.
     """
-    t = pd.DataFrame({"_doc": doc_codes[rows], "turn": sub["turn"].to_numpy()[rows],
-                      "start_char": sub["start_char"].to_numpy()[rows], "end_char": sub["end_char"].to_numpy()[rows]})
-    spans = (t.groupby(["_doc", "turn"], sort=False)
-             .agg(start=("start_char", "min"), end=("end_char", "max")).reset_index())
+    # each turn's span: the rows are in document and token order, so a turn's tokens are one run
+    t_doc, t_turn = doc_codes[rows], sub["turn"].to_numpy()[rows]
+    first = np.flatnonzero(np.concatenate([[True], (t_doc[1:] != t_doc[:-1]) | (t_turn[1:] != t_turn[:-1])]))
+    if not len(rows):
+        return []
+    span_doc, span_turn = t_doc[first], t_turn[first]
+    span_start = np.minimum.reduceat(sub["start_char"].to_numpy()[rows], first)
+    span_end = np.maximum.reduceat(sub["end_char"].to_numpy()[rows], first)
+    doc_cuts = np.concatenate([[0], np.flatnonzero(span_doc[1:] != span_doc[:-1]) + 1, [len(first)]])
     out = []
-    for doc, group in spans.groupby("_doc", sort=False):
+    for lo_span, hi_span in zip(doc_cuts[:-1], doc_cuts[1:]):
+        doc = span_doc[lo_span]
         name = str(doc_names[doc])
         text = text_of(name)
-        turns = group["turn"].to_numpy()
-        t_start, t_end = group["start"].to_numpy(), group["end"].to_numpy()
+        turns = span_turn[lo_span:hi_span]
+        t_start, t_end = span_start[lo_span:hi_span], span_end[lo_span:hi_span]
         cuts = np.concatenate([[0], np.flatnonzero(np.diff(turns) != 1) + 1, [len(turns)]])
         runs = list(zip(cuts[:-1], cuts[1:]))
         for code, rx, compiled in regexes:

@@ -729,11 +729,13 @@ def read_tokens(corpus: Corpus, *, client: Any = None, words_per_partition: int 
     _require("read_tokens")
     words_per_partition = _check_partition_size(words_per_partition, "read_tokens")
     from . import schemas
-    from .annotate import annotation_files, pseudonym_spans
+    from .annotate import annotation_categories, annotation_files, pseudonym_spans
 
     files = annotation_files(corpus, client=client, **options)
     spans = pseudonym_spans(corpus, files["doc_id"].astype(str).tolist())
     gold = corpus.gold_tokens
+    # every partition with the same categories, so that the frame computed is annotate()'s, categories included
+    categories = annotation_categories(files, gold)
     pieces = []
     for run in partition(files["n_words"].tolist(), words_per_partition) or [[]]:
         rows = files.iloc[run].reset_index(drop=True)
@@ -741,15 +743,15 @@ def read_tokens(corpus: Corpus, *, client: Any = None, words_per_partition: int 
         mine = None
         if gold is not None and rows["path"].isna().any():
             mine = gold[gold["doc_id"].astype(str).isin(set(ids))]
-        pieces.append((rows, {d: spans[d] for d in ids}, mine))
+        pieces.append((rows, {d: spans[d] for d in ids}, mine, categories))
     return _from_pieces(_read_piece, pieces, schemas.empty_frame(schemas.TOKENS), label="read-tokens")
 
 
-def _read_piece(piece: tuple[Any, Any, Any]) -> pd.DataFrame:
+def _read_piece(piece: tuple[Any, Any, Any, Any]) -> pd.DataFrame:
     from .annotate import read_annotation_files
 
-    rows, spans, gold = piece
-    return read_annotation_files(rows, spans=spans, gold_tokens=gold)
+    rows, spans, gold, categories = piece
+    return read_annotation_files(rows, spans=spans, gold_tokens=gold, categories=categories)
 
 
 def turns_frame(corpus: Corpus, *, words_per_partition: int = WORDS_PER_PARTITION, text: bool = False) -> Any:

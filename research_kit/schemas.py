@@ -161,23 +161,25 @@ TOKENS = Schema(
     "tokens",
     "One row per token, from `annotate(corpus)`.",
     (
-        Column("doc_id", "string", "Document."),
+        Column("doc_id", "category", "Document. Categorical, like `pos`, `ent_type` and `language`: a small code "
+               "per token, categories sorted; compare with `==` or `isin` and group on it as on a string."),
         Column("turn", "int64", "Turn index in the document."),
         Column("sentence", "int64", "Sentence index in the document, from 0."),
         Column("token", "int64", "Token index in the document, from 0."),
         Column("text", "string", "Token as written."),
         Column("lemma", "string", "Lemma, lower-cased."),
-        Column("pos", "string", "Coarse universal part of speech (NOUN, VERB, …); `X` when unknown."),
+        Column("pos", "category", "Coarse universal part of speech (NOUN, VERB, …); `X` when unknown."),
         Column("is_stop", "bool", "Stop word, oral filler or discourse marker."),
         Column("is_punct", "bool", "Punctuation."),
         Column("is_space", "bool", "White space (kept so offsets stay contiguous)."),
         Column("is_pseudonym", "bool", "Part of a pseudonym or placeholder that pseudonymisation wrote (`Personne 4`, "
                "`Médiateur·rice 2`, `[adresse]`, `[lieu 3]`): not a word anyone said. Counts, keyness, collocations, "
                "Reinert classes and rules leave these tokens out unless asked (`drop_pseudonyms=False`)."),
-        Column("ent_type", "string", "Named-entity type (PER, LOC, ORG, MISC / PERSON, GPE, …), empty when none."),
+        Column("ent_type", "category", "Named-entity type (PER, LOC, ORG, MISC / PERSON, GPE, …), empty when none, "
+               "and everywhere unless entities were asked for (`annotate(corpus, entities=True)`)."),
         Column("start_char", "int64", "Offset of the token in the document text."),
         Column("end_char", "int64", "Offset just past the token."),
-        Column("language", "string", "Language of the pipeline that annotated the token."),
+        Column("language", "category", "Language of the pipeline that annotated the token."),
     ),
 )
 

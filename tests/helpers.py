@@ -168,3 +168,58 @@ def block_tokens(blocks: list[int], *, extra: dict[int, str] | None = None) -> p
             items.insert(0, extra[i])
         docs[f"d{i:02d}"] = items
     return make_item_tokens(docs)
+
+
+# ---------------------------------------------------------------------------
+# small corpus folders written by the tests
+
+
+def write_corpus(folder: Path, files: dict[str, str], manifest: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    if manifest is not None:
+        (folder / "corpus.yml").write_text(manifest, encoding="utf-8")
+    return folder
+
+
+#: Three short French transcripts (fillers, Québec markers, a person's name, a city).
+FRENCH = {
+    "a.txt": "Marie: Les médiatrices étaient épuisées.\n"
+             "Luc: Bon, ben, euh, tsé, on a parlé avec Geneviève Lavoie hier.\n",
+    "b.txt": "Marie: La garderie ouvre en septembre. Pis là, les familles attendent.\nLuc: Ouais, mettons.\n",
+    "c.txt": "Marie: Le comité se réunit jeudi à Montréal.\nLuc: Faque on en reparle jeudi.\n",
+}
+
+
+#: A bilingual codebook with every kind of rule (lemmas, regex, phrases, spaCy patterns).
+CODEBOOK = r"""
+title: Test
+languages: [fr, en]
+codes:
+  - id: fatigue
+    label: {fr: Fatigue, en: Tiredness}
+    rules:
+      fr:
+        lemmas: [Épuisement]            # as written: matched lower-cased
+        regex: ['(?i)\bburn-?out\b']
+      en:
+        lemmas: [exhaust]
+        regex: ['(?i)\bburn-?out\b']
+  - id: reco
+    label: {fr: Recommandation, en: Recommendation}
+    rules:
+      fr: {phrases: [il faudrait]}
+      en: {phrases: [we should]}
+  - id: soin
+    label: {fr: Soin, en: Care}
+    rules:
+      fr:
+        patterns:
+          - [{LEMMA: prendre}, {LEMMA: Soin}]
+  - id: voix
+    label: {fr: Voix, en: Voice}
+    rules:
+      fr: {lemmas: [council]}           # a French rule: must not fire on the English turn
+      en: {lemmas: [voice]}
+"""

@@ -23,7 +23,7 @@ from research_kit.coding import merge_codings, read_codings
 from research_kit.corpus import build_corpus
 from research_kit.errors import CodingError, ParameterError
 from research_kit.schemas import CODINGS
-from tests.helpers import ROOT
+from tests.helpers import CODEBOOK, ROOT
 
 A = importlib.import_module("research_kit.autocode")  # the module, even if the package re-exports the verb
 
@@ -36,37 +36,6 @@ TRANSCRIPT_A = (
 )
 TRANSCRIPT_B = "Dana: The evenings exhausted the team and we should talk about burnout.\n"
 MANIFEST = "language: fr\ndocuments:\n  a.txt: {id: a, language: fr}\n  b.txt: {id: b, language: en}\n"
-
-CODEBOOK = r"""
-title: Test
-languages: [fr, en]
-codes:
-  - id: fatigue
-    label: {fr: Fatigue, en: Tiredness}
-    rules:
-      fr:
-        lemmas: [Épuisement]            # as written: matched lower-cased
-        regex: ['(?i)\bburn-?out\b']
-      en:
-        lemmas: [exhaust]
-        regex: ['(?i)\bburn-?out\b']
-  - id: reco
-    label: {fr: Recommandation, en: Recommendation}
-    rules:
-      fr: {phrases: [il faudrait]}
-      en: {phrases: [we should]}
-  - id: soin
-    label: {fr: Soin, en: Care}
-    rules:
-      fr:
-        patterns:
-          - [{LEMMA: prendre}, {LEMMA: Soin}]
-  - id: voix
-    label: {fr: Voix, en: Voice}
-    rules:
-      fr: {lemmas: [council]}           # a French rule: must not fire on the English turn
-      en: {lemmas: [voice]}
-"""
 
 # The same codes without spaCy patterns: reading it does not import spaCy.
 CODEBOOK_NO_PATTERNS = CODEBOOK.split("  - id: soin")[0]

@@ -41,7 +41,7 @@ def english(tmp_path_factory):
 def tokens(english):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResearchKitWarning)  # no RK-A02: no basic pipeline stands in for English
-        return annotate(english, cache=False)
+        return annotate(english, cache=False, entities=True)
 
 
 def by_text(tokens, column):
@@ -122,7 +122,7 @@ def test_english_names_in_the_text_are_pseudonymised_by_the_recogniser(english, 
 
 def test_the_demo_corpus_english_meeting_is_annotated_by_the_model():
     corpus = read_corpus(ROOT / "corpora" / "demo")
-    tokens = annotate(corpus.subset(["en-funder-debrief"]), cache=False)
+    tokens = annotate(corpus.subset(["en-funder-debrief"]), cache=False, entities=True)
     text = corpus.text("en-funder-debrief")
     at = text.index("One of our mediators told the team in March")
     sentence = tokens[(tokens["start_char"] >= at) & (tokens["start_char"] < at + len("One of our mediators told "

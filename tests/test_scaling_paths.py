@@ -256,6 +256,7 @@ def test_kwic_lines_equal_a_scan_of_each_document(query, window, of):
 
 def _rule_tokens():
     tokens = make_tokens(ROWS)
+    tokens = tokens.astype({"language": "string", "ent_type": "string"})  # values the categories lack
     tokens.loc[tokens["doc_id"] == "d3", "language"] = "en"
     tokens.loc[tokens["text"].isin(["avancer", "voir"]), "ent_type"] = "LOC"
     return tokens

@@ -371,7 +371,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[RK-A02\]")
         tokens = annotate(corpus, entities=True, n_process=n_process, progress=progress, client=client)
-    with_entities = set(tokens.loc[tokens["ent_type"].fillna("") != "", "doc_id"].unique())
+    with_entities = set(tokens.loc[tokens["ent_type"].notna() & (tokens["ent_type"] != ""), "doc_id"].unique())
     annotated = set(tokens["doc_id"].unique())
     blind = [d for d in corpus.doc_ids if d in annotated and d not in with_entities]
     if blind:
