@@ -491,7 +491,7 @@ def pseudonymise_with_key(corpus: Corpus, key: Key, name_items: list[tuple[str, 
                              new_end_char=ne, category=sp.category, detector=sp.detector, original=sp.original,
                              replacement=sp.replacement, context=in_context(text, sp.start, sp.end)))
             shift += len(sp.replacement) - (sp.end - sp.start)
-        turns = corpus.turns[corpus.turns["doc_id"] == doc_id].sort_values("turn")
+        turns = corpus.document_turns(doc_id)
         starts = _map_offsets(turns["start_char"].to_numpy(), spans, side="start")
         ends = _map_offsets(turns["end_char"].to_numpy(), spans, side="end")
         frame = turns[["doc_id", "turn", "speaker", "role", "start_s", "end_s"]].copy()
