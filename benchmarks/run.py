@@ -37,7 +37,9 @@ def _call(name: str, million: Path) -> list[dict]:
     if name in ("coding", "chd", "workbench"):
         return module.run(million)
     if name == "cluster":
-        return module.run() + module.run_briefs() + module.run_memory()
+        # 10M words annotated twice takes most of an hour on 2 cores: RK_BENCH_CLUSTER_SIZES=1000000,3000000,10000000
+        sizes = [int(s) for s in os.environ.get("RK_BENCH_CLUSTER_SIZES", "1000000,3000000").split(",")]
+        return module.run(sizes) + module.run_briefs() + module.run_memory()
     if name == "readers":
         return module.run()
     if name == "anonymise":

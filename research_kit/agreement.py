@@ -62,7 +62,7 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
     codes = sorted(codings["code"].dropna().unique()) if codes is None else list(codes)
     if documents is None:
         docs = sorted(codings["doc_id"].unique())
-        coded_by = {c: set(codings.loc[codings["coder"] == c, "doc_id"]) for c in coders}
+        coded_by = {c: set(codings.loc[codings["coder"] == c, "doc_id"].unique()) for c in coders}
     else:
         docs = list(documents)
         coded_by = {c: set(docs) for c in coders}
