@@ -27,33 +27,13 @@ def _lang() -> str:
     return "en"
 
 
-#: The command's own lines, in English and French.
-_MESSAGES: dict[str, dict[str, str]] = {
-    "done": {"en": "done", "fr": "fait"},
-    "skipped": {"en": "skipped", "fr": "inchangé"},
-    "failed": {"en": "FAILED", "fr": "ÉCHEC"},
-    "at_cell": {"en": " at cell {cell}", "fr": ", cellule {cell}"},
-    "sep": {"en": ": ", "fr": " : "},
-    "totals": {"en": "{done} done, {skipped} unchanged, {failed} failed",
-               "fr": "{done} fait{s_done}, {skipped} inchangé{s_skipped}, {failed} en échec"},
-    "index": {"en": "index of the briefs: {path}", "fr": "sommaire des notes : {path}"},
-    "stage.check": {"en": "checking the parameters and the corpus", "fr": "vérification des paramètres et du corpus"},
-    "stage.prepare": {"en": "annotation cache", "fr": "cache d'annotation"},
-    "stage.kernel": {"en": "starting the kernel", "fr": "démarrage du noyau"},
-    "stage.kernel_again": {"en": "starting the kernel (attempt {step} of {total})",
-                           "fr": "démarrage du noyau (essai {step} sur {total})"},
-    "stage.cell": {"en": "cell {step}/{total}: {detail}", "fr": "cellule {step}/{total} : {detail}"},
-    "stage.render": {"en": "rendering {detail}", "fr": "mise en forme : {detail}"},
-    "nb.parameters": {"en": "parameters", "fr": "paramètres"},
-    "nb.none": {"en": "(no cell tagged 'parameters')", "fr": "(aucune cellule marquée « parameters »)"},
-    "nb.run": {"en": "Run one: research-kit brief {path} --corpus CORPUS -p NAME VALUE …",
-               "fr": "Pour en produire une : research-kit brief {path} --corpus CORPUS -p NOM VALEUR …"},
-}
 
 
 def _say(key: str, **values: Any) -> str:
-    text = _MESSAGES[key][_lang()]
-    return text.format(**values) if values else text
+    """The command's line ``key`` (``cli.<key>`` of :data:`research_kit.i18n.MESSAGES`) in the user's language."""
+    from .i18n import t
+
+    return t(f"cli.{key}", _lang(), **values)
 
 
 def _french(error: Exception) -> str | None:

@@ -60,6 +60,7 @@ from filelock import FileLock
 
 from .._io import atomic_write_text, content_hash, file_hash, replace_folder, slug
 from ..errors import BriefError, InputFileError, ProblemsError, ResearchKitError, check_option, did_you_mean
+from ..i18n import MESSAGES, t
 from .workers import Outcome, pid_alive, run_isolated
 
 if TYPE_CHECKING:
@@ -866,41 +867,6 @@ def _relative(path: str, out: Path) -> str:
         return str(path)
 
 
-#: Every word of the index page, in French and English (the page shows both, its language first).
-_INDEX: dict[str, dict[str, str]] = {
-    "heading": {"fr": "Notes de recherche", "en": "Research briefs"},
-    "kind.session": {"fr": "Séances", "en": "Sessions"},
-    "kind.process": {"fr": "Processus participatifs", "en": "Participatory processes"},
-    "kind.theme": {"fr": "Thèmes", "en": "Themes"},
-    "kind.coding_review": {"fr": "Revue du codage", "en": "Coding review"},
-    "kind.explorer": {"fr": "Explorer le corpus", "en": "Corpus explorer"},
-    "kind.other": {"fr": "Autres notes", "en": "Other briefs"},
-    "failed": {"fr": "Notes qui n'ont pas abouti", "en": "Briefs that failed"},
-    "failed_intro": {"fr": "Leur dernière exécution a échoué. La version précédente, s'il y en a une, reste en place "
-                           "et figure plus bas ; le journal dit ce qui s'est passé.",
-                     "en": "Their last run failed. The previous version, if there is one, is still in place and "
-                           "listed below; the log says what happened."},
-    "previous": {"fr": "version précédente", "en": "previous version"},
-    "stale": {"fr": "Dernière exécution en échec : version précédente.",
-              "en": "Last run failed: previous version."},
-    "log": {"fr": "journal", "en": "log"},
-    "cell": {"fr": "cellule", "en": "cell"},
-    "missing": {"fr": "fichiers absents du dossier", "en": "files missing from the folder"},
-    "count": {"fr": "{n} notes", "en": "{n} briefs"},
-    "count_one": {"fr": "1 note", "en": "1 brief"},
-    "written": {"fr": "mis à jour le {date}", "en": "updated {date}"},
-    "contents": {"fr": "Sommaire", "en": "Contents"},
-    "formats": {"fr": "Formats", "en": "Formats"},
-    "lang.fr": {"fr": "français", "en": "French"},
-    "lang.en": {"fr": "anglais", "en": "English"},
-    "format.html": {"fr": "Page web", "en": "Web page"},
-    "format.docx": {"fr": "Word", "en": "Word"},
-    "format.pdf": {"fr": "PDF", "en": "PDF"},
-    "format.md": {"fr": "Markdown", "en": "Markdown"},
-    "format.pptx": {"fr": "Diapositives", "en": "Slides"},
-    "format.cards": {"fr": "Cartes (PDF)", "en": "Cards (PDF)"},
-    "format.cards-html": {"fr": "Cartes (web)", "en": "Cards (web)"},
-}
 _INDEX_KINDS = ("session", "process", "theme", "coding_review", "explorer", "other")
 _INDEX_FORMATS = ("html", "pdf", "docx", "md", "pptx", "cards", "cards-html")
 
@@ -953,8 +919,8 @@ section.failed .formats a { background: var(--paper); }
 
 
 def _index_label(key: str, lang: str, **values: Any) -> str:
-    text = _INDEX[key].get(lang) or _INDEX[key]["en"]
-    return text.format(**values) if values else text
+    """The index page's label ``key`` (``index.<key>`` of :data:`research_kit.i18n.MESSAGES`)."""
+    return t(f"index.{key}", lang, **values)
 
 
 def _page_lang(data: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> str:
@@ -967,7 +933,7 @@ def _page_lang(data: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) ->
 
 
 def _date_text(iso: str, lang: str, *, year: bool = True) -> str:
-    from ..i18n import t
+    from ..i18n import t  # noqa: PLC0415
 
     try:
         when = datetime.strptime(iso[:10], "%Y-%m-%d")
@@ -1014,7 +980,7 @@ def _links(out: Path, outputs: Mapping[str, str], lang: str) -> list[tuple[str, 
         if path.is_dir():
             inner = sorted(path.glob("*.md"))
             rel = (Path(rel) / inner[0].name).as_posix() if inner else rel
-        label = _index_label(f"format.{fmt}", lang) if f"format.{fmt}" in _INDEX else fmt
+        label = _index_label(f"format.{fmt}", lang) if f"index.format.{fmt}" in MESSAGES else fmt
         links.append((label, rel))
     return links
 
