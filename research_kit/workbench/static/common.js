@@ -139,3 +139,28 @@ function shownRole(speaker, role) {
   if (!role) return false;
   return !String(speaker || "").toLowerCase().startsWith(String(role).toLowerCase());
 }
+
+// A hit in its turn with the turns around it (the panel's "context" trait), the hit marked.
+// opts.empty: text shown when there is no context yet; opts.turnNumbers: each turn's number.
+function contextBox(model, opts = {}) {
+  const c = model.get("context") || {};
+  const box = h("div", { class: "rk-context" });
+  if (!c.rows) {
+    if (opts.empty) box.appendChild(h("div", { class: "rk-muted", text: opts.empty }));
+    return box;
+  }
+  box.appendChild(h("div", { class: "rk-h", text: `${L(model, "context")} — ${c.title} · ${L(model, "turn")} ${c.turn}` }));
+  for (const r of c.rows) {
+    const text = h("div", { class: "rk-text" });
+    if (r.match) {
+      const cps = Array.from(r.text);
+      text.append(cpSlice(cps, 0, r.match[0]), h("span", { class: "rk-hit", text: cpSlice(cps, r.match[0], r.match[1]) }),
+                  cpSlice(cps, r.match[1], cps.length));
+    } else text.textContent = r.text;
+    box.appendChild(h("div", { class: "rk-turn" + (r.is_target ? " rk-target" : "") },
+      h("div", { class: "rk-who" }, h("span", { class: "rk-speaker", text: r.speaker }),
+        shownRole(r.speaker, r.role) ? h("span", { class: "rk-role", text: r.role }) : null,
+        opts.turnNumbers ? h("span", { class: "rk-turn-no", text: `${L(model, "turn")} ${r.turn}` }) : null), text));
+  }
+  return box;
+}

@@ -127,23 +127,7 @@ function render({ model, el }) {
   }
 
   function drawContext() {
-    const c = model.get("context") || {};
-    const box = h("div", { class: "rk-context" });
-    if (!c.rows) { box.appendChild(h("div", { class: "rk-muted", text: L(model, "click_hit") })); return box; }
-    box.appendChild(h("div", { class: "rk-h", text: `${L(model, "context")} — ${c.title} · ${L(model, "turn")} ${c.turn}` }));
-    for (const r of c.rows) {
-      const text = h("div", { class: "rk-text" });
-      if (r.match) {
-        const cps = Array.from(r.text);
-        text.append(cpSlice(cps, 0, r.match[0]), h("span", { class: "rk-hit", text: cpSlice(cps, r.match[0], r.match[1]) }),
-                    cpSlice(cps, r.match[1], cps.length));
-      } else text.textContent = r.text;
-      box.appendChild(h("div", { class: "rk-turn" + (r.is_target ? " rk-target" : "") },
-        h("div", { class: "rk-who" }, h("span", { class: "rk-speaker", text: r.speaker }),
-          shownRole(r.speaker, r.role) ? h("span", { class: "rk-role", text: r.role }) : null,
-          h("span", { class: "rk-turn-no", text: `${L(model, "turn")} ${r.turn}` })), text));
-    }
-    return box;
+    return contextBox(model, { empty: L(model, "click_hit"), turnNumbers: true });
   }
 
   function drawTable() {

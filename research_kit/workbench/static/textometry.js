@@ -10,25 +10,6 @@ function render({ model, el }) {
   root.append(h("div", { class: "rk-h", text: L(model, "textometry_title") }), messageBar(model),
               h("div", { class: "rk-split" }, left, right));
 
-  function contextBox() {
-    const c = model.get("context") || {};
-    const box = h("div", { class: "rk-context" });
-    if (!c.rows) return box;
-    box.appendChild(h("div", { class: "rk-h", text: `${L(model, "context")} — ${c.title} · ${L(model, "turn")} ${c.turn}` }));
-    for (const r of c.rows) {
-      const text = h("div", { class: "rk-text" });
-      if (r.match) {
-        const cps = Array.from(r.text);
-        text.append(cpSlice(cps, 0, r.match[0]), h("span", { class: "rk-hit", text: cpSlice(cps, r.match[0], r.match[1]) }),
-                    cpSlice(cps, r.match[1], cps.length));
-      } else text.textContent = r.text;
-      box.appendChild(h("div", { class: "rk-turn" + (r.is_target ? " rk-target" : "") },
-        h("div", { class: "rk-who" }, h("span", { class: "rk-speaker", text: r.speaker }),
-          shownRole(r.speaker, r.role) ? h("span", { class: "rk-role", text: r.role }) : null), text));
-    }
-    return box;
-  }
-
   function drawLeft() {
     clear(left);
     const current = model.get("current");
@@ -77,7 +58,7 @@ function render({ model, el }) {
         { key: "right", label: "", cls: "rk-right" },
       ], c.rows || [], (r) => send(model, "open_hit", { index: r.i }), { cls: "rk-kwic" })));
     }
-    right.appendChild(contextBox());
+    right.appendChild(contextBox(model));
   }
 
   root.addEventListener("keydown", (ev) => ev.stopPropagation());
