@@ -42,6 +42,7 @@ brief's error) the worker running a brief died.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import os
 import pickle
@@ -204,9 +205,90 @@ class _Raised:
 
 def _call(fn: Callable[..., Any], job: Any, shared: Any, options: Mapping[str, Any]) -> Any:
     try:
-        return fn(job, shared, **options)
+        with _roomy_heap():
+            return fn(job, shared, **options)
     except ResearchKitError as e:
         return _Raised(e)
+
+
+# glibc's mallopt() parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+# glibc's fixed mmap threshold once MALLOC_TRIM_THRESHOLD_ is set, and its largest.
+_MMAP_FIXED, _MMAP_MAX = 128 * 1024, 32 * 2**20
+_HEAP_LOCK = threading.Lock()
+# Seconds without a job of ours before a worker's heap is set back and trimmed.
+_HEAP_IDLE = 2.0
+_HEAP: dict[str, Any] = {"jobs": 0, "roomy": False, "timer": None}
+
+
+@functools.lru_cache(maxsize=1)
+def _glibc() -> Any:
+    """The C library when it is glibc (with ``mallopt`` and ``malloc_trim``), else ``None``."""
+    import ctypes
+    import platform
+
+    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018 - both must exist
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+@contextlib.contextmanager
+def _roomy_heap() -> Iterator[None]:
+    """While jobs of ours run on a Dask worker, let glibc reuse the memory it frees; give it back after.
+
+    Dask's nanny starts each worker with ``MALLOC_TRIM_THRESHOLD_=65536``
+    (``distributed.nanny.pre-spawn-environ``), so that a worker hands freed memory back to
+    the system at once. Setting it also stops glibc from adapting its mmap threshold: every
+    block above 128 KiB (spaCy's arrays, Arrow buffers) is then a fresh ``mmap`` whose pages
+    fault in zeroed, and memory freed at the top of the heap is returned, then faulted in
+    again by the next allocation. Measured on 1M words annotated by 2 workers: 4.3 million
+    page faults instead of 0.34 million, 15 % more CPU time. While our jobs run, the
+    thresholds are roomy (mmap above 32 MiB, trim above 256 MiB); once the worker has run
+    none for :data:`_HEAP_IDLE` seconds, they are set back to what the environment asked
+    for and the free memory is trimmed, as Dask wants. Nothing changes without that
+    variable, with ``MALLOC_MMAP_THRESHOLD_`` set too (someone chose), or without glibc.
+    """
+    trim = os.environ.get("MALLOC_TRIM_THRESHOLD_", "")
+    libc = _glibc() if trim.isdigit() and "MALLOC_MMAP_THRESHOLD_" not in os.environ else None
+    if libc is None:
+        yield
+        return
+    with _HEAP_LOCK:
+        _HEAP["jobs"] += 1
+        if _HEAP["timer"] is not None:
+            _HEAP["timer"].cancel()
+            _HEAP["timer"] = None
+        if not _HEAP["roomy"]:
+            libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_MAX)
+            libc.mallopt(_M_TRIM_THRESHOLD, 8 * _MMAP_MAX)
+            _HEAP["roomy"] = True
+    try:
+        yield
+    finally:
+        with _HEAP_LOCK:
+            _HEAP["jobs"] -= 1
+            if _HEAP["jobs"] == 0:
+                timer = threading.Timer(_HEAP_IDLE, _tight_heap, (libc, int(trim)))
+                timer.daemon = True
+                _HEAP["timer"] = timer
+                timer.start()
+
+
+def _tight_heap(libc: Any, trim: int) -> None:
+    """Set glibc's thresholds back to the environment's and trim, unless a job started meanwhile."""
+    with _HEAP_LOCK:
+        if _HEAP["jobs"] or not _HEAP["roomy"]:
+            return
+        libc.mallopt(_M_TRIM_THRESHOLD, trim)
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_FIXED)
+        libc.malloc_trim(0)
+        _HEAP["roomy"] = False
+        _HEAP["timer"] = None
 
 
 def map_jobs(client: Any, fn: Callable[..., Any], jobs: Sequence[Any], shared: Any, *, what: str,

@@ -538,3 +538,76 @@ def test_read_tokens_needs_a_cache_folder(some):
     with pytest.raises(ResearchKitError, match="RK-A25"):
         read_tokens(some, cache=False)
     assert np.all(partition([1] * 4, 2) == [[0, 1], [2, 3]])
+
+
+class _FakeLibc:
+    """Records glibc calls instead of making them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def mallopt(self, param: int, value: int) -> int:
+        self.calls.append(("mallopt", param, value))
+        return 1
+
+    def malloc_trim(self, pad: int) -> int:
+        self.calls.append(("malloc_trim", pad))
+        return 1
+
+
+@pytest.fixture
+def fake_libc(monkeypatch):
+    import research_kit.cluster as cluster
+
+    libc = _FakeLibc()
+    monkeypatch.setattr(cluster, "_glibc", lambda: libc)
+    monkeypatch.setattr(cluster, "_HEAP_IDLE", 0.05)
+    monkeypatch.setitem(cluster._HEAP, "jobs", 0)
+    monkeypatch.setitem(cluster._HEAP, "roomy", False)
+    monkeypatch.setitem(cluster._HEAP, "timer", None)
+    return libc
+
+
+def test_a_job_on_a_dask_worker_relaxes_glibcs_trimming_and_restores_it_when_idle(fake_libc, monkeypatch):
+    # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 for its workers; M_TRIM_THRESHOLD is -1
+    # and M_MMAP_THRESHOLD -3 in glibc's malloc.h; 128 KiB is glibc's fixed mmap threshold.
+    from research_kit.cluster import _roomy_heap
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    with _roomy_heap():
+        with _roomy_heap():  # a second job in another thread changes nothing more
+            pass
+        assert fake_libc.calls == [("mallopt", -3, 32 * 2**20), ("mallopt", -1, 256 * 2**20)]
+    deadline = time.monotonic() + 5
+    while len(fake_libc.calls) < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fake_libc.calls[2:] == [("mallopt", -1, 65536), ("mallopt", -3, 128 * 1024), ("malloc_trim", 0)]
+
+
+def test_a_new_job_before_the_worker_is_idle_keeps_the_heap_roomy(fake_libc, monkeypatch):
+    import research_kit.cluster as cluster
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    monkeypatch.setattr(cluster, "_HEAP_IDLE", 30.0)
+    with cluster._roomy_heap():
+        pass
+    with cluster._roomy_heap():  # the timer of the first is cancelled; no second relaxing
+        pass
+    cluster._HEAP["timer"].cancel()
+    assert [c[0] for c in fake_libc.calls] == ["mallopt", "mallopt"]
+
+
+@pytest.mark.parametrize("environ", [{}, {"MALLOC_TRIM_THRESHOLD_": "65536", "MALLOC_MMAP_THRESHOLD_": "131072"}])
+def test_the_heap_is_left_alone_without_dasks_setting_or_with_the_users_own(fake_libc, monkeypatch, environ):
+    from research_kit.cluster import _roomy_heap
+
+    for name in ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with _roomy_heap():
+        pass
+    time.sleep(0.1)
+    assert fake_libc.calls == []
