@@ -16,6 +16,7 @@ Block kinds and their fields (all strings unless said otherwise):
 ``metrics``    ``items`` (list of ``{"label": str, "value": str}``): key figures
 ``table``      ``columns`` (list of str), ``rows`` (list of lists of str), ``caption``
 ``figure``     ``png`` (base64), ``svg`` (str or None), ``alt`` (text alternative), ``caption``, ``name`` (file stem)
+               and ``slide_png`` (base64, optional: the figure drawn again for a slide)
 ``quote``      ``text``, ``speaker``, ``role`` (or None), ``source`` (document title and date), ``theme`` (or None)
 ``questions``  ``items`` (list of str): discussion questions for a workshop
 ``note``       ``text``: small print (method, fiction notice)

@@ -157,7 +157,7 @@ def test_guillemets_and_french_punctuation_never_stand_alone_at_a_line_end(tmp_p
 
 
 def test_tie_binds_guillemets_punctuation_and_dashes_but_leaves_code_and_english_alone():
-    assert tie("« oui » : non ? — Atelier 1 — suite") == "«\u00a0oui\u00a0»\u00a0: non\u00a0?\u00a0— Atelier 1\u00a0— suite"
+    assert tie("« oui » : non ? — Atelier 1 — suite") == "«\u00a0oui\u00a0»\u00a0: non\u00a0?\u00a0— Atelier\u00a01\u00a0— suite"
     assert tie("Really ? Yes : no", "en") == "Really ? Yes : no"
     assert tie("«  deux espaces  »") == "«\u00a0deux espaces\u00a0»"
 

@@ -220,3 +220,46 @@ def test_quotation_marks_are_paired_and_held_to_their_words(tmp_path):
     deck = Presentation(str(to_pptx(blocks, tmp_path / "q.pptx")))
     text = slide_text(deck.slides[1])
     assert "«\xa0Il a dit bon «\xa0on verra\xa0»\xa0»" in text             # the stray » gone, the open « closed
+
+
+def test_a_tall_chart_is_drawn_again_for_its_slide_so_that_its_text_reads_at_12_pt(tmp_path):
+    # 20 bars drawn for the page as the plots draw them (7 in wide, 0.35 in per bar), text at
+    # matplotlib's 10 pt: placed as it is on a 7.5 in slide, it would be shown at 0.8 times (8 pt).
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from research_kit.render.layout import png_size
+    from research_kit.show import collect, figure
+
+    fig, ax = plt.subplots(figsize=(7.0, 0.35 * 20 + 1.2), layout="constrained")
+    ax.barh([f"Participant·e {k}" for k in range(1, 21)], range(20, 0, -1))
+    with collect():
+        block = figure(fig, alt="Vingt barres", name="tall")
+    assert "slide_png" in block
+    page_w, page_h = png_size(base64.b64decode(block["png"]))
+    slide_w, slide_h = png_size(base64.b64decode(block["slide_png"]))
+    assert slide_h / slide_w < page_h / page_w               # redrawn less tall, not stretched
+    path = to_pptx([{"kind": "meta", "lang": "fr", "title": "Prise de parole"}, block], tmp_path / "tall.pptx")
+    (picture,) = [s for slide in Presentation(str(path)).slides for s in slide.shapes
+                  if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert within(picture)
+    shown = picture.height / (slide_h / 150 * 914400)           # 150 dpi: EMU shown per EMU drawn
+    assert 10 * shown >= 12                                  # 10 pt text shown at 12 pt or more
+
+
+def test_a_figure_that_fits_a_slide_is_not_drawn_twice():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from research_kit.show import collect, figure
+
+    fig, _ = plt.subplots(figsize=(7.0, 4.0))
+    with collect():
+        block = figure(fig, alt="Barres", name="wide")
+    assert "slide_png" not in block

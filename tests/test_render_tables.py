@@ -175,10 +175,12 @@ def test_pdf_numbers_are_right_aligned(tmp_path):
 
 
 def test_pdf_puts_a_long_wide_table_on_landscape_pages_with_its_heading(tmp_path):
+    # 40 rows with an excerpt each: about twice the pages on the portrait width, so landscape
+    # pages win even counting the page breaks they bring.
     from pypdf import PdfReader
 
     blocks = [META, {"kind": "paragraph", "text": "Avant le tableau."},
-              {"kind": "heading", "text": "Désaccords à discuter", "level": 2}, coding_table(14),
+              {"kind": "heading", "text": "Désaccords à discuter", "level": 2}, coding_table(40),
               {"kind": "paragraph", "text": "Après le tableau."}]
     path = to_pdf(blocks, tmp_path / "l.pdf")
     pages = PdfReader(path).pages
@@ -277,7 +279,7 @@ def test_docx_stacks_a_short_table_too_wide_for_the_page(tmp_path):
     doc = docx.Document(str(to_docx([META, {"kind": "table", "columns": columns, "rows": rows}], tmp_path / "s.docx")))
     (table,) = doc.tables
     assert len(table.columns) == 2 and len(table.rows) == 2 * 12      # a title row, then one row a column
-    assert table.rows[0].cells[0].text == "Atelier 0" and table.rows[12].cells[0].text == "Atelier 1"
+    assert table.rows[0].cells[0].text == "Atelier\xa00" and table.rows[12].cells[0].text == "Atelier\xa01"
     assert [c.text for c in table.rows[6].cells] == ["indicateur6", "0,66"]       # column 6 of record 0
     widths = grid_widths(table)
     assert widths[0] < widths[1]
@@ -290,3 +292,38 @@ def test_markdown_right_aligns_number_columns(tmp_path):
     text = (to_markdown([META, numbers_table()], tmp_path / "m-md") / "m.md").read_text(encoding="utf-8")
     assert re.search(r"^\| titre \| date \| personnes \| équitabilité \| part du plus bavard \|\n"
                      r"\| --- \| --- \| ---: \| ---: \| ---: \|$", text, re.M), text
+
+
+def test_pdf_keeps_a_table_that_fits_a_portrait_page_on_the_page_it_starts(tmp_path):
+    # The demo explorer's documents table (15 rows, 8 columns, titles that wrap) went on a
+    # landscape page of its own and left most of page 1 empty.
+    from pypdf import PdfReader
+
+    rows = [["bxl-atelier-1", "Atelier participatif 1 — diagnostic partagé", "2025-02-13", "fr", "Bruxelles",
+             "atelier participatif", "48", "3\u202f182"],
+            ["en-council-captions", "Kettleford public consultation — [parc 3] and [rue 8] (captions)", "2025-04-22",
+             "en", "Kettleford", "consultation publique", "23", "2\u202f170"],
+            ["en-funder-debrief", "Debrief with the funder and evaluation partner — year one", "2025-05-27", "en",
+             "online", "bilan avec le bailleur de fonds", "28", "2\u202f212"],
+            ["en-montreal-practice", "[organisation 2] — monthly practice meeting", "2025-03-27", "en", "Montréal",
+             "réunion d’équipe", "41", "2\u202f475"]]
+    rows += [[f"mtl-cop-{i:02d}", f"Communauté de pratique — séance {i} : prendre soin de nous", "2025-01-22", "fr",
+              "Montréal", "communauté de pratique", "73", "3\u202f148"] for i in range(1, 12)]
+    table = {"kind": "table", "columns": ["document", "titre", "date", "langue", "lieu", "type de séance", "tours",
+                                          "mots"], "rows": rows, "caption": "Documents"}
+    path = to_pdf([META, {"kind": "paragraph", "text": "Avant le tableau."}, table], tmp_path / "p.pdf")
+    pages = PdfReader(path).pages
+    assert all(float(p.mediabox.width) < float(p.mediabox.height) for p in pages)
+    assert any(line.startswith("mtl-cop-01") for line in pdf_lines(path)[0])   # on page 1, under the paragraph
+    assert unbroken(path, ["mtl-cop-11", "en-montreal-practice", "2025-01-22", "Kettleford"]) == []
+
+
+def test_a_pseudonym_keeps_its_number_on_its_line_in_a_narrow_column(tmp_path):
+    # Eight columns leave the speaker column narrow: "Animateur·rice" fits a line, "Animateur·rice 1"
+    # does not; the number must not go to a line of its own.
+    columns = ["locuteur·rice", *[f"indicateur {k}" for k in range(1, 8)]]
+    rows = [[f"Animateur·rice {k}", *["12\u202f345"] * 7] for k in range(1, 4)]
+    path = to_pdf([META, {"kind": "table", "columns": columns, "rows": rows, "caption": "Parole"}], tmp_path / "t.pdf")
+    lines = [line for page in pdf_lines(path) for line in page]
+    assert not any(line.split()[:1] in (["1"], ["2"], ["3"]) for line in lines)
+    assert unbroken(path, ["Animateur·rice 1", "Animateur·rice 3"]) == []

@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any
 
 from ..palette import CSS
-from .layout import (Brief, clean, guard, heading_colour, level, metric_items, plain, prepare, runs, shown_role,
+from .layout import (LABEL_NUMBER, Brief, clean, guard, heading_colour, level, metric_items, plain, prepare, runs, shown_role,
                      table_grid)
 
 __all__ = ["to_html", "page", "escape", "inline", "template", "stylesheet", "balanced", "held", "quoted", "column_kinds"]
@@ -112,14 +112,16 @@ def balanced(text: str) -> str:
 
 
 def held(text: str) -> str:
-    r"""``text`` with no line break possible inside ``« … »`` nor before ``? ! : ;``.
+    r"""``text`` with no line break possible inside ``« … »``, before ``? ! : ;`` or before a short number.
 
     The space after ``«`` and before ``»``, ``?``, ``!``, ``:`` or ``;`` becomes a no-break
-    space (French typography puts a space there; a line must not start with the mark).
+    space (French typography puts a space there; a line must not start with the mark), and
+    so does the space before the number of a pseudonym or a label ("Habitant·e 5").
 
-    >>> held("Qui décide ? « Nous »")
-    'Qui décide\xa0? «\xa0Nous\xa0»'
+    >>> held("Qui décide ? « Nous », dit Habitant·e 5")
+    'Qui décide\xa0? «\xa0Nous\xa0», dit Habitant·e\xa05'
     """
+    text = LABEL_NUMBER.sub("\u00a0", text)
     text = re.sub(r"([«‹])[ \t\u202f]*(?=\S)", "\\1\u00a0", text)       # « word
     text = re.sub(r"(?<=\S)[ \t\u202f]*([»›])", "\u00a0\\1", text)      # word »
     return re.sub(r"(?<=\S)[ \t\u202f]+([?!:;])", "\u00a0\\1", text)    # word ?

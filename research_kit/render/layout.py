@@ -65,6 +65,8 @@ class Figure:
     stem: str
     width_px: int
     height_px: int
+    #: The figure drawn again for a slide (a tall one; see :func:`research_kit.show.figure`), else ``None``.
+    slide_png: bytes | None = None
 
 
 @dataclass
@@ -178,8 +180,8 @@ def _lang_of(meta: Mapping[str, Any]) -> tuple[str, str]:
     return ("en" if tag.lower().startswith("en") else "fr"), tag
 
 
-def _decode_png(block: Mapping[str, Any], number: int) -> bytes:
-    data = block.get("png")
+def _decode_png(block: Mapping[str, Any], number: int, key: str = "png") -> bytes:
+    data = block.get(key)
     if isinstance(data, list):          # nbformat may split long strings into lines
         data = "".join(data)
     if isinstance(data, str) and data.startswith("data:"):
@@ -188,16 +190,16 @@ def _decode_png(block: Mapping[str, Any], number: int) -> bytes:
     try:
         png = base64.b64decode(re.sub(r"\s+", "", data or ""), validate=True)
     except (binascii.Error, ValueError, TypeError) as e:
-        raise BriefError("RK-B14", f"{where}: its 'png' is not base64 text ({e}).",
+        raise BriefError("RK-B14", f"{where}: its '{key}' is not base64 text ({e}).",
                          hint="Show figures with research_kit.show.figure(fig, alt=...).") from e
     if not png.startswith(_PNG_SIGNATURE) or png[12:16] != b"IHDR":
-        raise BriefError("RK-B14", f"{where}: its 'png' does not hold a PNG image.",
+        raise BriefError("RK-B14", f"{where}: its '{key}' does not hold a PNG image.",
                          hint="Show figures with research_kit.show.figure(fig, alt=...).")
     return png
 
 
-def _png_size(png: bytes) -> tuple[int, int]:
-    # Width and height sit at fixed offsets of the IHDR chunk that opens every PNG.
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height of a PNG image in pixels (at fixed offsets of the IHDR chunk that opens every PNG)."""
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
@@ -250,11 +252,12 @@ def prepare(blocks: Iterable[Mapping[str, Any]]) -> Brief:
             svg = block.get("svg")
             if isinstance(svg, list):
                 svg = "".join(svg)
-            width, height = _png_size(png)
+            width, height = png_size(png)
+            slide_png = _decode_png(block, number, "slide_png") if block.get("slide_png") else None
             brief.figures[i] = Figure(
                 number=number, png=png, svg=svg or None, alt=clean(block.get("alt")).strip(),
                 caption=plain(clean(block.get("caption"))).strip(), stem=stem,
-                width_px=max(width, 1), height_px=max(height, 1))
+                width_px=max(width, 1), height_px=max(height, 1), slide_png=slide_png)
     return brief
 
 
@@ -412,6 +415,11 @@ _READABLE = "une ligne de trente caractères"
 _BREAKABLE = re.compile(r"[^\S\u00a0\u202f\u2007\u2060]+")
 
 
+#: The space between a word and a short number after it ("Habitant·e 5"), not one of a grouped
+#: number ("1 898") or a decimal ("0,39").
+LABEL_NUMBER = re.compile(r"(?<=[^\W\d_])[ \t]+(?=\d{1,3}(?![\d\u202f\u00a0,.]\d))")
+
+
 def tie(text: str, lang: str = "fr", *, punctuation: bool = True) -> str:
     """``text`` with no-break spaces where a line must not break.
 
@@ -420,11 +428,17 @@ def tie(text: str, lang: str = "fr", *, punctuation: bool = True) -> str:
     ends a line, never starts one) and, in French, before ``?``, ``!``, ``;`` and ``:``
     (their space is part of the mark).
 
+    A short number is always held to the word before it, so that a pseudonym or a label
+    ("Animateur·rice 1", "Atelier 3") never ends a line without its number.
+
     >>> tie("« oui » ou non ?") == "«\u00a0oui\u00a0» ou non\u00a0?"
+    True
+    >>> tie("Habitant·e 12 et Animateur·rice 1", punctuation=False) == "Habitant·e\u00a012 et Animateur·rice\u00a01"
     True
     """
     text = re.sub(r"«[ \t]+", "«" + _NBSP, text)
     text = re.sub(r"[ \t]+»", _NBSP + "»", text)
+    text = LABEL_NUMBER.sub(_NBSP, text)
     if not punctuation:
         return text
     text = re.sub(r"(?<=\S)[ \t]+(?=[—–][ \t])", _NBSP, text)     # a dash ends its line, never starts one
@@ -533,11 +547,11 @@ def column_widths(columns: list[str], rows: list[list[str]], *, total: float, me
         longest = max((sum(line) + space * max(len(line) - 1, 0) for cell in column for line in cell), default=0.0)
         least.append(widest + pad)
         most.append(max(widest, longest) + pad)
-    # A column of running text (an excerpt: its longest line would take two readable lines)
-    # is never narrower than one readable line.
+    # A column of running text (an excerpt: its longest line would take more than three
+    # readable lines) is never narrower than one readable line; a title may wrap narrower.
     readable = measure(_READABLE, size, False) + pad
     for k, kind in enumerate(kinds):
-        if kind == "text" and most[k] > 2 * readable:
+        if kind == "text" and most[k] > 3 * readable:
             least[k] = max(least[k], readable)
     if sum(least) > total + 1e-6:
         return None
@@ -625,8 +639,9 @@ def table_layout(columns: list[str], rows: list[list[str]], *, measure: Any, por
     TableLayout
         A grid in the largest of ``sizes`` that fits a portrait page or, for a long
         table, a landscape one; when both fit, the one that takes fewer pages, counting
-        half a page for the page breaks a landscape section brings. Else one block per
-        record at ``sizes[0]``.
+        a page for the two page breaks a landscape section brings (the rest of the
+        portrait page before it, and of its own last page, left empty: half a page each
+        on average). Else one block per record at ``sizes[0]``.
     """
     kinds = column_kinds(columns, rows)
     pages = [(False, portrait, heights[0])]
@@ -643,7 +658,7 @@ def table_layout(columns: list[str], rows: list[list[str]], *, measure: Any, por
                             for v, w, kind in zip(row, widths, kinds))
                         for n, row in enumerate([columns, *rows]))
             # a line is about 1.3 times the type size (0.353 mm a point); a row adds its padding
-            score = (lines * size * 0.353 * 1.3 + (len(rows) + 1) * 2.4) / height + (0.5 if turned else 0.0)
+            score = (lines * size * 0.353 * 1.3 + (len(rows) + 1) * 2.4) / height + (1.0 if turned else 0.0)
             if best is None or score < best[0] - 1e-9:
                 best = (score, TableLayout("grid", turned, size, widths, tuple(kinds)))
         if best is not None:

@@ -26,7 +26,7 @@ from typing import Any
 from .._io import atomic_write_bytes
 from ..palette import MUTED
 from .html import held, quoted
-from .layout import Brief, clean, guard, plain, prepare, property_text
+from .layout import Brief, clean, guard, plain, png_size, prepare, property_text
 
 __all__ = ["to_pptx", "pptx_bytes", "QUESTIONS_PER_SLIDE", "MIN_TEXT_PT", "SLIDE_SIZE"]
 
@@ -293,6 +293,10 @@ def _figure_slide(prs: Any, brief: Brief, index: int, last_heading: str) -> None
     from pptx.util import Emu
 
     fig = brief.figures[index]
+    png, width_px, height_px = fig.png, fig.width_px, fig.height_px
+    if fig.slide_png is not None:  # a tall figure, drawn again for the slide
+        png = fig.slide_png
+        width_px, height_px = (max(1, n) for n in png_size(png))
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     title = " ".join((fig.caption or last_heading or f"{brief.label('figure')} {fig.number}").split())
     sizes = (32, 28, 26, 24, 22, 20)
@@ -308,7 +312,7 @@ def _figure_slide(prs: Any, brief: Brief, index: int, last_heading: str) -> None
                   _CONTENT.width - _SIDE_COLUMN - _GAP, _CONTENT.height)
 
     def scale(box: _Box) -> float:
-        return min(box.width / fig.width_px, box.height / fig.height_px)
+        return min(box.width / width_px, box.height / height_px)
 
     if scale(beside) > 1.1 * scale(below):
         area = beside
@@ -317,8 +321,8 @@ def _figure_slide(prs: Any, brief: Brief, index: int, last_heading: str) -> None
         area = below
         _title(slide, top_text, brief.lang, top_box, top_size)
     factor = scale(area)
-    width, height = int(fig.width_px * factor), int(fig.height_px * factor)
-    pic = slide.shapes.add_picture(io.BytesIO(fig.png), Emu(area.left + (area.width - width) // 2),
+    width, height = int(width_px * factor), int(height_px * factor)
+    pic = slide.shapes.add_picture(io.BytesIO(png), Emu(area.left + (area.width - width) // 2),
                                    Emu(area.top + (area.height - height) // 2), Emu(width), Emu(height))
     c_nv_pr = pic._element.nvPicPr.cNvPr
     c_nv_pr.set("descr", fig.alt)
