@@ -382,26 +382,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "too few coded units ({n} < {min})",
     },
     "section.agreement_documents": {
-        "fr": "Accord calculé sur les {n} document(s) codé(s) par tous les codeur·euses : {docs}.",
-        "en": "Agreement computed on the {n} document(s) every coder coded: {docs}.",
+        "fr": "Accord calculé sur les {n} documents codés par tous les codeur·euses : {docs}.",
+        "en": "Agreement computed on the {n} documents every coder coded: {docs}.",
+    },
+    "section.agreement_documents.one": {
+        "fr": "Accord calculé sur le seul document codé par tous les codeur·euses : {docs}.",
+        "en": "Agreement computed on the one document every coder coded: {docs}.",
     },
     "section.counted_documents": {
-        "fr": "Codes comptés sur les {n} document(s) codé(s) par tous les codeur·euses : {docs}.",
-        "en": "Codes counted on the {n} document(s) every coder coded: {docs}.",
+        "fr": "Codes comptés sur les {n} documents codés par tous les codeur·euses : {docs}.",
+        "en": "Codes counted on the {n} documents every coder coded: {docs}.",
+    },
+    "section.counted_documents.one": {
+        "fr": "Codes comptés sur le seul document codé par tous les codeur·euses : {docs}.",
+        "en": "Codes counted on the one document every coder coded: {docs}.",
     },
     "section.coders_differ": {
         "fr": "Les codeur·euses n'ont pas codé les mêmes documents ({detail}) : leurs totaux ne se comparent pas. "
-              "Le tableau compte seulement les {n} document(s) codé(s) par tous ; les totaux de chacun sur tous ses "
+              "Le tableau compte seulement les {n} documents codés par tous ; les totaux de chacun sur tous ses "
               "documents sont en annexe {ref}.",
         "en": "The coders did not code the same documents ({detail}): their totals do not compare. The table counts "
-              "only the {n} document(s) every coder coded; each coder's totals over all their documents are in "
+              "only the {n} documents every coder coded; each coder's totals over all their documents are in "
+              "appendix {ref}.",
+    },
+    "section.coders_differ.one": {
+        "fr": "Les codeur·euses n'ont pas codé les mêmes documents ({detail}) : leurs totaux ne se comparent pas. "
+              "Le tableau compte seulement le document codé par tous ; les totaux de chacun sur tous ses "
+              "documents sont en annexe {ref}.",
+        "en": "The coders did not code the same documents ({detail}): their totals do not compare. The table counts "
+              "only the one document every coder coded; each coder's totals over all their documents are in "
               "appendix {ref}.",
     },
     "section.coders_no_shared": {
         "fr": "Les codeur·euses n'ont codé aucun document en commun ({detail}) : leurs totaux ne se comparent pas.",
         "en": "The coders coded no document in common ({detail}): their totals do not compare.",
     },
-    "section.coder_documents": {"fr": "{coder} : {n} document(s)", "en": "{coder}: {n} document(s)"},
+    "section.coder_documents": {"fr": "{coder} : {n} documents", "en": "{coder}: {n} documents"},
+    "section.coder_documents.one": {"fr": "{coder} : 1 document", "en": "{coder}: 1 document"},
     "section.disagreements_intro": {
         "fr": "{n} désaccords sur {k} unités ({unit}), séance par séance : pour chaque unité, les codes qu'un·e "
               "codeur·euse a appliqués et pas l'autre.",
@@ -693,10 +710,17 @@ TERMS: dict[str, dict[str, str]] = {
 def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang``, formatted with ``values``.
 
+    With ``n=1`` among the values, the message ``key + ".one"`` is used where there is one
+    (the singular: "1 document", not "1 documents").
+
     >>> t("participants", "en")
     'Who took part'
+    >>> t("section.coder_documents", "fr", coder="camille", n=1)
+    'camille : 1 document'
     """
     check_option("lang", lang, LANGS, function="t")
+    if values.get("n") == 1 and f"{key}.one" in MESSAGES:
+        key = f"{key}.one"
     try:
         text = MESSAGES[key][lang]
     except KeyError:

@@ -321,7 +321,7 @@ def test_agreement_is_flagged_where_codes_have_few_coded_units(briefs):
     assert flagged >= 1
     # and the brief says how to read the numbers, and on which documents agreement is computed
     text = texts_of(briefs["review"])
-    assert "Comment lire ces chiffres" in text and "Accord calculé sur les 3 document(s)" in text
+    assert "Comment lire ces chiffres" in text and "Accord calculé sur les 3 documents codés" in text
 
 
 def test_coders_of_different_documents_are_compared_on_the_documents_they_share(briefs):
@@ -332,7 +332,7 @@ def test_coders_of_different_documents_are_compared_on_the_documents_they_share(
     assert any(d != shared for d in docs_of.values())  # the demo's coders did not code the same documents
     note = next(b["text"] for b in of_kind(brief, "note") if "ne se comparent pas" in b["text"])
     for coder, docs in docs_of.items():
-        assert f"{coder} : {len(docs)} document(s)" in note
+        assert f"{coder} : {len(docs)} document{'s' if len(docs) > 1 else ''}" in note
     table = next(b for b in of_kind(brief, "table") if (b["caption"] or "").startswith("Codes comptés sur"))
     for coder in docs_of:
         j = table["columns"].index(coder)

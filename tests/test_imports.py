@@ -49,3 +49,13 @@ def test_stop_words_are_spacys_lists_read_without_importing_spacy():
         spacy_list = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
         assert stop_words(lang) == frozenset(normalise_word(w) for w in spacy_list) | FILLERS[lang]
     assert stop_words("xx") == frozenset() and stop_words("../fr") == frozenset()
+
+
+def test_the_measures_import_scipy_only_when_a_measure_needs_it():
+    # scipy.stats takes about a second to import: a brief's participation section (Gini, evenness)
+    # never needs it, keyness's p-values need only scipy.special, Lafon's specificity needs it.
+    loaded = _loaded_after("import research_kit.participation, research_kit.measures")
+    assert not {"scipy", "scipy.stats", "scipy.sparse"} & loaded
+    loaded = _loaded_after("from research_kit.measures import p_value\nassert abs(float(p_value(3.841458820694124)) - "
+                           "0.05) < 1e-9")
+    assert "scipy.special" in loaded and "scipy.stats" not in loaded

@@ -487,11 +487,14 @@ def _open_corpora(briefs: Sequence[Brief], *, allow_identities: bool) -> dict[st
 
 
 def _prepare(loaded: Mapping[str, tuple[Any, Any]], client: Any = None) -> None:
-    """Fill the annotation cache once per corpus (on the cluster with ``client``) and check each codebook."""
-    from ..annotate import annotate
+    """Fill the annotation cache once per corpus (on the cluster with ``client``) and check each codebook.
+
+    The cache is only checked, not read: each brief's kernel reads what it needs.
+    """
+    from ..annotate import annotation_files
 
     for _, (project, corpus) in sorted(loaded.items()):
-        annotate(corpus, progress=False, client=client)
+        annotation_files(corpus, progress=False, client=client)
         project.read_codebook()  # every problem now (spaCy patterns too), not in 20 kernels
 
 

@@ -24,7 +24,6 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import sparse
 
 from ..errors import ParameterError, check_option
 
@@ -57,8 +56,10 @@ class _Table:
     numeric: bool  # every value is a real number
     units: list[Any]  # labels of the units, for messages
 
-    def unit_counts(self) -> sparse.csr_matrix:
-        """units x values matrix: how many coders gave each value to each unit."""
+    def unit_counts(self) -> Any:
+        """units x values matrix (``scipy.sparse.csr_matrix``): how many coders gave each value to each unit."""
+        from scipy import sparse
+
         n_units = self.codes.shape[1]
         present = self.codes >= 0
         unit_idx = np.nonzero(present)[1]
@@ -366,6 +367,8 @@ def fleiss_kappa(data: Any) -> np.float64:
 
 def _coincidences(table: _Table) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Krippendorff's coincidence matrix and the pairable-unit counts per value."""
+    from scipy import sparse
+
     counts = table.unit_counts()
     m = np.asarray(counts.sum(axis=1)).ravel()
     pairable = m >= 2

@@ -34,8 +34,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
-from scipy.special import gammaln, logsumexp
 
 from ..errors import ParameterError, check_option
 from .checks import as_float, first_bad
@@ -324,9 +322,11 @@ def p_value(stat: ArrayLike, *, df: int = 1) -> Score:
     >>> round(float(p_value(3.841458820694124)), 6)
     0.05
     """
+    from scipy.special import chdtrc  # scipy.stats.chi2.sf, without importing scipy.stats (a second)
+
     _check_positive(df, "df", "p_value")
     x = as_float(stat, "stat", "p_value")
-    return _out(stats.chi2.sf(np.abs(x), df))
+    return _out(chdtrc(df, np.abs(x)))
 
 
 def log_ratio(
@@ -424,6 +424,7 @@ def percent_diff(a: ArrayLike, b: ArrayLike, c: ArrayLike, d: ArrayLike) -> Scor
 
 def _log_hypergeom_pmf(k, total, white, drawn):
     """Natural log of P(X = k), X hypergeometric (population, successes, draws)."""
+    from scipy.special import gammaln
 
     def log_comb(n, r):
         return gammaln(n + 1) - gammaln(r + 1) - gammaln(n - r + 1)
@@ -440,6 +441,8 @@ def _log_hypergeom_tail(
     outwards the terms of a hypergeometric tail beyond the mean decrease, so
     chunks are added until the last term is negligible (e^-40) against the sum.
     """
+    from scipy.special import logsumexp
+
     end = min(white, drawn) if upper else max(0.0, drawn - (total - white))
     step = 1.0 if upper else -1.0
     result = -np.inf
@@ -504,6 +507,8 @@ def lafon_specificity(a: ArrayLike, b: ArrayLike, c: ArrayLike, d: ArrayLike) ->
     >>> lafon_specificity([4, 0, 2], [0, 4, 2], 10, 10).round(4)
     array([ 1.3631, -1.3631,  0.1494])
     """
+    from scipy import stats  # imported here: a second, which only this measure needs
+
     a, b, c, d = _keyness_counts(a, b, c, d, function="lafon_specificity", integer=True)
     total, drawn, white, f = c + d, c, a + b, a
     positive = f * total >= drawn * white  # f >= t F / T without rounding
