@@ -1407,25 +1407,81 @@ def _cache_folder(corpus: Corpus, cache: Any) -> Path | None:
 def _frame(tables: list[pa.Table]) -> pd.DataFrame:
     """The cached columns of the tokens frame (all but ``is_pseudonym``) from the documents' tables.
 
-    ``tables`` is emptied: each column's Arrow memory is released as soon as it is
-    converted (the strings of ``text`` and ``lemma`` stay in Arrow, as the frame holds
-    them), so that building the frame from a full cache takes little more than the frame.
+    The frame's arrays are allocated once and filled document by document; ``tables`` is
+    emptied as it goes, each table released once copied, so that building the frame
+    from a full cache takes the frame and the tables not yet copied, not two frames.
+    Numbers and flags are copied; a categorical column's codes are mapped to categories
+    shared by all documents (sorted, so that sorting and grouping follow the strings'
+    order); the strings of ``text`` and ``lemma`` stay in Arrow, as the frame holds them.
     """
     if not tables:
         return schemas.empty_frame(schemas.TOKENS)[_CACHED]
     import pyarrow as pa
 
-    table = pa.concat_tables([t.replace_schema_metadata(None) for t in tables], promote_options="permissive")
-    tables.clear()
-    string = pd.StringDtype()
-    frame = table.to_pandas(types_mapper={pa.string(): string, pa.large_string(): string}.get, self_destruct=True,
-                            split_blocks=True)
-    del table
-    pa.default_memory_pool().release_unused()
+    rows = sum(t.num_rows for t in tables)
     dtypes = {c: schemas.TOKENS.dtypes[c] for c in _CACHED}
-    wrong = {c: t for c, t in dtypes.items() if str(frame[c].dtype) != t}
-    frame = frame.astype(wrong) if wrong else frame
-    return _sorted_categories(frame)
+    plain = {c: np.empty(rows, dtype=t) for c, t in dtypes.items() if t not in ("category", "string")}
+    codes = {c: np.empty(rows, dtype=np.int32) for c in _CATEGORICAL}
+    categories: dict[str, dict[str, int]] = {c: {} for c in _CATEGORICAL}
+    strings: dict[str, list[pa.Array]] = {c: [] for c, t in dtypes.items() if t == "string"}
+    pool = pa.default_memory_pool()
+    at = 0
+    for k in range(len(tables)):
+        table, tables[k] = tables[k], None
+        n = table.num_rows
+        for c, out in plain.items():
+            out[at:at + n] = table.column(c).to_numpy()
+        for c, out in codes.items():
+            _fill_codes(table.column(c), categories[c], out[at:at + n])
+        for c, chunks in strings.items():
+            chunks.extend(table.column(c).cast(pa.large_string()).chunks)
+        at += n
+        del table
+        if k % 16 == 15:
+            pool.release_unused()
+    tables.clear()
+    pool.release_unused()
+    columns: dict[str, Any] = {}
+    for c in _CACHED:
+        if c in plain:
+            columns[c] = plain.pop(c)
+        elif c in codes:
+            columns[c] = _categorical(codes.pop(c), categories[c])
+        else:
+            chunks = strings.pop(c)
+            columns[c] = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+    return pd.DataFrame(columns, copy=False)
+
+
+def _fill_codes(column: Any, known: dict[str, int], out: np.ndarray) -> None:
+    """Write into ``out`` the codes of ``column`` (dictionary-encoded) in the shared ``known`` numbering; -1 for null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    at = 0
+    for chunk in column.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary_encode()
+        mapping = np.array([known.setdefault(v, len(known)) for v in chunk.dictionary.to_pylist()], dtype=np.int32)
+        n = len(chunk)
+        if chunk.null_count:
+            index = pc.fill_null(chunk.indices, 0).to_numpy()
+            values = mapping[index] if len(mapping) else np.zeros(n, dtype=np.int32)
+            values[~chunk.is_valid().to_numpy(zero_copy_only=False)] = -1
+            out[at:at + n] = values
+        else:
+            out[at:at + n] = mapping[chunk.indices.to_numpy()]
+        at += n
+
+
+def _categorical(codes: np.ndarray, known: dict[str, int]) -> pd.Categorical:
+    """A categorical of sorted categories from codes in the order the categories were met."""
+    names = np.array(list(known), dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(order) + 1, dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank[-1] = -1                                   # code -1 (null) stays -1
+    return pd.Categorical.from_codes(rank[codes], dtype=pd.CategoricalDtype(pd.Index(names[order], dtype="str")))
 
 
 def _sorted_categories(frame: pd.DataFrame) -> pd.DataFrame:

@@ -418,3 +418,36 @@ def test_transcriber_notes_in_brackets_are_stop_words():
     marked = _transcriber_notes(text, turn)
     assert marked.tolist()[:5] == [False, True, True, True, False]
     assert not marked[5:].any()  # an unclosed bracket marks nothing
+
+
+def test_documents_cached_with_their_own_dictionaries_make_one_frame_of_shared_sorted_categories():
+    # Each cache file has its own dictionaries, in the order its tokens met the values; the frame's
+    # categories are shared and sorted, and a null stays missing.
+    import pyarrow as pa
+
+    from research_kit.annotate import _CACHED, _frame
+
+    def table(doc_id, pos, ent_type, start):
+        n = len(pos)
+        columns = {"doc_id": pa.array([doc_id] * n).dictionary_encode(), "turn": pa.array([0] * n),
+                   "sentence": pa.array([0] * n), "token": pa.array(range(n)),
+                   "text": pa.array([f"w{k}" for k in range(start, start + n)]),
+                   "lemma": pa.array([f"w{k}" for k in range(start, start + n)]),
+                   "pos": pa.array(pos).dictionary_encode(), "is_stop": pa.array([False] * n),
+                   "is_punct": pa.array([p == "PUNCT" for p in pos]), "is_space": pa.array([False] * n),
+                   "ent_type": pa.array(ent_type).dictionary_encode(), "start_char": pa.array(range(0, 3 * n, 3)),
+                   "end_char": pa.array(range(2, 3 * n, 3)), "language": pa.array(["fr"] * n).dictionary_encode()}
+        return pa.table({c: columns[c] for c in _CACHED})
+
+    tables = [table("doc-b", ["VERB", "NOUN", "PUNCT"], ["", "LOC", None], 0),
+              table("doc-a", ["ADJ", "VERB"], ["PER", ""], 3)]
+    frame = _frame(tables)
+    assert tables == []                                        # released as they were copied
+    assert list(frame["pos"].cat.categories) == ["ADJ", "NOUN", "PUNCT", "VERB"]
+    assert list(frame["pos"]) == ["VERB", "NOUN", "PUNCT", "ADJ", "VERB"]
+    assert list(frame["doc_id"].cat.categories) == ["doc-a", "doc-b"]
+    assert list(frame["ent_type"].cat.categories) == ["", "LOC", "PER"]
+    assert frame["ent_type"].isna().tolist() == [False, False, True, False, False]
+    assert list(frame["text"]) == ["w0", "w1", "w2", "w3", "w4"] and str(frame["text"].dtype) == "string"
+    assert frame["end_char"].tolist() == [2, 5, 8, 2, 5] and frame["is_punct"].tolist() == [0, 0, 1, 0, 0]
+    assert frame.sort_values("pos", kind="stable")["pos"].tolist() == ["ADJ", "NOUN", "PUNCT", "VERB", "VERB"]
