@@ -1,4 +1,4 @@
-"""How the verbs that visit every document grow with the corpus: 1M and 3M words (#19).
+"""How the verbs that visit every document grow with the corpus: 1M, 3M and (on demand) 10M words (#19).
 
 Work that is linear in the corpus costs three times as much on three times the words.
 Work that scans the whole corpus once per document (documents x turns) costs nine
@@ -33,6 +33,7 @@ its message.
 
     python benchmarks/bench_scaling.py                 # scale="annotate"
     python benchmarks/bench_scaling.py concatenate     # no 3M annotation
+    python benchmarks/bench_scaling.py annotate 10M    # and 10M words (RK_BENCH_SCALING_10M=1 in make bench)
 """
 
 from __future__ import annotations
@@ -64,8 +65,12 @@ from research_kit.participation import floor, participation  # noqa: E402
 
 #: The largest acceptable t(3M) / t(1M): linear work, with some room for noise.
 MAX_RATIO = 3.5
-SMALL, LARGE = 1_000_000, 3_000_000
+SMALL, LARGE, HUGE = 1_000_000, 3_000_000, 10_000_000
 LARGE_FOLDER = Path("benchmarks/_data/three-million")
+HUGE_FOLDER = Path("benchmarks/_data/ten-million")
+#: At 10M words (``huge=True``): the largest growth exponent log(t10 / t1) / log(10), and the
+#: longest first call of a verb, in seconds.
+MAX_EXPONENT, MAX_FIRST_CALL = 1.15, 20.0
 QUERY = "il faut"
 
 
@@ -157,7 +162,7 @@ def _codings(corpus: Corpus, *, n_codes: int = 10, share: float = 0.10, agree: f
     return codings.astype({"doc_id": "string", "code": "string", "coder": "string", "memo": "string"})
 
 
-def _sizes(scale: str, n_process: int) -> list[tuple[Corpus, pd.DataFrame, str]]:
+def _sizes(scale: str, n_process: int, huge: bool = False) -> list[tuple[Corpus, pd.DataFrame, str]]:
     from make_corpus import make_corpus
 
     small = read_corpus(make_corpus(SMALL))
@@ -176,6 +181,12 @@ def _sizes(scale: str, n_process: int) -> list[tuple[Corpus, pd.DataFrame, str]]
         large, large_tokens = _repeated(small, small_tokens, round(LARGE / SMALL))
         out.append((large, large_tokens, f"the 1M corpus and tokens repeated {round(LARGE / SMALL)} times, "
                                          "doc_ids renamed (not annotated)"))
+    if huge:
+        corpus = read_corpus(make_corpus(HUGE, HUGE_FOLDER))
+        start = time.perf_counter()
+        tokens = annotate(corpus, n_process=n_process, progress=False)
+        out.append((corpus, tokens, f"make_corpus({HUGE:_}), annotated once into its cache (this run: "
+                                    f"{time.perf_counter() - start:.0f} s)"))
     return out
 
 
@@ -234,8 +245,15 @@ def _measure_autocode(corpus: Corpus, tokens: pd.DataFrame, codebook, times: dic
             _row(f"{label}: autocode peak memory (resident, above the start of the call)", round(peak), "MiB")]
 
 
-def run(*, scale: str = "annotate", n_process: int = 2, repeat: int = 3, strict: bool = True) -> list[dict]:
-    """Time the verbs at 1M and 3M words; rows ``{"benchmark", "value", "unit", "baseline", "ratio", "target"}``.
+def run(*, scale: str = "annotate", n_process: int = 2, repeat: int = 3, strict: bool = True,
+        huge: bool = False) -> list[dict]:
+    """Time the verbs at 1M and 3M words (and 10M with ``huge``); rows ``{"benchmark", "value", "unit", …}``.
+
+    With ``huge``, ``make_corpus(10_000_000)`` is annotated into its cache (about six
+    minutes on 2 cores the first time) and timed too: rows then give each verb's growth
+    exponent from 1M to 10M words (target at most :data:`MAX_EXPONENT`) and check that
+    every verb's first call at 10M takes under :data:`MAX_FIRST_CALL` seconds. These
+    rows report; only the 1M-to-3M check makes ``strict`` raise.
 
     Raises
     ------
@@ -251,7 +269,7 @@ def run(*, scale: str = "annotate", n_process: int = 2, repeat: int = 3, strict:
     times: dict[str, list[float]] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the English fallback's notice, RK-G10
-        sizes = _sizes(scale, n_process)
+        sizes = _sizes(scale, n_process, huge)
         codebook = codebook_50(sizes[0][1])
         # every size's analysis verbs first, autocode after: a sub-second verb timed after autocode
         # ran in the same process can take half as long again (allocator state), whatever its size
@@ -260,7 +278,7 @@ def run(*, scale: str = "annotate", n_process: int = 2, repeat: int = 3, strict:
             rows += part + _measure_autocode(corpus, tokens, codebook, times)
 
     failed = []
-    for name, (t1, t3) in times.items():
+    for name, (t1, t3, *_) in times.items():
         ratio = t3 / t1 if t1 > 0 else math.inf
         exponent = math.log(ratio) / math.log(LARGE / SMALL) if ratio > 0 else 0.0
         ok = ratio <= MAX_RATIO
@@ -274,6 +292,8 @@ def run(*, scale: str = "annotate", n_process: int = 2, repeat: int = 3, strict:
     rows.append(_row("scaling check: every verb's 3M time is at most 3.5x its 1M time"
                      + (f" (failed: {', '.join(failed)})" if failed else ""),
                      "fail" if failed else "pass", "check", None, None, "value == pass"))
+    if huge:
+        rows += _huge_rows(times)
     if strict and failed:
         from _report import table
 
@@ -281,10 +301,31 @@ def run(*, scale: str = "annotate", n_process: int = 2, repeat: int = 3, strict:
     return rows
 
 
+def _huge_rows(times: dict[str, list[float]]) -> list[dict]:
+    """The 1M-to-10M rows: each verb's growth exponent, and the first calls at 10M words."""
+    rows, steep, slow = [], [], []
+    for name, (t1, _, t10) in times.items():
+        exponent = math.log(t10 / t1) / math.log(HUGE / SMALL) if t1 > 0 and t10 > 0 else 0.0
+        if exponent > MAX_EXPONENT:
+            steep.append(f"{name} {exponent:.2f}")
+        rows.append(_row(f"{name}: growth exponent from 1M to 10M words, log(t10/t1)/log(10) (t10 = {t10:.2f} s)",
+                         round(exponent, 2), "exponent", round(t1, 3), round(t10 / t1, 2),
+                         f"value <= {MAX_EXPONENT}"))
+        if name != "kwic, repeat" and t10 >= MAX_FIRST_CALL:
+            slow.append(f"{name} {t10:.1f} s")
+    rows.append(_row("10M check: no growth exponent above 1.15" + (f" (above: {', '.join(steep)})" if steep else ""),
+                     "fail" if steep else "pass", "check", None, None, "value == pass"))
+    rows.append(_row(f"10M check: every verb's first call under {MAX_FIRST_CALL:g} s"
+                     + (f" (slower: {', '.join(slow)})" if slow else ""),
+                     "fail" if slow else "pass", "check", None, None, "value == pass"))
+    return rows
+
+
 if __name__ == "__main__":
     from _report import table
 
-    mode = sys.argv[1] if len(sys.argv) > 1 else "annotate"
-    result = run(scale=mode, strict=False)
+    args = [a for a in sys.argv[1:] if a != "10M"]
+    mode = args[0] if args else "annotate"
+    result = run(scale=mode, strict=False, huge="10M" in sys.argv)
     print(table(result), flush=True)
     sys.exit(1 if result[-1]["value"] == "fail" else 0)

@@ -40,6 +40,9 @@ def _call(name: str, million: Path) -> list[dict]:
         # 10M words annotated twice takes most of an hour on 2 cores: RK_BENCH_CLUSTER_SIZES=1000000,3000000,10000000
         sizes = [int(s) for s in os.environ.get("RK_BENCH_CLUSTER_SIZES", "1000000,3000000").split(",")]
         return module.run(sizes) + module.run_briefs() + module.run_memory()
+    if name == "scaling":
+        # 10M words (annotated once into its cache: about six minutes on 2 cores): RK_BENCH_SCALING_10M=1
+        return module.run(huge=os.environ.get("RK_BENCH_SCALING_10M") == "1")
     if name == "readers":
         return module.run()
     if name == "anonymise":

@@ -170,3 +170,16 @@ def test_web_figures_are_capped_so_their_labels_are_not_larger_than_the_text():
     label_px = 10 / 72 * 150 * cap / 1050
     assert label_px <= 1.2 * 17
     assert cap >= 46 * 16              # and never narrower than the reading column
+
+
+def test_a_table_that_goes_on_over_a_page_takes_at_least_three_rows_there(tmp_path):
+    # Wherever on the page the table starts, no page holds one or two of its rows alone,
+    # and every row is drawn once.
+    rows = [[f"{title} ({k})", f"2025-{1 + k // 3:02d}-{10 + k}", str(6 + k % 7), f"0,{30 + k}"]
+            for k, title in enumerate(EQUALITY_TITLES * 2)]
+    table = {"kind": "table", "columns": EQUALITY_COLUMNS[:4], "rows": rows}
+    for lines in range(20, 62, 3):
+        pages = pages_text(to_pdf([META, filler(lines), table], tmp_path / f"f{lines}.pdf"))
+        per_page = [len(re.findall(r"2025-\d\d-\d\d", text)) for text in pages]
+        assert sum(per_page) == len(rows), (lines, per_page)
+        assert all(n == 0 or n >= 3 for n in per_page), (lines, per_page)

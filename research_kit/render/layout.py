@@ -637,18 +637,19 @@ def table_layout(columns: list[str], rows: list[list[str]], *, measure: Any, por
     Returns
     -------
     TableLayout
-        A grid in the largest of ``sizes`` that fits a portrait page or, for a long
-        table, a landscape one; when both fit, the one that takes fewer pages, counting
-        a page for the two page breaks a landscape section brings (the rest of the
-        portrait page before it, and of its own last page, left empty: half a page each
-        on average). Else one block per record at ``sizes[0]``.
+        Of the grids that fit (each of ``sizes`` on a portrait page or, for a long table,
+        a landscape one), the one that takes fewest pages, counting a page for the two
+        page breaks a landscape section brings (the rest of the portrait page before it,
+        and of its own last page, left empty: half a page each on average) and a quarter
+        of a page for each point of type below ``sizes[0]``; a table of excerpts takes
+        the largest size that fits. Else one block per record at ``sizes[0]``.
     """
     kinds = column_kinds(columns, rows)
     pages = [(False, portrait, heights[0])]
     if len(rows) > landscape_rows:
         pages.append((True, landscape, heights[1]))
+    best: tuple[float, TableLayout] | None = None
     for size in sizes:
-        best: tuple[float, TableLayout] | None = None
         for turned, total, height in pages:
             widths = column_widths(columns, rows, total=total, measure=measure, size=size, pad=pad, kinds=kinds)
             if widths is None:
@@ -658,12 +659,28 @@ def table_layout(columns: list[str], rows: list[list[str]], *, measure: Any, por
                             for v, w, kind in zip(row, widths, kinds))
                         for n, row in enumerate([columns, *rows]))
             # a line is about 1.3 times the type size (0.353 mm a point); a row adds its padding
-            score = (lines * size * 0.353 * 1.3 + (len(rows) + 1) * 2.4) / height + (1.0 if turned else 0.0)
+            score = ((lines * size * 0.353 * 1.3 + (len(rows) + 1) * 2.4) / height + (1.0 if turned else 0.0)
+                     + _SMALLER_TYPE * (sizes[0] - size))
             if best is None or score < best[0] - 1e-9:
                 best = (score, TableLayout("grid", turned, size, widths, tuple(kinds)))
-        if best is not None:
-            return best[1]
+        if best is not None and _running_text(columns, rows, kinds, measure, size, pad):
+            break  # excerpts read better in the larger type, on landscape pages if need be
+    if best is not None:
+        return best[1]
     return TableLayout("stacked", False, sizes[0], (), tuple(kinds))
+
+
+def _running_text(columns: list[str], rows: list[list[str]], kinds: list[str], measure: Any, size: float,
+                  pad: float) -> bool:
+    """Whether a text column holds running text (an excerpt: a cell longer than three readable lines)."""
+    limit = 3 * (measure(_READABLE, size, False) + pad)
+    return any(kind == "text" and any(measure(r[k], size, False) > limit for r in rows if k < len(r))
+               for k, kind in enumerate(kinds))
+
+
+# What a point less of type costs a table, in pages (table_layout): a smaller type that keeps
+# a table on portrait pages beats the landscape section of the larger one.
+_SMALLER_TYPE = 0.25
 
 
 # --------------------------------------------------------------------------- writing

@@ -297,8 +297,10 @@ def _cell_lines(pdf: Any, width: float, line: float, text: str) -> int:
 
 
 def _row_height(pdf: Any, values: list[str], layout: TableLayout, *, bold: bool) -> float:
+    """A row's height as fpdf2 draws it; the heading row (``bold``) wraps at its spaces, whatever its column."""
     line = _line_height(layout.size)
-    lines = [wrapped_lines(v, w - 2 * _CELL_PAD_X, measure=text_width, size=layout.size, bold=bold, kind=kind)
+    lines = [wrapped_lines(v, w - 2 * _CELL_PAD_X, measure=text_width, size=layout.size, bold=bold,
+                           kind="text" if bold else kind)
              for w, v, kind in zip(layout.widths, values, layout.kinds)]
     return max(lines, default=1) * line + 2 * _CELL_PAD_Y
 
@@ -341,18 +343,67 @@ def _table(pdf: Any, brief: Brief, i: int, layout: TableLayout) -> None:
     if layout.form == "stacked":
         _stacked(pdf, columns, rows, layout)
     else:
-        pdf.set_font(FONT, "", layout.size)
-        align = tuple("RIGHT" if kind == "number" else "LEFT" for kind in layout.kinds)
-        with pdf.table(col_widths=layout.widths, width=min(sum(layout.widths), pdf.epw),
-                       line_height=_line_height(layout.size), text_align=align,
-                       padding=(_CELL_PAD_Y, _CELL_PAD_X), v_align="TOP", align="LEFT",
-                       headings_style=FontFace(emphasis="BOLD", fill_color=rgb(HEADER_FILL)),
-                       repeat_headings=1) as table:
-            for values in [columns, *rows]:
-                row = table.row()
-                for value in values:
-                    row.cell(value)
+        layout, parts = _paginate(pdf, columns, rows, layout)
+        at = 0
+        for k, count in enumerate(parts):
+            if k:
+                pdf.add_page(orientation="L" if layout.landscape else "P")
+            pdf.set_font(FONT, "", layout.size)
+            align = tuple("RIGHT" if kind == "number" else "LEFT" for kind in layout.kinds)
+            with pdf.table(col_widths=layout.widths, width=min(sum(layout.widths), pdf.epw),
+                           line_height=_line_height(layout.size), text_align=align,
+                           padding=(_CELL_PAD_Y, _CELL_PAD_X), v_align="TOP", align="LEFT",
+                           headings_style=FontFace(emphasis="BOLD", fill_color=rgb(HEADER_FILL)),
+                           repeat_headings=1) as table:
+                for values in [columns, *rows[at:at + count]]:
+                    row = table.row()
+                    for value in values:
+                        row.cell(value)
+            at += count
     pdf.ln(4)
+
+
+_LAST_ROWS = 3                          # a table that goes on over a page takes at least this many rows there
+
+
+def _pages(pdf: Any, columns: list[str], rows: list[list[str]], layout: TableLayout) -> list[int]:
+    """How many rows of a grid table each page takes, from the cursor on (each page repeats the heading row)."""
+    head = _row_height(pdf, columns, layout, bold=True)
+    full = pdf.page_break_trigger - pdf.t_margin             # a page of its own
+    room, used, counts = _room(pdf), head, [0]
+    for r in rows:
+        height = _row_height(pdf, r, layout, bold=False)
+        if used + height > room and counts[-1]:
+            counts.append(0)
+            room, used = full, head
+        used += height
+        counts[-1] += 1
+    return counts
+
+
+def _paginate(pdf: Any, columns: list[str], rows: list[list[str]], layout: TableLayout) -> tuple[TableLayout, list[int]]:
+    """A portrait grid table's layout and its rows per page, no page holding fewer than :data:`_LAST_ROWS`.
+
+    A table whose last page would hold one or two rows is set a size smaller when that
+    leaves none alone; else rows move from the page before to its last page. The pages
+    are cut here, each drawn as a table of its own under the heading row.
+    """
+    counts = _pages(pdf, columns, rows, layout)
+    if layout.landscape or len(counts) == 1 or counts[-1] >= _LAST_ROWS:
+        return layout, counts
+    for size in (s for s in _TABLE_SIZES if s < layout.size):
+        smaller = table_layout(columns, rows, measure=text_width, portrait=_PORTRAIT_WIDTH,
+                               landscape=_LANDSCAPE_WIDTH, pad=_CELL_PAD, sizes=(size,), landscape_rows=len(rows),
+                               heights=(_A4[1] - 2 * _MARGIN, _A4[0] - 2 * _MARGIN))
+        if smaller.form == "grid":
+            again = _pages(pdf, columns, rows, smaller)
+            if len(again) == 1 or again[-1] >= _LAST_ROWS:
+                return smaller, again
+    moved = min(_LAST_ROWS - counts[-1], counts[-2] - _LAST_ROWS if len(counts) > 2 else counts[-2] - 1)
+    if moved > 0:
+        counts[-2] -= moved
+        counts[-1] += moved
+    return layout, counts
 
 
 def _label_width(pdf: Any, columns: list[str], size: float) -> float:
