@@ -25,7 +25,9 @@ warm state (spaCy imported, pipelines loaded, pages cached in the process):
     then fills the corpus's annotation cache if it is not full, unmeasured, since the
     other steps read it), the peak resident memory of a process that reads the corpus and
     runs one analysis: the tokens frame read from the cache (``annotate``),
-    ``frequencies``, ``keyness``, ``participation``, in memory and out of core
+    ``frequencies``, ``keyness``, ``participation`` and ``agreement`` (two coders' codings
+    of every turn, 10 codes: it needs the turns and the codings, not the tokens) in
+    memory; ``frequencies``, ``keyness`` and ``participation`` out of core
     (``research_kit.cluster`` on ``read_tokens`` / ``turns_frame``, Dask's threaded
     scheduler). From the peaks at the two sizes, a straight line gives the size at
     which each would reach :data:`MACHINE_GIB` GiB: an extrapolation, said so in the rows.
@@ -59,7 +61,7 @@ MACHINE_GIB = 24
 SIZES = (1_000_000, 3_000_000, 10_000_000)
 MEMORY_SIZES = (1_000_000, 3_000_000)
 _FOLDERS = {1_000_000: "million", 3_000_000: "three-million", 10_000_000: "ten-million"}
-OPERATIONS = ("read_corpus", "annotate", "frequencies", "keyness", "participation", "ooc_frequencies",
+OPERATIONS = ("read_corpus", "annotate", "frequencies", "keyness", "participation", "agreement", "ooc_frequencies",
               "ooc_keyness", "ooc_participation")
 
 
@@ -246,6 +248,12 @@ def _memory_step(operation: str, folder: str) -> dict:
         from research_kit.participation import participation
 
         participation(corpus, by="role", over="corpus")
+    elif operation == "agreement":  # two coders over every turn, 10 codes (bench_scaling's codings)
+        from bench_scaling import _codings
+
+        from research_kit.agreement import agreement
+
+        agreement(_codings(corpus), corpus, unit="turn")
     elif operation in ("ooc_frequencies", "ooc_keyness"):
         from research_kit import cluster
 
