@@ -84,8 +84,7 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
         pd.Index(doc_names).get_indexer(seg["doc_id"].astype(object)), seg["start_char"].to_numpy(dtype="int64"),
         seg["end_char"].to_numpy(dtype="int64"), doc_codes, unit_frame["start_char"].to_numpy(dtype="int64"),
         unit_frame["end_char"].to_numpy(dtype="int64"))
-    coder_pos = {c: i for i, c in enumerate(coders)}
-    coder_of = seg["coder"].astype(object).map(coder_pos).to_numpy(dtype="int64")[seg_rows]
+    coder_of = pd.Index(coders).get_indexer(seg["coder"].astype(object)).astype("int64")[seg_rows]
     named = list(dict.fromkeys(codes))
     code_of = pd.Index(named).get_indexer(seg["code"].astype(object))[seg_rows]
     by_code = np.argsort(code_of, kind="stable")

@@ -18,7 +18,6 @@ Error codes raised here (all :class:`~research_kit.errors.ParameterError`):
 from __future__ import annotations
 
 import numbers
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -70,6 +69,24 @@ class _Table:
         )
 
 
+def _unique(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """``np.unique(values, return_inverse=True)``, by counting when the values are a few small integers.
+
+    Presence tables (0 and 1 for each unit and coder) of a large corpus have millions of
+    values: counting them is linear where sorting them is not (1.7 s of 5.9 s of
+    ``agreement()`` over 10M words).
+    """
+    if values.size:
+        low, high = values.min(), values.max()
+        if high - low <= 1024 and np.array_equal(values, np.floor(values)):
+            shifted = (values - low).astype(np.int64)
+            seen = np.flatnonzero(np.bincount(shifted, minlength=int(high - low) + 1))
+            lookup = np.zeros(int(high - low) + 1, dtype=np.int64)
+            lookup[seen] = np.arange(seen.size)
+            return (seen + low).astype(float), lookup[shifted]
+    return np.unique(values, return_inverse=True)
+
+
 def _reliability_table(data: Any, *, function: str, min_coders: int = 2) -> _Table:
     """Read a coders x units table into integer codes over sorted distinct values."""
     columns = getattr(data, "columns", None)
@@ -101,7 +118,7 @@ def _reliability_table(data: Any, *, function: str, min_coders: int = 2) -> _Tab
     if array.dtype.kind in "biuf":
         mask = np.isnan(array) if array.dtype.kind == "f" else np.zeros(array.shape, bool)
         present = array[~mask]
-        values, inverse = np.unique(present.astype(float), return_inverse=True)
+        values, inverse = _unique(present.astype(float))
         numeric = True
     else:
         if array.dtype.kind == "O":
@@ -113,7 +130,7 @@ def _reliability_table(data: Any, *, function: str, min_coders: int = 2) -> _Tab
             isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_) for v in present
         )
         if numeric:
-            values, inverse = np.unique(present.astype(float), return_inverse=True)
+            values, inverse = _unique(present.astype(float))
         else:
             distinct = set(present.tolist())
             try:
@@ -337,8 +354,8 @@ def fleiss_kappa(data: Any) -> np.float64:
     m = np.asarray(counts.sum(axis=1)).ravel().astype(np.int64)
     if m.size == 0:
         return np.float64(np.nan)
-    tally = Counter(m.tolist())
-    n = max(tally, key=lambda v: (tally[v], v))
+    tally = np.bincount(m)
+    n = int(np.flatnonzero(tally == tally.max()).max())  # the commonest number of ratings (the larger on a tie)
     odd = np.nonzero(m != n)[0]
     if odd.size:
         i = int(odd[0])
