@@ -97,6 +97,18 @@ def _fail(error: Exception) -> None:
     sys.exit(2)
 
 
+def _without_iri_grammar() -> None:
+    """Keep jsonschema from compiling its IRI grammar in this command's process (a second of every brief).
+
+    papermill imports nbformat, which imports jsonschema; when the optional package
+    ``rfc3987_syntax`` is installed (Jupyter's ``jsonschema[format-nongpl]`` brings it),
+    jsonschema builds its Lark parser at import, for an "iri" format nbformat's schemas
+    never use. Marked missing, it is skipped as jsonschema skips any absent format
+    checker. Only the command's own process is concerned, never a user's session.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="research-kit")
 def main() -> None:
@@ -278,6 +290,7 @@ def brief(notebook: Path, corpus: Path, parameters, files, formats: str, out: Pa
     """
     from .briefs import DEFAULT_TIMEOUT, run_brief
 
+    _without_iri_grammar()
     live = sys.stderr.isatty()
     status = _Status(live) if (progress if progress is not None else live) else None
     try:
@@ -318,6 +331,7 @@ def batch(plan: Path, jobs: int | None, force: bool, out: Path | None, allow_ide
     """
     from .briefs import read_plan, run_batch
 
+    _without_iri_grammar()
     show = progress if progress is not None else sys.stderr.isatty()
     try:
         data = read_plan(plan)
@@ -342,6 +356,7 @@ def notebooks(folder: Path) -> None:
     """
     from .briefs import notebook_parameters
 
+    _without_iri_grammar()
     try:
         table = notebook_parameters(folder)
     except ResearchKitError as e:

@@ -59,3 +59,15 @@ def test_the_measures_import_scipy_only_when_a_measure_needs_it():
     loaded = _loaded_after("from research_kit.measures import p_value\nassert abs(float(p_value(3.841458820694124)) - "
                            "0.05) < 1e-9")
     assert "scipy.special" in loaded and "scipy.stats" not in loaded
+
+
+def test_the_brief_commands_skip_jsonschemas_iri_grammar_and_notebooks_still_validate():
+    # papermill -> nbformat -> jsonschema, which compiles rfc3987_syntax's Lark grammar at import
+    # (a second) for an "iri" format that no notebook schema uses.
+    out = subprocess.run([sys.executable, "-c",
+                          "import sys\nfrom research_kit.cli import _without_iri_grammar\n_without_iri_grammar()\n"
+                          "import papermill, nbformat\n"
+                          "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n"
+                          "print(sys.modules['rfc3987_syntax'] is None, 'lark' in sys.modules)"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]

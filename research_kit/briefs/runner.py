@@ -45,7 +45,6 @@ import os
 import random
 import shutil
 import tempfile
-import threading
 import time
 import traceback
 import warnings
@@ -384,7 +383,6 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
     try:
         logging.getLogger("papermill").setLevel(logging.WARNING)
         _register_engine()
-        threading.Thread(target=_warm_renderers, args=(brief.formats,), daemon=True).start()
         cells = {"started": 0}
 
         def on_cell(step: int, total: int, cell: Any) -> None:
@@ -469,31 +467,6 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
         log_lines.append(f"status {result.status} in {result.seconds:.2f} s")
         atomic_write_text(out_dir / _LOGS / f"{brief.name}.log", "\n".join(log_lines) + "\n")
     return result
-
-
-def _warm_renderers(formats: Sequence[str]) -> None:
-    """Import what rendering ``formats`` takes, while the notebook runs in its kernel.
-
-    This process only waits for the kernel then, and rendering starts afterwards: the
-    libraries of the formats (python-docx, fpdf2 and fontTools, python-pptx) and the fonts
-    the tables are measured with load on the other core meanwhile (about a second of a
-    single brief, measured on 2 cores). Nothing here may fail the brief: a failed import
-    is tried again, and reported, when the brief is rendered.
-    """
-    try:
-        if "docx" in formats:
-            import docx  # noqa: F401
-        if "pptx" in formats:
-            import pptx  # noqa: F401
-        if {"pdf", "docx", "cards"} & set(formats):
-            import fontTools.subset  # noqa: F401 - what fpdf2 subsets fonts with, on output
-            import fpdf  # noqa: F401
-
-            from ..render.pdf import text_width
-
-            text_width("Research Kit", 9.0)          # parses the measuring fonts once for this process
-    except Exception:  # noqa: BLE001, S110 - see the docstring
-        pass
 
 
 def _corpus_key(brief: Brief) -> str | None:

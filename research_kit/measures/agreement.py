@@ -73,7 +73,7 @@ def _unique(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[n
     """``np.unique(values, return_inverse=True)``, by counting when the values are a few small integers.
 
     Presence tables (0 and 1 for each unit and coder) of a large corpus have millions of
-    values: counting them is linear where sorting them is not (1.7 s of 5.9 s of
+    values: counting them is linear where sorting them is not (1.7 s of the 5.7 s of
     ``agreement()`` over 10M words).
     """
     if values.size:
