@@ -745,6 +745,19 @@ class _Coded:
         self.codes = codes
         self.uniques = transform(uniques) if transform is not None else uniques
         self.values = self.uniques.to_numpy(dtype=object, na_value=None)
+        self._index: dict[str, list[int]] | None = None
+
+    def having(self, values: Iterable[str]) -> np.ndarray:
+        """Per code, whether its value is one of ``values`` (transformed, two codes may share a value)."""
+        if self._index is None:
+            self._index = {}
+            for i, v in enumerate(self.values):
+                if isinstance(v, str):
+                    self._index.setdefault(v, []).append(i)
+        table = np.zeros(len(self.values), dtype=bool)
+        for value in values:
+            table[self._index.get(value, [])] = True
+        return table
 
     def mapped(self, transform: Any) -> _Coded:
         """The same rows, their values transformed again."""
@@ -773,12 +786,117 @@ def _prepare_pattern(pattern: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
     return out
 
 
+# Pattern keys matched by comparing columns (:func:`_sequence_matches`), and the column each compares.
+_COLUMN_KEYS = {"LOWER": "lower", "ORTH": "text", "TEXT": "text", "LEMMA": "lemma", "POS": "pos"}
+
+
+def _column_tests(pattern: Sequence[Mapping[str, Any]]) -> list[list[tuple[str, bool, frozenset[str]]]] | None:
+    """A token pattern as tests on columns: per token, ``(column, inside, values)`` that must all hold.
+
+    Only a pattern of one token spec per token (no ``OP``) whose keys are
+    :data:`_COLUMN_KEYS` and whose values are strings, or ``IN`` / ``NOT_IN`` lists of
+    strings, is read so; ``None`` for any other, which spaCy's ``Matcher`` runs.
+    """
+    tests: list[list[tuple[str, bool, frozenset[str]]]] = []
+    for spec in pattern:
+        here = []
+        for key, value in spec.items():
+            column = _COLUMN_KEYS.get(str(key).upper())
+            if column is None:
+                return None
+            if isinstance(value, str):
+                here.append((column, True, frozenset([value])))
+            elif (isinstance(value, dict) and value and set(value) <= {"IN", "NOT_IN"}
+                  and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values())):
+                here += [(column, op == "IN", frozenset(v)) for op, v in value.items()]
+            else:
+                return None
+        if not here:
+            return None
+        tests.append(here)
+    return tests or None
+
+
+def _sequence_matches(tests: Sequence[Sequence[tuple[str, bool, frozenset[str]]]], columns: Mapping[str, _Coded],
+                      doc_of: np.ndarray, turn_of: np.ndarray) -> np.ndarray:
+    """Where a run of tokens passes ``tests`` (one list per token) inside one turn: the positions of its first tokens.
+
+    What spaCy's ``PhraseMatcher`` and ``Matcher`` find for such a phrase or pattern on a
+    Doc of these tokens, restricted (as every match is) to one turn; the values are
+    compared as codes, without building a Doc nor a Token per token.
+    """
+    n, size = len(doc_of), len(tests)
+    if n < size:
+        return np.zeros(0, dtype="int64")
+
+    def holds(k: int, at: np.ndarray | slice) -> np.ndarray:
+        keep = None
+        for column, inside, values in tests[k]:
+            coded = columns[column]
+            ok = coded.having(values)[coded.codes[at]]
+            ok = ok if inside else ~ok
+            keep = ok if keep is None else keep & ok
+        return keep  # type: ignore[return-value]
+
+    at = np.flatnonzero(holds(0, slice(0, n - size + 1)))
+    for k in range(1, size):
+        at = at[holds(k, at + k)]
+    last = at + size - 1
+    return at[(doc_of[at] == doc_of[last]) & (turn_of[at] == turn_of[last])]
+
+
 def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapping[str, Any], text: _Coded,
                    lemma: _Coded, lemma_phrases: Mapping[str, list[str]], phrase_words: Mapping[str, list[str]],
                    turn: np.ndarray, doc_codes: np.ndarray, add) -> None:
     """Phrase and pattern hits in the tokens ``rows`` of ``sub``; ``text`` and ``lemma`` hold
-    one value per row of ``rows``, read a document at a time."""
-    from spacy.matcher import Matcher, PhraseMatcher
+    one value per row of ``rows``.
+
+    Phrases, and patterns of plain comparisons (:func:`_column_tests`), are matched by
+    comparing columns (:func:`_sequence_matches`: at 1M words, 0.2 s where Docs and
+    spaCy's matchers took 5.4 s); the other patterns by spaCy's ``Matcher`` on Docs
+    rebuilt from the tokens, a document at a time.
+    """
+    from spacy.parts_of_speech import IDS
+
+    every = len(rows) == len(sub)
+    pos = _Coded(sub["pos"] if every else sub["pos"].iloc[rows],
+                 lambda values: values.where(values.isin(list(IDS)), "X"))
+    lower = text.mapped(lambda values: pd.Series([v.lower() if isinstance(v, str) else v for v in values],
+                                                 dtype="string"))
+    columns = {"text": text, "lower": lower, "lemma": lemma, "pos": pos}
+    doc_of, turn_of = doc_codes[rows], turn[rows]
+    hits: list[tuple[np.ndarray, int, str, str]] = []   # first positions, length, code, evidence
+    rest: list[tuple[str, Any]] = []
+    for code, r in by_code.items():
+        for phrase in r.phrases:
+            words = phrase_words[phrase]
+            if not words:
+                continue
+            evidence = f"phrase:{phrase}"
+            hits.append((_sequence_matches([[("lower", True, frozenset([w.lower()]))] for w in words], columns,
+                                           doc_of, turn_of), len(words), code, evidence))
+            if phrase in lemma_phrases:
+                hits.append((_sequence_matches([[("lemma", True, frozenset([w]))] for w in lemma_phrases[phrase]],
+                                               columns, doc_of, turn_of), len(words), code, evidence))
+        for pattern in r.patterns:
+            prepared = _prepare_pattern(pattern)
+            tests = _column_tests(prepared)
+            if tests is None:
+                rest.append((code, pattern))
+                continue
+            shown = json.dumps([dict(t) for t in pattern], ensure_ascii=False, separators=(",", ":"))
+            hits.append((_sequence_matches(tests, columns, doc_of, turn_of), len(tests), code, f"pattern:{shown}"))
+    for at, size, code, evidence in hits:
+        if len(at):
+            add(rows[at], rows[at + size - 1], [code] * len(at), [evidence] * len(at))
+    if rest:
+        _matcher_matches(sub, rows, lang, rest, text, lemma, pos, turn, doc_codes, add)
+
+
+def _matcher_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, patterns: Sequence[tuple[str, Any]],
+                     text: _Coded, lemma: _Coded, pos: _Coded, turn: np.ndarray, doc_codes: np.ndarray, add) -> None:
+    """The hits of ``(code, pattern)`` pairs by spaCy's ``Matcher``, on one Doc per document of the tokens ``rows``."""
+    from spacy.matcher import Matcher
     from spacy.tokens import Doc
 
     vocab = _vocab_and_tokenizer(lang)[0]
@@ -789,31 +907,17 @@ def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapp
         labels[vocab.strings.add(name)] = (code, evidence)
         return name
 
-    by_lower, by_lemma = PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA")
     matcher = Matcher(vocab)
     needs_ents = needs_sents = False
-    for code, r in by_code.items():
-        for phrase in r.phrases:
-            words = phrase_words[phrase]
-            if not words:
-                continue
-            name = key(code, f"phrase:{phrase}")
-            by_lower.add(name, [Doc(vocab, words=words)])
-            if phrase in lemma_phrases:
-                by_lemma.add(name, [Doc(vocab, words=words, lemmas=lemma_phrases[phrase])])
-        for pattern in r.patterns:
-            prepared = _prepare_pattern(pattern)
-            attrs = {str(k).upper() for t in prepared for k in t}
-            needs_ents |= bool(attrs & {"ENT_TYPE", "ENT_IOB"})
-            needs_sents |= bool(attrs & {"IS_SENT_START", "SENT_START"})
-            shown = json.dumps([dict(t) for t in pattern], ensure_ascii=False, separators=(",", ":"))
-            matcher.add(key(code, f"pattern:{shown}"), [prepared])
-
-    from spacy.parts_of_speech import IDS
+    for code, pattern in patterns:
+        prepared = _prepare_pattern(pattern)
+        attrs = {str(k).upper() for t in prepared for k in t}
+        needs_ents |= bool(attrs & {"ENT_TYPE", "ENT_IOB"})
+        needs_sents |= bool(attrs & {"IS_SENT_START", "SENT_START"})
+        shown = json.dumps([dict(t) for t in pattern], ensure_ascii=False, separators=(",", ":"))
+        matcher.add(key(code, f"pattern:{shown}"), [prepared])
 
     every = len(rows) == len(sub)
-    pos = _Coded(sub["pos"] if every else sub["pos"].iloc[rows],
-                 lambda values: values.where(values.isin(list(IDS)), "X"))
     start = sub["start_char"].to_numpy()
     end = sub["end_char"].to_numpy()
     ents = _Coded(sub["ent_type"] if every else sub["ent_type"].iloc[rows],
@@ -840,15 +944,12 @@ def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapp
             kwargs["sent_starts"] = np.concatenate([[True], s[1:] != s[:-1]]).tolist()
         doc = Doc(vocab, words=text.take(slice(a, b)).tolist(), spaces=spaces.tolist(),
                   lemmas=lemma.take(slice(a, b)).tolist(), pos=pos.take(slice(a, b)).tolist(), **kwargs)
-        for m in (by_lower, by_lemma, matcher):
-            if len(m) == 0:
-                continue
-            for match_id, i, j in m(doc):
-                code, evidence = labels[match_id]
-                starts_out.append(a + i)
-                ends_out.append(a + j - 1)
-                codes_out.append(code)
-                evidence_out.append(evidence)
+        for match_id, i, j in matcher(doc):
+            code, evidence = labels[match_id]
+            starts_out.append(a + i)
+            ends_out.append(a + j - 1)
+            codes_out.append(code)
+            evidence_out.append(evidence)
     if not starts_out:
         return
     first, last = np.array(starts_out, dtype="int64"), np.array(ends_out, dtype="int64")

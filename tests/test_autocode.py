@@ -8,6 +8,7 @@ import importlib
 import subprocess
 import sys
 import textwrap
+import types
 import warnings
 
 import numpy as np
@@ -337,3 +338,65 @@ def test_demo_rules_against_a_coder(demo):
     assert set(errors["kind"]) == {"miss", "false_hit"}
     assert set(errors["doc_id"]) <= set(camille["doc_id"])
     assert errors.loc[errors["kind"] == "false_hit", "evidence"].notna().all()
+
+
+# Patterns that autocode matches by comparing columns, with quirks: curly and straight
+# apostrophes, a capitalised lemma, IN and NOT_IN, POS, an ORTH that needs case.
+COLUMN_PATTERNS = [
+    [{"LOWER": "il"}, {"LOWER": {"IN": ["faut", "faudrait"]}}],
+    [{"LEMMA": "Prendre"}, {"LOWER": {"NOT_IN": ["la", "le"]}}],
+    [{"POS": "NOUN"}, {"LOWER": "de"}, {"POS": {"IN": ["NOUN", "PROPN"]}}],
+    [{"ORTH": "On"}, {"LEMMA": {"IN": ["devoir", "pouvoir"]}}],
+    [{"lower": "c'"}, {"LEMMA": "être"}],
+    [{"LOWER": "l'"}, {"POS": "NOUN", "LEMMA": {"NOT_IN": ["équipe"]}}],
+]
+
+
+def test_patterns_and_phrases_matched_by_columns_find_what_spacys_matchers_find(demo):
+    # The reference is spaCy itself: the same patterns through its Matcher, and the phrases
+    # through PhraseMatcher on LOWER and LEMMA, on Docs of the same tokens.
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    tokens = demo[1]
+    fr = np.flatnonzero((tokens["language"] == "fr").to_numpy(dtype=bool))
+    doc_codes, _ = A._runs(tokens["doc_id"])
+    turn = tokens["turn"].to_numpy(dtype="int64")
+    text = A._Coded(tokens["text"].iloc[fr], A._straight)
+    lemma = A._Coded(tokens["lemma"].iloc[fr].fillna(""), lambda v: A._straight(v).str.lower())
+    got, expected = [], []
+
+    def collect(into):
+        return lambda a, b, codes, evidence: into.extend(zip(a.tolist(), b.tolist(), codes, evidence))
+
+    rules = {"p": types.SimpleNamespace(phrases=(), patterns=tuple(COLUMN_PATTERNS))}
+    assert all(A._column_tests(A._prepare_pattern(p)) is not None for p in COLUMN_PATTERNS)
+    A._spacy_matches(tokens, fr, "fr", rules, text, lemma, {}, {}, turn, doc_codes, collect(got))
+    pos = A._Coded(tokens["pos"].iloc[fr], lambda v: v)
+    A._matcher_matches(tokens, fr, "fr", [("p", p) for p in COLUMN_PATTERNS], text, lemma, pos, turn, doc_codes,
+                       collect(expected))
+    assert len(got) > 50 and sorted(got) == sorted(expected)
+    assert {e for *_, e in got} == {e for *_, e in expected} and len({e for *_, e in got}) == len(COLUMN_PATTERNS)
+
+    # phrases, on lower-cased words and on lemmas
+    vocab = A._vocab_and_tokenizer("fr")[0]
+    phrases = {"il faut": (["il", "faut"], ["il", "falloir"]), "prendre soin": (["prendre", "soin"], ["prendre", "soin"]),
+               "de la": (["de", "la"], ["de", "le"])}
+    rules = {"q": types.SimpleNamespace(phrases=tuple(phrases), patterns=())}
+    got = []
+    A._spacy_matches(tokens, fr, "fr", rules, text, lemma, {k: v[1] for k, v in phrases.items()},
+                     {k: v[0] for k, v in phrases.items()}, turn, doc_codes, collect(got))
+    by_lower, by_lemma = PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA")
+    for name, (words, lemmas) in phrases.items():
+        by_lower.add(name, [Doc(vocab, words=words)])
+        by_lemma.add(name, [Doc(vocab, words=words, lemmas=lemmas)])
+    expected = []
+    doc_of = doc_codes[fr]
+    cuts = np.concatenate([[0], np.flatnonzero(doc_of[1:] != doc_of[:-1]) + 1, [len(fr)]])
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        doc = Doc(vocab, words=text.take(slice(a, b)).tolist(), lemmas=lemma.take(slice(a, b)).tolist())
+        for matcher in (by_lower, by_lemma):
+            for match_id, i, j in matcher(doc):
+                if turn[fr[a + i]] == turn[fr[a + j - 1]]:
+                    expected.append((fr[a + i], fr[a + j - 1], "q", f"phrase:{vocab.strings[match_id]}"))
+    assert len(got) > 50 and sorted(got) == sorted(expected)
