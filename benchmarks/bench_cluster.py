@@ -219,18 +219,48 @@ def run_briefs(corpus: str | Path = ROOT / "reports" / "demo" / "corpus") -> lis
     ]
 
 
+class _OwnPeak:
+    """This process's peak resident memory in MiB, sampled in a thread from its creation."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._me = psutil.Process()
+        self.peak = self.now()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def now(self) -> float:
+        return self._me.memory_info().rss / 2**20
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, self.now())
+            self._done.wait(0.005)
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return max(self.peak, self.now())
+
+
 def _memory_step(operation: str, folder: str) -> dict:
-    """Read the corpus, run one operation; the process's peak resident memory (ru_maxrss) and times."""
-    import resource
+    """Read the corpus, run one operation; the process's peak resident memory and times.
+
+    The peak is sampled (every 5 ms), not read from ``ru_maxrss``: Linux keeps a forked
+    child's ``ru_maxrss`` across ``exec``, so a step started by a large process would
+    report that process's peak.
+    """
     import warnings
 
     warnings.simplefilter("ignore")
     from research_kit import read_corpus
 
-    start = time.perf_counter()
+    peak = _OwnPeak()
     corpus = read_corpus(folder)
     site = str(corpus.documents["site"].dropna().iloc[0])
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak.now()
     start = time.perf_counter()
     if operation in ("annotate", "frequencies", "keyness"):
         from research_kit.annotate import annotate
@@ -270,7 +300,7 @@ def _memory_step(operation: str, folder: str) -> dict:
         raise ValueError(f"unknown operation {operation!r}")
     seconds = time.perf_counter() - start
     out = {"operation": operation, "words": int(corpus.documents["n_words"].sum()), "seconds": seconds,
-           "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "after_read_mib": before}
+           "peak_mib": peak.stop(), "after_read_mib": before}
     if operation == "read_corpus":  # measured: now fill the annotation cache the other steps read, if it is not
         from research_kit.annotate import annotation_files
 
