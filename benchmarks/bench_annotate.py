@@ -190,10 +190,9 @@ def run(corpus_dir: str | Path, *, sample_words: int = 100_000, n_process: int =
 
 def _cache_hit(work: str, cache: str) -> dict:
     """In this (fresh) process: time of imports + read_corpus + annotate, and annotate's peak memory (sampled every 5 ms)."""
-    import threading
     import warnings
 
-    import psutil
+    from _report import peak_rss
 
     warnings.simplefilter("ignore")
     start = time.perf_counter()
@@ -201,24 +200,8 @@ def _cache_hit(work: str, cache: str) -> dict:
     from research_kit.annotate import annotate
 
     corpus = read_corpus(work)
-    me = psutil.Process()
-    base = peak = me.memory_info().rss
-    done = threading.Event()
-
-    def watch() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, me.memory_info().rss)
-            done.wait(0.005)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    tokens = annotate(corpus, cache=cache, progress=False)
-    seconds = time.perf_counter() - start
-    done.set()
-    watcher.join()
-    peak = max(peak, me.memory_info().rss)
-    return {"seconds": seconds, "spacy": "spacy" in sys.modules, "peak_mib": (peak - base) / 2**20,
+    _, peak_mib, tokens = peak_rss(lambda: annotate(corpus, cache=cache, progress=False))
+    return {"seconds": time.perf_counter() - start, "spacy": "spacy" in sys.modules, "peak_mib": peak_mib,
             "frame_mib": tokens.memory_usage(deep=True).sum() / 2**20}
 
 

@@ -219,49 +219,46 @@ def run_briefs(corpus: str | Path = ROOT / "reports" / "demo" / "corpus") -> lis
     ]
 
 
-class _OwnPeak:
-    """This process's peak resident memory in MiB, sampled in a thread from its creation."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self._me = psutil.Process()
-        self.peak = self.now()
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-
-    def now(self) -> float:
-        return self._me.memory_info().rss / 2**20
-
-    def _watch(self) -> None:
-        while not self._done.is_set():
-            self.peak = max(self.peak, self.now())
-            self._done.wait(0.005)
-
-    def stop(self) -> float:
-        self._done.set()
-        self._thread.join()
-        return max(self.peak, self.now())
-
-
 def _memory_step(operation: str, folder: str) -> dict:
     """Read the corpus, run one operation; the process's peak resident memory and times.
 
-    The peak is sampled (every 5 ms), not read from ``ru_maxrss``: Linux keeps a forked
-    child's ``ru_maxrss`` across ``exec``, so a step started by a large process would
-    report that process's peak.
+    The peak is sampled (every 5 ms, :func:`_report.peak_rss`), not read from ``ru_maxrss``:
+    Linux keeps a forked child's ``ru_maxrss`` across ``exec``, so a step started by a large
+    process would report that process's peak.
     """
     import warnings
+
+    import psutil
+    from _report import peak_rss
 
     warnings.simplefilter("ignore")
     from research_kit import read_corpus
 
-    peak = _OwnPeak()
-    corpus = read_corpus(folder)
+    me = psutil.Process()
+    base = me.memory_info().rss / 2**20
+    read: dict = {}
+
+    def step() -> None:
+        corpus = read["corpus"] = read_corpus(folder)
+        read["mib"] = me.memory_info().rss / 2**20
+        start = time.perf_counter()
+        _operation(operation, corpus)
+        read["seconds"] = time.perf_counter() - start
+
+    _, above, _ = peak_rss(step)
+    corpus = read["corpus"]
+    out = {"operation": operation, "words": int(corpus.documents["n_words"].sum()),
+           "seconds": read["seconds"], "peak_mib": base + above, "after_read_mib": read["mib"]}
+    if operation == "read_corpus":  # measured: now fill the annotation cache the other steps read, if it is not
+        from research_kit.annotate import annotation_files
+
+        annotation_files(corpus, n_process=2, progress=False)
+    return out
+
+
+def _operation(operation: str, corpus) -> None:
+    """Run one analysis of the memory measure on a corpus read."""
     site = str(corpus.documents["site"].dropna().iloc[0])
-    before = peak.now()
-    start = time.perf_counter()
     if operation in ("annotate", "frequencies", "keyness"):
         from research_kit.annotate import annotate
 
@@ -298,14 +295,6 @@ def _memory_step(operation: str, folder: str) -> dict:
         cluster.participation(cluster.turns_frame(corpus), by="role", over="corpus")
     elif operation != "read_corpus":
         raise ValueError(f"unknown operation {operation!r}")
-    seconds = time.perf_counter() - start
-    out = {"operation": operation, "words": int(corpus.documents["n_words"].sum()), "seconds": seconds,
-           "peak_mib": peak.stop(), "after_read_mib": before}
-    if operation == "read_corpus":  # measured: now fill the annotation cache the other steps read, if it is not
-        from research_kit.annotate import annotation_files
-
-        annotation_files(corpus, n_process=2, progress=False)
-    return out
 
 
 def _in_subprocess(step: str, *args: str) -> dict:

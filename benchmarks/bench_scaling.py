@@ -41,7 +41,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -54,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _report import peak_rss  # noqa: E402
 from research_kit import read_corpus  # noqa: E402
 from research_kit.agreement import agreement  # noqa: E402
 from research_kit.annotate import annotate  # noqa: E402
@@ -84,33 +84,6 @@ def _best(fn: Callable[[], object], repeat: int, *, budget: float = 2.0) -> tupl
         out = fn()
         times.append(time.perf_counter() - start)
     return min(times), out
-
-
-def _peak_rss(fn: Callable[[], object]) -> tuple[float, float, object]:
-    """(seconds, peak resident memory above the start in MiB, result) of one call."""
-    import psutil
-
-    process = psutil.Process()
-    before = process.memory_info().rss
-    peak = [before]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], process.memory_info().rss)
-            done.wait(0.005)
-
-    watcher = threading.Thread(target=sample, daemon=True)
-    watcher.start()
-    start = time.perf_counter()
-    try:
-        out = fn()
-    finally:
-        took = time.perf_counter() - start
-        done.set()
-        watcher.join()
-    peak[0] = max(peak[0], process.memory_info().rss)
-    return took, (peak[0] - before) / 2**20, out
 
 
 def _fresh(corpus: Corpus) -> Corpus:
@@ -236,9 +209,9 @@ def _measure(corpus: Corpus, tokens: pd.DataFrame, how: str, repeat: int,
 def _measure_autocode(corpus: Corpus, tokens: pd.DataFrame, codebook, times: dict[str, list[float]]) -> list[dict]:
     """The autocode rows of one corpus size (time and peak memory); its time is appended to ``times``."""
     label = f"{int(corpus.documents['n_words'].sum()) / 1e6:.1f}M words"
-    took, peak, coded = _peak_rss(lambda: autocode(tokens, codebook, corpus=_fresh(corpus), cache=False))
+    took, peak, coded = peak_rss(lambda: autocode(tokens, codebook, corpus=_fresh(corpus), cache=False))
     # best of two: one run moved by up to 60 % from one benchmark to the next on a loaded machine
-    again = _peak_rss(lambda: autocode(tokens, codebook, corpus=_fresh(corpus), cache=False))[0]
+    again = peak_rss(lambda: autocode(tokens, codebook, corpus=_fresh(corpus), cache=False))[0]
     took = min(took, again)
     times.setdefault("autocode", []).append(took)
     return [_row(f"{label}: autocode, 50-code codebook, cache=False ({len(coded):,} segments)", round(took, 2), "s"),

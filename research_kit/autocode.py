@@ -683,7 +683,9 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
         # per token (the Docs below take the values of one document at a time).
         every = len(rows) == len(sub)
         text = _Coded(sub["text"] if every else sub["text"].iloc[rows], _straight)
-        lower = text.mapped(lambda values: values.str.lower())
+        # Python's str.lower, as spaCy's LOWER and the rules' own lower-casing (_norm) do
+        lower = text.mapped(lambda values: pd.Series([v.lower() if isinstance(v, str) else v for v in values],
+                                                     dtype="string"))
         lemma = _Coded((sub["lemma"] if every else sub["lemma"].iloc[rows]).fillna(""),
                        lambda values: _straight(values).str.lower())
         # lemmas: vectorised look-up, no spaCy
@@ -701,7 +703,7 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
                     add(at, at, [c for _, c, _ in pairs], [f"lemma:{w}" for _, _, w in pairs])
         # phrases and patterns: spaCy matchers over Docs rebuilt from the tokens
         if any(r.phrases or r.patterns for r in by_code.values()):
-            _spacy_matches(sub, rows, lang, by_code, text, lemma, lemma_phrases.get(lang, {}),
+            _spacy_matches(sub, rows, lang, by_code, text, lower, lemma, lemma_phrases.get(lang, {}),
                            phrase_words.get(lang, {}), turn, doc_codes, add)
         # regular expressions on the text of each run of turns in this language
         regexes = [(code, rx, compiled[rx]) for code, r in by_code.items() for rx in r.regex]
@@ -846,10 +848,10 @@ def _sequence_matches(tests: Sequence[Sequence[tuple[str, bool, frozenset[str]]]
 
 
 def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapping[str, Any], text: _Coded,
-                   lemma: _Coded, lemma_phrases: Mapping[str, list[str]], phrase_words: Mapping[str, list[str]],
+                   lower: _Coded, lemma: _Coded, lemma_phrases: Mapping[str, list[str]], phrase_words: Mapping[str, list[str]],
                    turn: np.ndarray, doc_codes: np.ndarray, add) -> None:
-    """Phrase and pattern hits in the tokens ``rows`` of ``sub``; ``text`` and ``lemma`` hold
-    one value per row of ``rows``.
+    """Phrase and pattern hits in the tokens ``rows`` of ``sub``; ``text``, ``lower`` and ``lemma``
+    hold one value per row of ``rows``.
 
     Phrases, and patterns of plain comparisons (:func:`_column_tests`), are matched by
     comparing columns (:func:`_sequence_matches`: at 1M words, 0.2 s where Docs and
@@ -861,8 +863,6 @@ def _spacy_matches(sub: pd.DataFrame, rows: np.ndarray, lang: str, by_code: Mapp
     every = len(rows) == len(sub)
     pos = _Coded(sub["pos"] if every else sub["pos"].iloc[rows],
                  lambda values: values.where(values.isin(list(IDS)), "X"))
-    lower = text.mapped(lambda values: pd.Series([v.lower() if isinstance(v, str) else v for v in values],
-                                                 dtype="string"))
     columns = {"text": text, "lower": lower, "lemma": lemma, "pos": pos}
     doc_of, turn_of = doc_codes[rows], turn[rows]
     hits: list[tuple[np.ndarray, int, str, str]] = []   # first positions, length, code, evidence

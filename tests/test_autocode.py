@@ -371,7 +371,8 @@ def test_patterns_and_phrases_matched_by_columns_find_what_spacys_matchers_find(
 
     rules = {"p": types.SimpleNamespace(phrases=(), patterns=tuple(COLUMN_PATTERNS))}
     assert all(A._column_tests(A._prepare_pattern(p)) is not None for p in COLUMN_PATTERNS)
-    A._spacy_matches(tokens, fr, "fr", rules, text, lemma, {}, {}, turn, doc_codes, collect(got))
+    lower = text.mapped(lambda v: pd.Series([x.lower() for x in v], dtype="string"))
+    A._spacy_matches(tokens, fr, "fr", rules, text, lower, lemma, {}, {}, turn, doc_codes, collect(got))
     pos = A._Coded(tokens["pos"].iloc[fr], lambda v: v)
     A._matcher_matches(tokens, fr, "fr", [("p", p) for p in COLUMN_PATTERNS], text, lemma, pos, turn, doc_codes,
                        collect(expected))
@@ -384,7 +385,7 @@ def test_patterns_and_phrases_matched_by_columns_find_what_spacys_matchers_find(
                "de la": (["de", "la"], ["de", "le"])}
     rules = {"q": types.SimpleNamespace(phrases=tuple(phrases), patterns=())}
     got = []
-    A._spacy_matches(tokens, fr, "fr", rules, text, lemma, {k: v[1] for k, v in phrases.items()},
+    A._spacy_matches(tokens, fr, "fr", rules, text, lower, lemma, {k: v[1] for k, v in phrases.items()},
                      {k: v[0] for k, v in phrases.items()}, turn, doc_codes, collect(got))
     by_lower, by_lemma = PhraseMatcher(vocab, attr="LOWER"), PhraseMatcher(vocab, attr="LEMMA")
     for name, (words, lemmas) in phrases.items():

@@ -344,12 +344,12 @@ def _table(pdf: Any, brief: Brief, i: int, layout: TableLayout) -> None:
         _stacked(pdf, columns, rows, layout)
     else:
         layout, parts = _paginate(pdf, columns, rows, layout)
+        align = tuple("RIGHT" if kind == "number" else "LEFT" for kind in layout.kinds)
         at = 0
         for k, count in enumerate(parts):
             if k:
                 pdf.add_page(orientation="L" if layout.landscape else "P")
             pdf.set_font(FONT, "", layout.size)
-            align = tuple("RIGHT" if kind == "number" else "LEFT" for kind in layout.kinds)
             with pdf.table(col_widths=layout.widths, width=min(sum(layout.widths), pdf.epw),
                            line_height=_line_height(layout.size), text_align=align,
                            padding=(_CELL_PAD_Y, _CELL_PAD_X), v_align="TOP", align="LEFT",
