@@ -401,7 +401,8 @@ def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if not len(codes) or codes.min() >= 0:
             return codes, np.asarray(values.cat.categories, dtype=object)
     codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
+    # half the memory of numpy's default integers: a code per token
+    return codes.astype("int32", copy=False) if len(uniques) < 1 << 31 else codes, np.asarray(uniques, dtype=object)
 
 
 def _doc_bounds(tok: pd.DataFrame) -> dict[str, tuple[int, int]]:
@@ -674,33 +675,29 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
             found.append((doc_codes[rows_a], start[rows_a], end[rows_b], np.asarray(codes, object),
                           np.asarray(evidence, object)))
 
+    # Texts, lower-cased texts and lemmas as a code per token and each distinct value once:
+    # made straight and lower-cased once per value, never a string per token; each language
+    # takes its tokens' codes (the Docs below take the values of one document at a time).
+    text_all = _Coded(sub["text"], _straight)
+    # Python's str.lower, as spaCy's LOWER and the rules' own lower-casing (_norm) do
+    lower_all = text_all.mapped(lambda values: pd.Series([v.lower() if isinstance(v, str) else v for v in values],
+                                                         dtype="string"))
+    lemma_all = _Coded(sub["lemma"], lambda values: _straight(values.fillna("")).str.lower())
     for lang, by_code in rules.items():
         rows = np.flatnonzero(lang_codes == lang_of.get(lang, -2))
         if not len(rows):
             continue
-        # The language's texts, lower-cased texts and lemmas as a code per token and each
-        # distinct value once: made straight and lower-cased once per value, never a string
-        # per token (the Docs below take the values of one document at a time).
         every = len(rows) == len(sub)
-        text = _Coded(sub["text"] if every else sub["text"].iloc[rows], _straight)
-        # Python's str.lower, as spaCy's LOWER and the rules' own lower-casing (_norm) do
-        lower = text.mapped(lambda values: pd.Series([v.lower() if isinstance(v, str) else v for v in values],
-                                                     dtype="string"))
-        lemma = _Coded((sub["lemma"] if every else sub["lemma"].iloc[rows]).fillna(""),
-                       lambda values: _straight(values).str.lower())
+        text, lower, lemma = ((c if every else c.subset(rows)) for c in (text_all, lower_all, lemma_all))
         # lemmas: vectorised look-up, no spaCy
         owners: dict[str, list[str]] = {}
         for code, r in by_code.items():
             for item in r.lemmas:
                 owners.setdefault(_norm(item), []).append(code)
         if owners:
-            keys = np.array(list(owners), dtype=object)
             for column in (lemma, lower):
-                hit = np.flatnonzero(column.isin(keys))
-                if len(hit):
-                    pairs = [(i, c, w) for i, w in zip(hit, column.take(hit)) for c in owners[w]]
-                    at = np.array([rows[i] for i, _, _ in pairs], dtype="int64")
-                    add(at, at, [c for _, c, _ in pairs], [f"lemma:{w}" for _, _, w in pairs])
+                at, codes, evidence = _lemma_hits(column, owners)
+                add(rows[at], rows[at], codes, evidence)
         # phrases and patterns: spaCy matchers over Docs rebuilt from the tokens
         if any(r.phrases or r.patterns for r in by_code.values()):
             _spacy_matches(sub, rows, lang, by_code, text, lower, lemma, lemma_phrases.get(lang, {}),
@@ -718,6 +715,25 @@ def _match(sub: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]],
         "code": np.concatenate([f[3] for f in found]),
         "evidence": np.concatenate([f[4] for f in found]),
     }
+
+
+def _lemma_hits(column: _Coded, owners: Mapping[str, list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, code, evidence) for every row of ``column`` whose value is a key of ``owners``, once per
+    code owning it (rows in order, then codes in the order of ``owners[value]``)."""
+    keys = list(owners)
+    key_of = pd.Index(keys, dtype=object).get_indexer(column.values).astype("int32")   # per distinct value; -1: none
+    per_row = key_of[column.codes]
+    hit = np.flatnonzero(per_row >= 0)
+    k = per_row[hit]
+    n_owners = np.array([len(owners[w]) for w in keys], dtype="int64")
+    first = np.concatenate([[0], np.cumsum(n_owners)[:-1]])
+    reps = n_owners[k]
+    # the i-th pair of a hit takes its key's i-th owner
+    nth = np.arange(int(reps.sum()), dtype="int64") - np.repeat(np.cumsum(reps) - reps, reps)
+    flat = np.repeat(first[k], reps) + nth
+    codes = np.array([c for w in keys for c in owners[w]], dtype=object)
+    evidence = np.array([f"lemma:{w}" for w in keys for _ in owners[w]], dtype=object)
+    return np.repeat(hit, reps), codes[flat], evidence[flat]
 
 
 def _runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -748,6 +764,7 @@ class _Coded:
         self.uniques = transform(uniques) if transform is not None else uniques
         self.values = self.uniques.to_numpy(dtype=object, na_value=None)
         self._index: dict[str, list[int]] | None = None
+        self._rows: tuple[np.ndarray, np.ndarray] | None = None
 
     def having(self, values: Iterable[str]) -> np.ndarray:
         """Per code, whether its value is one of ``values`` (transformed, two codes may share a value)."""
@@ -760,6 +777,32 @@ class _Coded:
         for value in values:
             table[self._index.get(value, [])] = True
         return table
+
+    def rows_having(self, table: np.ndarray) -> np.ndarray:
+        """The rows, in order, whose code ``table`` marks (a :meth:`having` result).
+
+        Read from an index of the rows of each code (one stable sort, made on first
+        use), so that a rare value costs its rows, not a look-up per row.
+        """
+        if self._rows is None:
+            counts = np.bincount(self.codes, minlength=len(self.values))
+            # a 16-bit copy when the codes fit: numpy sorts those by radix, four times faster
+            codes = self.codes.astype("uint16") if len(self.values) <= 1 << 16 else self.codes
+            order = np.argsort(codes, kind="stable")
+            order = order.astype("int32") if len(order) < 1 << 31 else order
+            self._rows = order, np.concatenate([[0], np.cumsum(counts)])
+        order, starts = self._rows
+        picked = np.flatnonzero(table)
+        if len(picked) == 1:
+            return order[starts[picked[0]]:starts[picked[0] + 1]]
+        parts = [order[starts[c]:starts[c + 1]] for c in picked]
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=order.dtype)
+
+    def subset(self, rows: np.ndarray) -> _Coded:
+        """These ``rows`` only, sharing the distinct values (already transformed)."""
+        out = _Coded(None, None, codes=self.codes[rows], uniques=self.uniques)  # type: ignore[arg-type]
+        out._index = self._index
+        return out
 
     def mapped(self, transform: Any) -> _Coded:
         """The same rows, their values transformed again."""
@@ -840,7 +883,16 @@ def _sequence_matches(tests: Sequence[Sequence[tuple[str, bool, frozenset[str]]]
             keep = ok if keep is None else keep & ok
         return keep  # type: ignore[return-value]
 
-    at = np.flatnonzero(holds(0, slice(0, n - size + 1)))
+    # the first token's candidates from the index of a value it must have (a phrase's
+    # first word is rare: its rows, not a look-up per token); a full scan otherwise
+    wanted = [(column, values) for column, inside, values in tests[0] if inside]
+    if wanted:
+        coded = columns[wanted[0][0]]
+        at = coded.rows_having(coded.having(wanted[0][1]))
+        at = at[:np.searchsorted(at, n - size + 1)]
+        at = at[holds(0, at)] if len(tests[0]) > 1 else at
+    else:
+        at = np.flatnonzero(holds(0, slice(0, n - size + 1)))
     for k in range(1, size):
         at = at[holds(k, at + k)]
     last = at + size - 1
@@ -1089,35 +1141,47 @@ def _merge(hits: Mapping[str, np.ndarray], code_order: Sequence[str]) -> pd.Data
     """Overlapping hits of one code in one document become one segment; evidence joined.
 
     Vectorised: hits are sorted by (document, code, start, end), a segment starts where
-    a hit starts at or after the furthest end of the previous hits of its group, and
-    only segments of several hits have their evidence joined in Python.
+    a hit starts at or after the furthest end of the previous hits of its group, and the
+    evidence of segments of several hits is joined a position at a time (each distinct
+    evidence once, in order), never a segment at a time in Python.
     """
     if not len(hits["start"]):
         return pd.DataFrame({"doc": [], "start": [], "end": [], "code": [], "evidence": []})
+    # codes and evidence as integer codes: each distinct string looked at once
+    code_id, code_names = pd.factorize(np.asarray(hits["code"], dtype=object))
     rank_of = {c: i for i, c in enumerate(code_order)}
-    codes = np.asarray(hits["code"], dtype=object)
-    rank = np.array([rank_of.get(c, len(rank_of)) for c in codes], dtype="int64") if len(codes) < 50_000 else \
-        pd.Series(codes).map(rank_of).fillna(len(rank_of)).to_numpy(dtype="int64")
+    rank = np.array([rank_of.get(c, len(rank_of)) for c in code_names], dtype="int64")[code_id]
     # unknown codes share a rank: tell them apart by name
-    extra = pd.factorize(codes)[0].astype("int64") * (rank == len(rank_of))
+    extra = np.where(rank == len(rank_of), code_id, 0).astype("int64")
+    ev_id, ev_names = pd.factorize(np.asarray(hits["evidence"], dtype=object))
     doc, start, end = hits["doc"], hits["start"], hits["end"]
     order = np.lexsort((end, start, extra, rank, doc))
     doc, start, end, rank, extra = doc[order], start[order], end[order], rank[order], extra[order]
-    codes, evidence = codes[order], np.asarray(hits["evidence"], dtype=object)[order]
+    code_id, ev_id = code_id[order], ev_id[order]
     group = np.cumsum(np.concatenate([[True], (doc[1:] != doc[:-1]) | (rank[1:] != rank[:-1])
                                       | (extra[1:] != extra[:-1])]))
     reach = pd.Series(end).groupby(group).cummax().to_numpy()
     new = np.ones(len(end), dtype=bool)
     new[1:] = (group[1:] != group[:-1]) | (start[1:] >= reach[:-1])
     first = np.flatnonzero(new)
-    sizes = np.diff(np.append(first, len(end)))
-    joined = evidence[first].copy()
-    for g in np.flatnonzero(sizes > 1):
-        a = first[g]
-        joined[g] = "; ".join(dict.fromkeys(evidence[a:a + sizes[g]]))
-    merged = pd.DataFrame({"doc": doc[first], "start": start[first], "end": np.maximum.reduceat(end, first),
-                           "code": codes[first], "evidence": joined, "_rank": rank[first]})
-    return merged.sort_values(["doc", "start", "end", "_rank"], kind="stable").reset_index(drop=True)
+    segment = np.cumsum(new) - 1
+    # each segment's distinct evidence in order of its hits: "a; b; c"
+    once = ~pd.Series(segment * len(ev_names) + ev_id).duplicated().to_numpy()
+    seg_kept, ev_kept = segment[once], ev_id[once]
+    heads = np.flatnonzero(np.concatenate([[True], seg_kept[1:] != seg_kept[:-1]]))
+    nth = np.arange(len(seg_kept)) - np.repeat(heads, np.diff(np.append(heads, len(seg_kept))))  # place in its segment
+    names = np.asarray(ev_names, dtype=object)
+    joined = names[ev_id[first]]
+    following = np.array(["; " + e for e in names], dtype=object)
+    for k in range(1, int(nth.max()) + 1):
+        at = nth == k
+        joined[seg_kept[at]] = joined[seg_kept[at]] + following[ev_kept[at]]
+    seg_end, seg_rank = np.maximum.reduceat(end, first), rank[first]
+    seg_doc, seg_start = doc[first], start[first]
+    out = np.lexsort((seg_rank, seg_end, seg_start, seg_doc))
+    return pd.DataFrame({"doc": seg_doc[out], "start": seg_start[out], "end": seg_end[out],
+                         "code": np.asarray(code_names, dtype=object)[code_id[first][out]],
+                         "evidence": joined[out], "_rank": seg_rank[out]})
 
 
 def _frame(merged: pd.DataFrame, doc_ids: Sequence[str], coder: str) -> pd.DataFrame:

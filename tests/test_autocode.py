@@ -401,3 +401,26 @@ def test_patterns_and_phrases_matched_by_columns_find_what_spacys_matchers_find(
                 if turn[fr[a + i]] == turn[fr[a + j - 1]]:
                     expected.append((fr[a + i], fr[a + j - 1], "q", f"phrase:{vocab.strings[match_id]}"))
     assert len(got) > 50 and sorted(got) == sorted(expected)
+
+
+def test_merge_joins_each_segments_evidence_once_in_order_and_keeps_unknown_codes_apart():
+    # doc 0: x hits at 0-4, 2-8 (overlap) and 8-10 (touches the furthest end: a new segment);
+    # a repeated evidence is kept once; two codes unknown to the codebook stay two segments.
+    hits = {"doc": np.array([0, 0, 0, 0, 0, 0, 1]),
+            "start": np.array([2, 0, 3, 8, 0, 0, 5]),
+            "end": np.array([8, 4, 6, 10, 3, 3, 9]),
+            "code": np.array(["x", "x", "x", "x", "zz", "yy", "x"], dtype=object),
+            "evidence": np.array(["lemma:b", "lemma:a", "lemma:a", "lemma:c", "r:1", "r:2", "lemma:a"], dtype=object)}
+    merged = A._merge(hits, ["x"])
+    got = list(merged[["doc", "start", "end", "code", "evidence"]].itertuples(index=False, name=None))
+    # sorted by document, start, end, then the codebook's order (unknown codes last)
+    assert got == [(0, 0, 3, "zz", "r:1"), (0, 0, 3, "yy", "r:2"), (0, 0, 8, "x", "lemma:a; lemma:b"),
+                   (0, 8, 10, "x", "lemma:c"), (1, 5, 9, "x", "lemma:a")]
+
+
+def test_a_lemma_owned_by_two_codes_gives_a_hit_for_each_in_row_order():
+    column = A._Coded(pd.Series(["b", "a", None, "x", "a"], dtype="string"))
+    rows, codes, evidence = A._lemma_hits(column, {"a": ["c1", "c2"], "b": ["c3"]})
+    assert rows.tolist() == [0, 1, 1, 4, 4]
+    assert codes.tolist() == ["c3", "c1", "c2", "c1", "c2"]
+    assert evidence.tolist() == ["lemma:b", "lemma:a", "lemma:a", "lemma:a", "lemma:a"]
