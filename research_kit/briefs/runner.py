@@ -328,6 +328,27 @@ _ENGINE = "research-kit"
 _ENGINE_REGISTERED: list[bool] = []
 
 
+def _preload_for_workers() -> None:
+    """Import once, in the parent, what every brief's worker imports: forked workers inherit it.
+
+    papermill and its engine, fpdf2 and python-docx, and the fonts that measure table
+    text: about half a second a brief otherwise (where workers are spawned, not forked,
+    nothing is gained and nothing is done).
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    import docx  # noqa: F401 - imported for the workers
+    import papermill  # noqa: F401
+
+    from ..render.pdf import _measurer
+    from . import kernel  # noqa: F401
+
+    _register_engine()
+    _measurer()
+
+
 def _register_engine() -> None:
     """papermill's own engine, telling a callback as each code cell starts (papermill's bar only prints)."""
     if _ENGINE_REGISTERED:
@@ -367,6 +388,7 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
     from papermill.exceptions import PapermillExecutionError
 
     from ..render import blocks_from_notebook, render
+    from .kernel import BriefKernelManager
 
     def tell(stage: str, step: int = 0, total: int = 0, detail: str = "") -> None:
         if report is not None:
@@ -396,7 +418,7 @@ def _execute(brief: Brief, out_dir: Path, *, kernel: str | None, fingerprint: st
             try:
                 papermill.execute_notebook(
                     str(brief.notebook), str(executed), parameters=dict(brief.parameters), kernel_name=kernel,
-                    engine_name=_ENGINE, on_cell=on_cell,
+                    engine_name=_ENGINE, on_cell=on_cell, kernel_manager_class=BriefKernelManager,
                     progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                     cwd=str(brief.notebook.parent), shutdown_kernel="immediate",
                     execution_timeout=None if timeout is None else max(1, int(timeout)),  # per cell; the worker has the rest
@@ -798,6 +820,8 @@ def _run(briefs: Sequence[Brief], *, out: Path, jobs: int, force: bool, allow_id
 
         run_tasks(tasks, client=client, timeout=timeout, on_done=done, on_progress=relay)
     else:
+        if len(tasks) > 1:
+            _preload_for_workers()
         run_isolated(tasks, jobs=jobs, timeout=timeout, on_done=done, on_progress=relay)
     if bar:
         bar.close()
