@@ -808,9 +808,6 @@ class _Coded:
         """The same rows, their values transformed again."""
         return _Coded(None, transform, codes=self.codes, uniques=self.uniques)  # type: ignore[arg-type]
 
-    def isin(self, keys: Any) -> np.ndarray:
-        return self.uniques.isin(keys).to_numpy(dtype=bool)[self.codes]
-
     def take(self, rows: Any) -> np.ndarray:
         return self.values[self.codes[rows]]
 

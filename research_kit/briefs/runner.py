@@ -342,11 +342,11 @@ def _preload_for_workers() -> None:
     import docx  # noqa: F401 - imported for the workers
     import papermill  # noqa: F401
 
-    from ..render.pdf import _measurer
+    from ..render.pdf import text_width
     from . import kernel  # noqa: F401
 
     _register_engine()
-    _measurer()
+    text_width("Research Kit", 9.0)  # loads the fonts every format measures tables with
 
 
 def _register_engine() -> None:
