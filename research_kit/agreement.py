@@ -45,7 +45,7 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
     present = sorted(codings["coder"].dropna().unique())
     coders = present if coders is None else list(coders)
     for name, wanted, known in (("coders", coders, present),
-                                ("codes", [] if codes is None else list(codes), set(codings["code"].dropna())),
+                                ("codes", [] if codes is None else list(codes), set(codings["code"].dropna().unique())),
                                 ("documents", [] if documents is None else list(documents), set(corpus.doc_ids))):
         unknown = [w for w in wanted if w not in known]
         if unknown:
@@ -78,7 +78,7 @@ def presence(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", code
     for i, c in enumerate(coders):
         coded = np.array([d in coded_by[c] for d in doc_names], dtype=bool)
         base[i, ~coded[doc_codes]] = np.nan
-    in_scope = codings["code"].isin(codes) & codings["doc_id"].isin(set(doc_names))
+    in_scope = codings["code"].isin(codes) & codings["doc_id"].isin(doc_names)
     seg = codings[in_scope]
     seg_rows, unit_rows = overlap_pairs(
         pd.Index(doc_names).get_indexer(seg["doc_id"].astype(object)), seg["start_char"].to_numpy(dtype="int64"),
@@ -116,6 +116,67 @@ def _scores(table: np.ndarray) -> dict[str, float]:
     out["percent_agreement"] = float(measures.percent_agreement(full))
     out["cohen_kappa"] = float(measures.cohen_kappa(full[0], full[1])) if table.shape[0] == 2 else np.nan
     out["fleiss_kappa"] = float(measures.fleiss_kappa(full))
+    return out
+
+
+def _pooled_scores(tables: list[np.ndarray]) -> dict[str, float]:
+    """:func:`_scores` of the presence tables (0, 1, NaN) side by side, from per-unit counts.
+
+    The same numbers as the measures on the concatenated table (every measure here is a
+    sum over units of what each unit's counts of 0 and 1 give), without building it: over
+    10M words that table is ten times a code's, and its copies cost more than all the
+    codes' own scores together (page faults of fresh arrays beyond glibc's mmap threshold).
+    """
+    n_coders = tables[0].shape[0]
+    units = units_all = coded = 0
+    agreeing = a_zeros = a_ones = 0.0          # alpha: pairable units
+    pairable_any = False
+    shares = 0.0                               # percent agreement: units every coder coded
+    full_zeros = full_ones = 0
+    fleiss_sq = 0.0
+    cells = np.zeros(4, dtype=np.int64)        # Cohen: (first, second) in 00, 01, 10, 11
+    for table in tables:
+        present = ~np.isnan(table)
+        m = present.sum(axis=0)
+        ones = (table == 1).sum(axis=0)
+        zeros = m - ones
+        units += table.shape[1]
+        coded += int((ones > 0).sum())
+        pair = m >= 2
+        if pair.any():
+            pairable_any = True
+            mp, zp, op = m[pair].astype(float), zeros[pair].astype(float), ones[pair].astype(float)
+            agreeing += float(np.sum((zp * (zp - 1) + op * (op - 1)) / (mp - 1)))
+            a_zeros += float(zp.sum())
+            a_ones += float(op.sum())
+        full = m == n_coders
+        units_all += int(full.sum())
+        zf, of = zeros[full].astype(float), ones[full].astype(float)
+        shares += float(np.sum((zf * (zf - 1) + of * (of - 1)) / (n_coders * (n_coders - 1))))
+        fleiss_sq += float(np.sum(zf * zf + of * of))
+        full_zeros += int(zf.sum())
+        full_ones += int(of.sum())
+        if n_coders == 2:
+            pairs = (table[0, full] == 1).astype(np.int64) * 2 + (table[1, full] == 1)
+            cells += np.bincount(pairs, minlength=4)
+    out: dict[str, float] = {"units": units, "units_all_coders": units_all, "coded_units": coded}
+    n = a_zeros + a_ones
+    expected = n * n - a_zeros ** 2 - a_ones ** 2
+    out["krippendorff_alpha"] = (1.0 - (n - 1.0) * (n - agreeing) / expected
+                                 if pairable_any and expected > 0 else np.nan)
+    if units_all == 0:
+        return {**out, "percent_agreement": np.nan, "cohen_kappa": np.nan, "fleiss_kappa": np.nan}
+    out["percent_agreement"] = shares / units_all
+    out["cohen_kappa"] = np.nan
+    if n_coders == 2:
+        observed = cells.reshape(2, 2) / units_all
+        expected_2 = np.outer(observed.sum(axis=1), observed.sum(axis=0))
+        chance = expected_2[0, 1] + expected_2[1, 0]   # 0 when a single value was used: kappa undefined
+        if chance > 0:
+            out["cohen_kappa"] = float(1.0 - (observed[0, 1] + observed[1, 0]) / chance)
+    p_bar = (fleiss_sq - units_all * n_coders) / (n_coders * (n_coders - 1)) / units_all
+    p_e = (full_zeros / (units_all * n_coders)) ** 2 + (full_ones / (units_all * n_coders)) ** 2
+    out["fleiss_kappa"] = (p_bar - p_e) / (1.0 - p_e) if p_e < 1.0 else np.nan
     return out
 
 
@@ -157,7 +218,7 @@ def agreement(codings: pd.DataFrame, corpus: Corpus, *, unit: Unit = "turn", cod
                                               documents=documents, tokens=tokens, size=size)
     rows = [{"code": code, **_scores(t)} for code, t in tables.items()]
     if tables:
-        rows.append({"code": "(all)", **_scores(np.concatenate(list(tables.values()), axis=1))})
+        rows.append({"code": "(all)", **_pooled_scores(list(tables.values()))})
     out = pd.DataFrame(rows, columns=["code", "units", "units_all_coders", "coded_units", "percent_agreement",
                                       "cohen_kappa", "fleiss_kappa", "krippendorff_alpha"])
     out.insert(1, "unit", unit)

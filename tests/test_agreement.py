@@ -184,3 +184,45 @@ def test_cohen_kappa_of_numbers_equals_that_of_the_same_values_as_objects():
     assert float(cohen_kappa(*as_objects)) == pytest.approx(1 / 3)
     assert float(cohen_kappa(a, b, weights="linear")) == pytest.approx(
         float(cohen_kappa(*as_objects, weights="linear")))
+
+
+def _concatenated_scores(tables):
+    """The pooled row as the measures give it on the tables side by side (their values are checked by hand
+    in test_measures.py)."""
+    from research_kit import measures
+
+    table = np.concatenate(tables, axis=1)
+    both = ~np.isnan(table).any(axis=0)
+    pairable = (~np.isnan(table)).sum(axis=0) >= 2
+    full = table[:, both]
+    out = {"units": table.shape[1], "units_all_coders": int(both.sum()),
+           "coded_units": int((np.nan_to_num(table) > 0).any(axis=0).sum()),
+           "krippendorff_alpha": measures.krippendorff_alpha(table[:, pairable]) if pairable.any() else np.nan}
+    if not full.shape[1]:
+        return {**out, "percent_agreement": np.nan, "cohen_kappa": np.nan, "fleiss_kappa": np.nan}
+    return {**out, "percent_agreement": measures.percent_agreement(full),
+            "cohen_kappa": measures.cohen_kappa(full[0], full[1]) if table.shape[0] == 2 else np.nan,
+            "fleiss_kappa": measures.fleiss_kappa(full)}
+
+
+@pytest.mark.parametrize("coders", [2, 3])
+@pytest.mark.parametrize("case", ["mixed", "nobody coded", "everyone coded everything", "missing coder"])
+def test_pooled_row_equals_the_measures_on_the_codes_side_by_side(coders, case):
+    from research_kit.agreement import _pooled_scores
+
+    rng = np.random.default_rng(coders)
+    tables = []
+    for k in range(4):
+        table = (rng.random((coders, 30 + k)) < 0.3).astype(float)
+        if case == "nobody coded":
+            table[:] = 0.0
+        elif case == "everyone coded everything":
+            table[:] = 1.0
+        table[rng.random(table.shape) < (0.2 if case == "mixed" else 0.0)] = np.nan
+        if case == "missing coder":
+            table[0, :] = np.nan   # the first coder coded none of these documents
+        tables.append(table)
+    got, want = _pooled_scores(tables), _concatenated_scores(tables)
+    assert set(got) == set(want)
+    for key, value in want.items():
+        assert got[key] == pytest.approx(float(value), rel=1e-12, nan_ok=True), key
