@@ -252,11 +252,10 @@ def autocode(
         for doc_id, (a, b) in bounds.items():
             key = content_hash(doc_id, hashes[a:b].tobytes())[:16]
             paths[doc_id] = cache_path(folder, doc_id, settings, key)
-            if paths[doc_id].exists():
-                try:
-                    cached[doc_id] = _read_cached(paths[doc_id])
-                except Exception:  # noqa: BLE001 - an unreadable file is matched again
-                    pass
+        found_files = [d for d, path in paths.items() if path.exists()]
+        for doc_id, hits in zip(found_files, _read_all_cached([paths[d] for d in found_files])):
+            if hits is not None:  # an unreadable file is matched again
+                cached[doc_id] = hits
     todo = [d for d in doc_ids if d not in cached]
     found: dict[str, dict[str, np.ndarray]] = dict(cached)
     if todo and rules and client is not None:
@@ -1201,14 +1200,31 @@ def _frame(merged: pd.DataFrame, doc_ids: Sequence[str], coder: str) -> pd.DataF
 # cache files
 
 
+def _read_all_cached(paths: list[Path]) -> list[dict[str, np.ndarray] | None]:
+    """:func:`_read_cached` of each file (``None`` for one that does not read), in a few threads:
+    most of a small file's reading is Arrow's, which releases the GIL."""
+    def read(path: Path) -> dict[str, np.ndarray] | None:
+        try:
+            return _read_cached(path)
+        except Exception:  # noqa: BLE001 - truncated, corrupt, unreadable: matched again
+            return None
+
+    if len(paths) < 8:
+        return [read(p) for p in paths]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(read, paths))
+
+
 def _read_cached(path: Path) -> dict[str, np.ndarray]:
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
+    table = pq.ParquetFile(path).read(use_threads=False)
     return {"start": table.column("start").to_numpy().astype("int64"),
             "end": table.column("end").to_numpy().astype("int64"),
-            "code": np.asarray(table.column("code").to_pylist(), dtype=object),
-            "evidence": np.asarray(table.column("evidence").to_pylist(), dtype=object)}
+            "code": table.column("code").to_numpy(zero_copy_only=False).astype(object, copy=False),
+            "evidence": table.column("evidence").to_numpy(zero_copy_only=False).astype(object, copy=False)}
 
 
 def _write_cached(path: Path, hits: Mapping[str, np.ndarray]) -> None:

@@ -5,6 +5,7 @@ once with the real French model; rules are checked by the exact text they select
 """
 
 import importlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -424,3 +425,16 @@ def test_a_lemma_owned_by_two_codes_gives_a_hit_for_each_in_row_order():
     assert rows.tolist() == [0, 1, 1, 4, 4]
     assert codes.tolist() == ["c3", "c1", "c2", "c1", "c2"]
     assert evidence.tolist() == ["lemma:b", "lemma:a", "lemma:a", "lemma:a", "lemma:a"]
+
+
+def test_a_damaged_cache_file_is_matched_again_and_rewritten(tiny):
+    corpus, tokens, codebook = tiny
+    shutil.rmtree(corpus.cache_dir / A.CACHE_FOLDER, ignore_errors=True)   # other tests' files
+    first = autocode(tokens, codebook, corpus=corpus, unit="sentence")
+    files = sorted((corpus.cache_dir / A.CACHE_FOLDER).glob("*.parquet"))
+    assert len(files) == 2
+    files[0].write_bytes(files[0].read_bytes()[:40])   # cut short, as a full disk leaves it
+    again = autocode(tokens, codebook, corpus=corpus, unit="sentence")
+    pd.testing.assert_frame_equal(first, again)
+    assert [A._read_cached(f) is not None for f in files] == [True, True]  # the cut file was written again
+    assert A._read_all_cached([files[0], files[0].with_name("missing.parquet")])[1] is None
