@@ -246,11 +246,16 @@ def _table_cells(brief: Brief, block: Mapping[str, Any]) -> tuple[list[str], lis
     return [_tied(brief, c) for c in columns], [[_tied(brief, c) for c in r] for r in rows]
 
 
+def _grid_layout(columns: list[str], rows: list[list[str]], **options: Any) -> TableLayout:
+    """:func:`~research_kit.render.layout.table_layout` on this module's A4 pages, margins and cell padding."""
+    return table_layout(columns, rows, measure=text_width, portrait=_PORTRAIT_WIDTH, landscape=_LANDSCAPE_WIDTH,
+                        pad=_CELL_PAD, heights=(_PAGE_HEIGHT, _A4[0] - 2 * _MARGIN), **options)
+
+
 def _layout(brief: Brief, block: Mapping[str, Any]) -> TableLayout:
     """How a table is drawn; stacked too when one of its rows would not fit on a page."""
     columns, rows = _table_cells(brief, block)
-    found = table_layout(columns, rows, measure=text_width, portrait=_PORTRAIT_WIDTH, landscape=_LANDSCAPE_WIDTH,
-                         pad=_CELL_PAD, heights=(_A4[1] - 2 * _MARGIN, _A4[0] - 2 * _MARGIN))
+    found = _grid_layout(columns, rows)
     if found.form == "grid":
         page = (_A4[0] if found.landscape else _A4[1]) - 2 * _MARGIN
         pdf = _measurer()
@@ -280,9 +285,7 @@ def _without_widow_page(pdf: Any, columns: list[str], rows: list[list[str]], fou
     if not 0 < over < _WIDOW * room:
         return found
     for size in (s for s in _TABLE_SIZES if s < found.size):
-        smaller = table_layout(columns, rows, measure=text_width, portrait=_PORTRAIT_WIDTH,
-                               landscape=_LANDSCAPE_WIDTH, pad=_CELL_PAD, sizes=(size,),
-                               heights=(_A4[1] - 2 * _MARGIN, _A4[0] - 2 * _MARGIN))
+        smaller = _grid_layout(columns, rows, sizes=(size,))
         if smaller.form != "grid":
             continue
         if not smaller.landscape or _table_height(pdf, columns, rows, smaller) <= room:
@@ -392,9 +395,7 @@ def _paginate(pdf: Any, columns: list[str], rows: list[list[str]], layout: Table
     if layout.landscape or len(counts) == 1 or counts[-1] >= _LAST_ROWS:
         return layout, counts
     for size in (s for s in _TABLE_SIZES if s < layout.size):
-        smaller = table_layout(columns, rows, measure=text_width, portrait=_PORTRAIT_WIDTH,
-                               landscape=_LANDSCAPE_WIDTH, pad=_CELL_PAD, sizes=(size,), landscape_rows=len(rows),
-                               heights=(_A4[1] - 2 * _MARGIN, _A4[0] - 2 * _MARGIN))
+        smaller = _grid_layout(columns, rows, sizes=(size,), landscape_rows=len(rows))
         if smaller.form == "grid":
             again = _pages(pdf, columns, rows, smaller)
             if len(again) == 1 or again[-1] >= _LAST_ROWS:
